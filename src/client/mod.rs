@@ -1,0 +1,1 @@
+//! authentik REST API client.

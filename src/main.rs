@@ -1,0 +1,2 @@
+//! The provider binary: started by Terraform, speaks the plugin protocol.
+fn main() {}

@@ -1,0 +1,1 @@
+//! One declarative description per authentik stage.
