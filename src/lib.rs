@@ -9,4 +9,5 @@
 pub mod client;
 pub mod engine;
 pub mod protocol;
+pub mod provider;
 pub mod resources;

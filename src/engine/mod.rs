@@ -1,1 +1,18 @@
-//! The engine between Terraform and authentik.
+//! The engine between Terraform and authentik: it turns a declarative attribute table
+//! ([`field::ResourceDef`]) into schema, validation, plan, API bodies and state.
+
+pub mod body;
+pub mod checks;
+pub mod convert;
+pub mod errors;
+pub mod field;
+pub mod ops;
+pub mod plan;
+pub mod private;
+pub mod schema;
+pub mod state;
+pub mod upgrade;
+pub mod validate;
+
+#[cfg(test)]
+mod tests;

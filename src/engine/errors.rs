@@ -1,0 +1,46 @@
+//! API errors as diagnostics: a 400 lands on the attribute it is about (nested indexes kept),
+//! a 403 says what to do about the token, transport failures say which URL failed and how to
+//! fix it. Nothing here ever includes the token, a header value or a secret.
+
+use super::field::{Kind, ResourceDef};
+use crate::client::{ApiError, FieldPathStep};
+use crate::protocol::{AttributePath, Diagnostic};
+
+/// Diagnostics for an API error during `action` (e.g. "creating") on a resource.
+pub fn api_error(def: &ResourceDef, action: &str, e: &ApiError) -> Vec<Diagnostic> {
+    let summary = format!("authentik rejected {action} the {}", def.title);
+    match e {
+        ApiError::Validation { errors } => errors
+            .iter()
+            .map(|fe| {
+                let mut path: Option<AttributePath> = None;
+                let mut where_ = String::new();
+                let mut steps = fe.path.iter();
+                if let Some(FieldPathStep::Field(api)) = steps.next() {
+                    if let Some(f) = def.field_by_api(api) {
+                        let mut p = AttributePath::attr(f.name);
+                        for s in steps {
+                            if let FieldPathStep::Index(i) = s {
+                                // Set elements have no index in Terraform: point at the set.
+                                if f.kind == Kind::StringSet {
+                                    where_ = format!(" (element {i} as sent)");
+                                } else {
+                                    p = p.index(*i as i64);
+                                }
+                            }
+                        }
+                        path = Some(p);
+                    } else if api != "non_field_errors" {
+                        where_ = format!(" (field `{api}`)");
+                    }
+                }
+                let d = Diagnostic::error(summary.clone(), format!("{}{where_}", fe.message));
+                match path {
+                    Some(p) => d.at(p),
+                    None => d,
+                }
+            })
+            .collect(),
+        other => vec![Diagnostic::error(summary, other.to_string())],
+    }
+}

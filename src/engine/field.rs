@@ -1,0 +1,262 @@
+//! The declarative attribute table: one [`Field`] per Terraform attribute, with its API name,
+//! kind, how it is planned, how it is checked and how it is documented.
+
+/// The Terraform and JSON shape of a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `string` ↔ JSON string.
+    String,
+    /// `bool` ↔ JSON bool.
+    Bool,
+    /// `number` ↔ JSON integer (32-bit on the server).
+    Int,
+    /// `number` ↔ JSON number.
+    Float,
+    /// `set(string)` ↔ JSON array of strings (order means nothing).
+    StringSet,
+}
+
+/// A default value, equal to the server's own default.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dflt {
+    /// A string.
+    Str(&'static str),
+    /// A bool.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A set of strings.
+    Strs(&'static [&'static str]),
+}
+
+/// How a field is planned when the configuration leaves it out.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mode {
+    /// Must be configured (the API requires it on create).
+    Required,
+    /// Optional; when left out it is planned as the server's default, so removing it from the
+    /// configuration resets the server value.
+    Default(Dflt),
+    /// Optional and nullable on the server (a reference); left out means `null`.
+    Nullable,
+    /// Only newer servers have it: optional and computed, sent only when configured, read back
+    /// when the server has it. Left out, it is planned as the default once the server has shown
+    /// that it knows the field.
+    Versioned(Dflt),
+}
+
+/// A value check applied at plan time (to a string, or to each element of a set).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Check {
+    /// Anything.
+    Any,
+    /// Not empty and not only whitespace.
+    NonBlank,
+    /// One of a fixed list.
+    OneOf(&'static [&'static str]),
+    /// A UUID (any case, with or without hyphens, as the server accepts).
+    Uuid,
+    /// authentik's duration grammar (`hours=1;minutes=30`).
+    Duration,
+    /// An email address of at most 254 characters.
+    Email,
+    /// An integer in `min..=max`; `why` explains the bound.
+    IntRange {
+        /// Lowest allowed.
+        min: i64,
+        /// Highest allowed.
+        max: i64,
+        /// Why, for the error message.
+        why: &'static str,
+    },
+    /// A number `>= min`.
+    AtLeast(f64),
+}
+
+/// One attribute of a resource.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    /// Terraform attribute name.
+    pub name: &'static str,
+    /// JSON key in the API.
+    pub api: &'static str,
+    /// Shape.
+    pub kind: Kind,
+    /// Planning rule.
+    pub mode: Mode,
+    /// Value check.
+    pub check: Check,
+    /// A set that must not be empty.
+    pub non_empty: bool,
+    /// Hidden in plans and logs.
+    pub sensitive: bool,
+    /// Also offer `<name>_wo` (write-only, Terraform 1.11+) and `<name>_wo_version`.
+    pub write_only_twin: bool,
+    /// Values are UUIDs, compared case- and hyphen-insensitively.
+    pub uuid_semantics: bool,
+    /// Markdown description (schema, docs).
+    pub doc: &'static str,
+}
+
+impl Field {
+    const fn new(name: &'static str, kind: Kind) -> Field {
+        Field {
+            name,
+            api: name,
+            kind,
+            mode: Mode::Nullable,
+            check: Check::Any,
+            non_empty: false,
+            sensitive: false,
+            write_only_twin: false,
+            uuid_semantics: false,
+            doc: "",
+        }
+    }
+    /// A string attribute.
+    pub const fn string(name: &'static str) -> Field {
+        Field::new(name, Kind::String)
+    }
+    /// A bool attribute.
+    pub const fn bool(name: &'static str) -> Field {
+        Field::new(name, Kind::Bool)
+    }
+    /// An integer attribute.
+    pub const fn int(name: &'static str) -> Field {
+        Field::new(name, Kind::Int)
+    }
+    /// A (possibly fractional) number attribute.
+    pub const fn float(name: &'static str) -> Field {
+        Field::new(name, Kind::Float)
+    }
+    /// A set of strings.
+    pub const fn string_set(name: &'static str) -> Field {
+        Field::new(name, Kind::StringSet)
+    }
+    /// A reference to another object by UUID.
+    pub const fn uuid(name: &'static str) -> Field {
+        Field::string(name).check(Check::Uuid).uuids()
+    }
+    /// A set of UUID references.
+    pub const fn uuid_set(name: &'static str) -> Field {
+        Field::string_set(name).check(Check::Uuid).uuids()
+    }
+    /// The JSON key differs from the attribute name.
+    pub const fn api(mut self, api: &'static str) -> Field {
+        self.api = api;
+        self
+    }
+    /// Required.
+    pub const fn required(mut self) -> Field {
+        self.mode = Mode::Required;
+        self
+    }
+    /// Optional with the server's default.
+    pub const fn default(mut self, d: Dflt) -> Field {
+        self.mode = Mode::Default(d);
+        self
+    }
+    /// Only on newer servers.
+    pub const fn versioned(mut self, d: Dflt) -> Field {
+        self.mode = Mode::Versioned(d);
+        self
+    }
+    /// Checked at plan time.
+    pub const fn check(mut self, c: Check) -> Field {
+        self.check = c;
+        self
+    }
+    /// One of a fixed list of values.
+    pub const fn one_of(self, values: &'static [&'static str]) -> Field {
+        self.check(Check::OneOf(values))
+    }
+    /// A set that must not be empty.
+    pub const fn non_empty(mut self) -> Field {
+        self.non_empty = true;
+        self
+    }
+    /// Sensitive.
+    pub const fn sensitive(mut self) -> Field {
+        self.sensitive = true;
+        self
+    }
+    /// Sensitive, with a write-only twin.
+    pub const fn secret(mut self) -> Field {
+        self.sensitive = true;
+        self.write_only_twin = true;
+        self
+    }
+    /// UUID semantics for comparisons.
+    pub const fn uuids(mut self) -> Field {
+        self.uuid_semantics = true;
+        self
+    }
+    /// Description.
+    pub const fn doc(mut self, doc: &'static str) -> Field {
+        self.doc = doc;
+        self
+    }
+}
+
+/// A rule across several fields, checked at plan time.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule {
+    /// Two bools must not both be true.
+    NotBothTrue {
+        /// First field.
+        a: &'static str,
+        /// Second field.
+        b: &'static str,
+        /// Why, for the error message.
+        why: &'static str,
+    },
+    /// When `field` equals `value`, `needs` must be a non-empty set.
+    RequiresNonEmpty {
+        /// The field to look at.
+        field: &'static str,
+        /// The value that triggers the rule.
+        value: &'static str,
+        /// The set that must then be non-empty.
+        needs: &'static str,
+    },
+}
+
+/// A resource type: an authentik collection described field by field.
+#[derive(Debug)]
+pub struct ResourceDef {
+    /// Terraform type name.
+    pub type_name: &'static str,
+    /// API collection path below `/api/v3/`, without slashes at the ends.
+    pub api_path: &'static str,
+    /// Human name of the object.
+    pub title: &'static str,
+    /// Markdown description.
+    pub doc: &'static str,
+    /// Attributes (besides `id`).
+    pub fields: &'static [Field],
+    /// Cross-field rules.
+    pub rules: &'static [Rule],
+    /// Fields that the server needs in the same PATCH body: when one is sent, all are.
+    pub send_together: &'static [&'static str],
+}
+
+impl ResourceDef {
+    /// The field with this Terraform name.
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+    /// The field with this API name.
+    pub fn field_by_api(&self, api: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.api == api)
+    }
+}
+
+/// Name of the write-only twin of a secret.
+pub fn wo_name(f: &Field) -> String {
+    format!("{}_wo", f.name)
+}
+
+/// Name of the version attribute of a write-only twin.
+pub fn wo_version_name(f: &Field) -> String {
+    format!("{}_wo_version", f.name)
+}

@@ -1,0 +1,69 @@
+//! PlanResourceChange: the configuration is the truth. Attributes left out are planned as the
+//! server's defaults, so a minimal configuration plans empty after apply and removing an
+//! attribute resets it on the server.
+
+use super::convert::{default_value, same};
+use super::field::{wo_name, wo_version_name, Field, Mode, ResourceDef};
+use super::private::Private;
+use crate::protocol::{PlanRequest, PlanResponse, Value};
+use std::collections::BTreeMap;
+
+/// Plan one resource change.
+pub fn plan(def: &ResourceDef, req: &PlanRequest) -> PlanResponse {
+    if req.config.is_null() || req.proposed_new_state.is_null() {
+        // Destroy: nothing to plan.
+        return PlanResponse {
+            planned_state: Value::Null,
+            ..Default::default()
+        };
+    }
+    let prior = &req.prior_state;
+    let config = &req.config;
+    let private = Private::decode(&req.prior_private);
+    let mut out = BTreeMap::new();
+    out.insert(
+        "id".to_string(),
+        if prior.is_null() {
+            Value::Unknown
+        } else {
+            prior.get("id").clone()
+        },
+    );
+    for f in def.fields {
+        out.insert(f.name.to_string(), plan_field(f, prior, config));
+        if f.write_only_twin {
+            // Write-only values never appear in plan or state.
+            out.insert(wo_name(f), Value::Null);
+            out.insert(wo_version_name(f), config.get(&wo_version_name(f)).clone());
+        }
+    }
+    PlanResponse {
+        planned_state: Value::Object(out),
+        planned_private: private.encode(),
+        ..Default::default()
+    }
+}
+
+fn plan_field(f: &Field, prior: &Value, config: &Value) -> Value {
+    let c = config.get(f.name);
+    if c.is_unknown() {
+        return Value::Unknown;
+    }
+    let uses_wo = f.write_only_twin && !config.get(&wo_name(f)).is_null();
+    let planned = match f.mode {
+        Mode::Required | Mode::Nullable => return c.clone(),
+        Mode::Default(_) | Mode::Versioned(_) if !c.is_null() => c.clone(),
+        Mode::Default(_) if uses_wo => Value::Null,
+        Mode::Default(d) => default_value(d),
+        Mode::Versioned(_) if prior.is_null() => return Value::Unknown,
+        Mode::Versioned(_) if prior.get(f.name).is_null() => return Value::Null,
+        Mode::Versioned(d) => default_value(d),
+    };
+    // For computed attributes, keep the prior spelling when it means the same (UUID case, set order).
+    let before = prior.get(f.name);
+    if !before.is_null() && same(f, before, &planned) {
+        before.clone()
+    } else {
+        planned
+    }
+}

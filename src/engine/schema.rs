@@ -1,0 +1,115 @@
+//! Resource schemas generated from the attribute table.
+
+use super::convert::tf_type;
+use super::field::{wo_name, wo_version_name, Dflt, Field, Mode, ResourceDef};
+use crate::protocol::{Attribute, Block, Schema, Type};
+
+/// State schema version of every resource.
+pub const SCHEMA_VERSION: i64 = 0;
+
+/// The Terraform schema of a resource.
+pub fn resource_schema(def: &ResourceDef) -> Schema {
+    let mut attributes = vec![Attribute {
+        name: "id".into(),
+        ty: Some(Type::String),
+        description: format!(
+            "The {}'s UUID (authentik's `pk`), also the import ID.",
+            def.title
+        ),
+        computed: true,
+        ..Default::default()
+    }];
+    for f in def.fields {
+        attributes.push(field_attribute(f));
+        if f.write_only_twin {
+            attributes.push(Attribute {
+                name: wo_name(f),
+                ty: Some(Type::String),
+                description: format!(
+                    "Write-only twin of `{}` (Terraform 1.11 and later): sent to authentik but never stored in plan or state. Set exactly one of `{}` and `{}`. Change `{}` to send a new value.",
+                    f.name, f.name, wo_name(f), wo_version_name(f)
+                ),
+                optional: true,
+                sensitive: true,
+                write_only: true,
+                ..Default::default()
+            });
+            attributes.push(Attribute {
+                name: wo_version_name(f),
+                ty: Some(Type::Number),
+                description: format!(
+                    "Any number; change it to send `{}` again (rotation). Write-only values are not in state, so Terraform cannot see when they change.",
+                    wo_name(f)
+                ),
+                optional: true,
+                ..Default::default()
+            });
+        }
+    }
+    Schema {
+        version: SCHEMA_VERSION,
+        block: Block {
+            attributes,
+            description: def.doc.to_string(),
+            deprecated: false,
+        },
+    }
+}
+
+fn field_attribute(f: &Field) -> Attribute {
+    let (required, optional, computed) = match f.mode {
+        // A secret with a write-only twin can come from either attribute.
+        Mode::Required if f.write_only_twin => (false, true, false),
+        Mode::Required => (true, false, false),
+        Mode::Nullable => (false, true, false),
+        Mode::Default(_) | Mode::Versioned(_) => (false, true, true),
+    };
+    Attribute {
+        name: f.name.to_string(),
+        ty: Some(tf_type(f.kind)),
+        description: describe(f),
+        required,
+        optional,
+        computed,
+        sensitive: f.sensitive,
+        ..Default::default()
+    }
+}
+
+/// The full description of a field: its doc plus default and allowed values.
+pub fn describe(f: &Field) -> String {
+    let mut s = f.doc.to_string();
+    if let super::field::Check::OneOf(values) = f.check {
+        let list = values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        s.push_str(&format!(" Allowed values: {list}."));
+    }
+    match f.mode {
+        Mode::Default(d) => s.push_str(&format!(" Defaults to {} (the server's default).", show_default(d))),
+        Mode::Versioned(d) => s.push_str(&format!(
+            " Only on authentik 2026.5 and later; the server's default is {}. Left out, it is not sent and is read back when the server has it.",
+            show_default(d)
+        )),
+        Mode::Nullable => s.push_str(" Left out, it is `null` (none)."),
+        Mode::Required => {}
+    }
+    s
+}
+
+fn show_default(d: Dflt) -> String {
+    match d {
+        Dflt::Str(v) => format!("`{v:?}`"),
+        Dflt::Bool(b) => format!("`{b}`"),
+        Dflt::Int(i) => format!("`{i}`"),
+        Dflt::Strs(v) => format!(
+            "`[{}]`",
+            v.iter()
+                .map(|x| format!("{x:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -1,0 +1,472 @@
+//! Unit tests of the engine's pure parts against the real resource tables.
+
+use super::body::{create_body, update_body};
+use super::field::ResourceDef;
+use super::plan::plan;
+use super::private::Private;
+use super::state::state_from_api;
+use super::validate::validate;
+use crate::protocol::{ClientCapabilities, Diagnostic, Number, PlanRequest, Value};
+use crate::resources::{email::EMAIL, sms::SMS, validate::VALIDATE};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+fn s(v: &str) -> Value {
+    Value::String(v.into())
+}
+fn set(v: &[&str]) -> Value {
+    Value::Set(v.iter().map(|x| s(x)).collect())
+}
+fn n(i: i64) -> Value {
+    Value::Number(Number::Int(i))
+}
+
+/// A full configuration object: every schema attribute present, null unless given.
+fn config(def: &ResourceDef, given: &[(&str, Value)]) -> Value {
+    let schema = super::schema::resource_schema(def);
+    let mut m: BTreeMap<String, Value> = schema
+        .block
+        .attributes
+        .iter()
+        .map(|a| (a.name.clone(), Value::Null))
+        .collect();
+    for (k, v) in given {
+        assert!(m.contains_key(*k), "no attribute {k}");
+        m.insert(k.to_string(), v.clone());
+    }
+    Value::Object(m)
+}
+
+fn plan_of(def: &ResourceDef, prior: &Value, cfg: &Value, private: &Private) -> Value {
+    let r = plan(
+        def,
+        &PlanRequest {
+            type_name: def.type_name.into(),
+            prior_state: prior.clone(),
+            proposed_new_state: cfg.clone(),
+            config: cfg.clone(),
+            prior_private: private.encode(),
+            client_capabilities: ClientCapabilities::default(),
+        },
+    );
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    r.planned_state
+}
+
+/// What state looks like after applying a create plan on a 2026.2 server: unknowns settled.
+fn settle(mut planned: Value) -> Value {
+    if let Value::Object(m) = &mut planned {
+        for (k, v) in m.iter_mut() {
+            if v.is_unknown() {
+                *v = if k == "id" {
+                    s("0f3c5a4e-1b2c-4d5e-8f90-000000000001")
+                } else {
+                    Value::Null
+                };
+            }
+        }
+    }
+    planned
+}
+
+fn errors(d: &[Diagnostic]) -> Vec<String> {
+    d.iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            format!(
+                "{}: {} {}",
+                d.attribute
+                    .as_ref()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+                d.summary,
+                d.detail
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn minimal_email_plans_the_servers_defaults() {
+    let cfg = config(&EMAIL, &[("name", s("mail"))]);
+    let p = plan_of(&EMAIL, &Value::Null, &cfg, &Private::default());
+    assert!(p.get("id").is_unknown());
+    assert_eq!(p.get("use_global_settings"), &Value::Bool(false));
+    assert_eq!(p.get("timeout"), &n(10));
+    assert_eq!(p.get("subject"), &s("authentik Sign-in code"));
+    assert_eq!(p.get("template"), &s("email/email_otp.html"));
+    assert_eq!(p.get("token_expiry"), &s("minutes=30"));
+    assert_eq!(p.get("from_address"), &s("system@authentik.local"));
+    assert_eq!(p.get("port"), &n(25));
+    assert_eq!(p.get("password"), &s(""));
+    assert_eq!(p.get("configure_flow"), &Value::Null);
+    // The create body sends the defaults explicitly, so the server ends up exactly as planned.
+    let body = create_body(&EMAIL, &p, &cfg).unwrap();
+    assert_eq!(body.json.get("timeout"), Some(&json!(10)));
+    assert_eq!(body.json.get("use_global_settings"), Some(&json!(false)));
+    assert!(!body.json.contains_key("configure_flow"));
+}
+
+#[test]
+fn removing_an_attribute_resets_it_with_one_patch_of_just_that() {
+    let prior_cfg = config(
+        &EMAIL,
+        &[
+            ("name", s("mail")),
+            ("timeout", n(60)),
+            ("friendly_name", s("Mail")),
+        ],
+    );
+    let prior = settle(plan_of(
+        &EMAIL,
+        &Value::Null,
+        &prior_cfg,
+        &Private::default(),
+    ));
+    let cfg = config(&EMAIL, &[("name", s("mail")), ("friendly_name", s("Mail"))]);
+    let p = plan_of(&EMAIL, &prior, &cfg, &Private::default());
+    assert_eq!(p.get("timeout"), &n(10));
+    let body = update_body(&EMAIL, &prior, &p, &cfg, &Private::default()).unwrap();
+    assert_eq!(serde_json::Value::Object(body.json), json!({"timeout": 10}));
+}
+
+#[test]
+fn clearing_values_sends_explicit_empty_values() {
+    let flow = "0F3C5A4E-1B2C-4D5E-8F90-112233445566";
+    let prior_cfg = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("sms_provider", s("generic")),
+            ("from_number", s("+1")),
+            ("account_sid", s("https://sms.example/send")),
+            ("auth", s("tok")),
+            ("friendly_name", s("Phone")),
+            ("verify_only", Value::Bool(true)),
+            ("configure_flow", s(flow)),
+        ],
+    );
+    let prior = settle(plan_of(&SMS, &Value::Null, &prior_cfg, &Private::default()));
+    let cfg = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("sms_provider", s("generic")),
+            ("from_number", s("+1")),
+            ("account_sid", s("https://sms.example/send")),
+            ("auth", s("tok")),
+        ],
+    );
+    let p = plan_of(&SMS, &prior, &cfg, &Private::default());
+    let body = update_body(&SMS, &prior, &p, &cfg, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"friendly_name": "", "verify_only": false, "configure_flow": null})
+    );
+}
+
+#[test]
+fn validate_sends_action_and_stages_together() {
+    let st = "0f3c5a4e-1b2c-4d5e-8f90-112233445566";
+    let prior_cfg = config(
+        &VALIDATE,
+        &[("name", s("v")), ("configuration_stages", set(&[st]))],
+    );
+    let prior = settle(plan_of(
+        &VALIDATE,
+        &Value::Null,
+        &prior_cfg,
+        &Private::default(),
+    ));
+    let cfg = config(
+        &VALIDATE,
+        &[
+            ("name", s("v")),
+            ("configuration_stages", set(&[st])),
+            ("not_configured_action", s("configure")),
+        ],
+    );
+    let p = plan_of(&VALIDATE, &prior, &cfg, &Private::default());
+    let body = update_body(&VALIDATE, &prior, &p, &cfg, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"not_configured_action": "configure", "configuration_stages": [st]})
+    );
+}
+
+#[test]
+fn set_order_and_uuid_case_never_diff() {
+    let a = "0f3c5a4e-1b2c-4d5e-8f90-112233445566";
+    let b = "1f3c5a4e-1b2c-4d5e-8f90-112233445566";
+    let cfg = config(
+        &VALIDATE,
+        &[
+            ("name", s("v")),
+            ("configuration_stages", set(&[&a.to_uppercase(), b])),
+        ],
+    );
+    let planned = plan_of(&VALIDATE, &Value::Null, &cfg, &Private::default());
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "v", "configuration_stages": [b, a],
+        "device_classes": ["email", "sms", "duo", "webauthn", "totp", "static"], "not_configured_action": "skip",
+        "last_auth_threshold": "seconds=0", "webauthn_user_verification": "preferred", "webauthn_allowed_device_types": [],
+        "webauthn_hints": [], "email_otp_throttling_factor": 1, "sms_otp_throttling_factor": 1.0,
+        "totp_otp_throttling_factor": 1, "static_otp_throttling_factor": 1});
+    let mut diags = Vec::new();
+    let state = state_from_api(
+        &VALIDATE,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &Private::default(),
+        &mut diags,
+    );
+    assert!(diags.is_empty());
+    // Known planned values come back exactly as planned (Terraform demands it).
+    assert_eq!(
+        state.get("configuration_stages"),
+        planned.get("configuration_stages")
+    );
+    assert_eq!(state.get("device_classes"), planned.get("device_classes"));
+    assert_eq!(state.get("webauthn_hints"), &Value::Set(vec![]));
+    assert_eq!(state.get("sms_otp_throttling_factor"), &n(1));
+    // The next plan is empty.
+    let next = plan_of(&VALIDATE, &state, &cfg, &Private::default());
+    assert_eq!(next, state);
+}
+
+#[test]
+fn newer_server_fields_absent_on_older_servers() {
+    let cfg = config(&VALIDATE, &[("name", s("v"))]);
+    let planned = plan_of(&VALIDATE, &Value::Null, &cfg, &Private::default());
+    assert!(planned.get("webauthn_hints").is_unknown());
+    let body = create_body(&VALIDATE, &planned, &cfg).unwrap();
+    assert!(!body.json.contains_key("webauthn_hints"));
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "v", "configuration_stages": [],
+        "device_classes": ["static", "totp", "webauthn", "duo", "sms", "email"], "not_configured_action": "skip",
+        "last_auth_threshold": "seconds=0", "webauthn_user_verification": "preferred", "webauthn_allowed_device_types": []});
+    let mut diags = Vec::new();
+    let state = state_from_api(
+        &VALIDATE,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &Private::default(),
+        &mut diags,
+    );
+    assert!(diags.is_empty());
+    assert_eq!(state.get("webauthn_hints"), &Value::Null);
+    assert_eq!(plan_of(&VALIDATE, &state, &cfg, &Private::default()), state);
+    // Configured on a server that ignores it: a clear error, not a confusing inconsistency.
+    let cfg = config(
+        &VALIDATE,
+        &[("name", s("v")), ("webauthn_hints", set(&["hybrid"]))],
+    );
+    let planned = plan_of(&VALIDATE, &Value::Null, &cfg, &Private::default());
+    let mut diags = Vec::new();
+    state_from_api(
+        &VALIDATE,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &Private::default(),
+        &mut diags,
+    );
+    assert!(
+        errors(&diags)
+            .iter()
+            .any(|e| e.contains("webauthn_hints") && e.contains("2026.5")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn write_only_secrets_stay_out_of_state() {
+    let cfg = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("sms_provider", s("twilio")),
+            ("from_number", s("+1")),
+            ("account_sid", s("AC1")),
+            ("auth_wo", s("TOP-SECRET")),
+            ("auth_wo_version", n(1)),
+        ],
+    );
+    let planned = plan_of(&SMS, &Value::Null, &cfg, &Private::default());
+    assert_eq!(planned.get("auth"), &Value::Null);
+    assert_eq!(planned.get("auth_wo"), &Value::Null);
+    let body = create_body(&SMS, &planned, &cfg).unwrap();
+    assert_eq!(body.json.get("auth"), Some(&json!("TOP-SECRET")));
+    assert_eq!(body.private.write_only, vec!["auth".to_string()]);
+    // The server echoes the secret back (older authentik): it still stays out of state.
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "sms", "provider": "twilio", "from_number": "+1",
+        "account_sid": "AC1", "auth": "TOP-SECRET", "auth_password": "", "auth_type": "basic", "verify_only": false,
+        "mapping": null, "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let state = state_from_api(
+        &SMS,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &body.private,
+        &mut diags,
+    );
+    assert_eq!(state.get("auth"), &Value::Null);
+    assert!(!format!("{state:?}").contains("TOP-SECRET"));
+    // Rotation: bumping the version sends the new value, nothing else.
+    let cfg2 = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("sms_provider", s("twilio")),
+            ("from_number", s("+1")),
+            ("account_sid", s("AC1")),
+            ("auth_wo", s("NEW")),
+            ("auth_wo_version", n(2)),
+        ],
+    );
+    let p2 = plan_of(&SMS, &state, &cfg2, &body.private);
+    let b2 = update_body(&SMS, &state, &p2, &cfg2, &body.private).unwrap();
+    assert_eq!(serde_json::Value::Object(b2.json), json!({"auth": "NEW"}));
+    // Same version: nothing to send.
+    let b3 = update_body(
+        &SMS,
+        &state,
+        &plan_of(&SMS, &state, &cfg, &body.private),
+        &cfg,
+        &body.private,
+    )
+    .unwrap();
+    assert!(b3.json.is_empty());
+}
+
+#[test]
+fn secrets_missing_from_responses_keep_the_state_value() {
+    let cfg = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("sms_provider", s("generic")),
+            ("from_number", s("+1")),
+            ("account_sid", s("https://x.example")),
+            ("auth", s("user")),
+            ("auth_password", s("pw")),
+        ],
+    );
+    let planned = plan_of(&SMS, &Value::Null, &cfg, &Private::default());
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "sms", "provider": "generic", "from_number": "+1",
+        "account_sid": "https://x.example", "auth_type": "basic", "verify_only": false, "mapping": null, "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let state = state_from_api(
+        &SMS,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &Private::default(),
+        &mut diags,
+    );
+    assert_eq!(state.get("auth"), &s("user"));
+    assert_eq!(state.get("auth_password"), &s("pw"));
+    // An unknown enum value from a newer server is read, not a failure.
+    let mut obj2 = obj.as_object().unwrap().clone();
+    obj2.insert("provider".into(), json!("messagebird"));
+    let state2 = state_from_api(
+        &SMS,
+        &obj2,
+        &state,
+        &Value::Null,
+        &Private::default(),
+        &mut diags,
+    );
+    assert_eq!(state2.get("sms_provider"), &s("messagebird"));
+    assert!(diags.is_empty());
+}
+
+#[test]
+fn validation_names_the_attribute() {
+    let caps = ClientCapabilities::default();
+    type Case<'a> = (&'a ResourceDef, Vec<(&'a str, Value)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (&SMS, vec![("sms_provider", s("nexmo"))], "sms_provider"),
+        (&SMS, vec![("auth_type", s("digest"))], "auth_type"),
+        (
+            &SMS,
+            vec![("configure_flow", s("my-flow-slug"))],
+            "configure_flow",
+        ),
+        (&SMS, vec![("auth_wo", s("x"))], "auth_wo"),
+        (&EMAIL, vec![("port", n(70000))], "port"),
+        (&EMAIL, vec![("timeout", n(0))], "timeout"),
+        (
+            &EMAIL,
+            vec![("token_expiry", s("hours=1,minutes=2"))],
+            "token_expiry",
+        ),
+        (
+            &EMAIL,
+            vec![("token_expiry", s("hours=1;"))],
+            "token_expiry",
+        ),
+        (&EMAIL, vec![("from_address", s("nobody"))], "from_address"),
+        (
+            &EMAIL,
+            vec![
+                ("use_tls", Value::Bool(true)),
+                ("use_ssl", Value::Bool(true)),
+            ],
+            "use_ssl",
+        ),
+        (
+            &VALIDATE,
+            vec![("device_classes", set(&[]))],
+            "device_classes",
+        ),
+        (
+            &VALIDATE,
+            vec![("device_classes", set(&["sms", "carrier-pigeon"]))],
+            "device_classes[1]",
+        ),
+        (
+            &VALIDATE,
+            vec![("not_configured_action", s("configure"))],
+            "configuration_stages",
+        ),
+        (
+            &VALIDATE,
+            vec![("last_auth_threshold", s("1h"))],
+            "last_auth_threshold",
+        ),
+    ];
+    for (def, given, attr) in cases {
+        let mut all = vec![("name", s("x"))];
+        all.extend(given);
+        let d = validate(def, &config(def, &all), caps);
+        let errs = errors(&d);
+        assert!(
+            errs.iter().any(|e| e.starts_with(&format!("{attr}:"))),
+            "{}: expected error at {attr}, got {errs:?}",
+            def.type_name
+        );
+    }
+    // Unknown values are never rejected.
+    let d = validate(
+        &VALIDATE,
+        &config(
+            &VALIDATE,
+            &[
+                ("name", s("x")),
+                ("not_configured_action", s("configure")),
+                ("configuration_stages", Value::Unknown),
+            ],
+        ),
+        caps,
+    );
+    assert!(errors(&d).is_empty(), "{d:?}");
+    // A valid minimal config passes.
+    assert!(errors(&validate(
+        &EMAIL,
+        &config(&EMAIL, &[("name", s("x"))]),
+        caps
+    ))
+    .is_empty());
+}
