@@ -4,6 +4,7 @@
 pub mod body;
 pub mod checks;
 pub mod convert;
+pub mod docs;
 pub mod errors;
 pub mod field;
 pub mod ops;

@@ -1,0 +1,24 @@
+terraform {
+  required_providers {
+    authentik = {
+      source = "goauthentik/authentik"
+    }
+  }
+}
+
+# url and token may also come from AUTHENTIK_URL and AUTHENTIK_TOKEN.
+provider "authentik" {
+  url   = "https://authentik.example.com"
+  token = var.authentik_token
+
+  # Optional:
+  # insecure        = false  # skip TLS verification (test servers only)
+  # headers         = { "X-Proxy-Auth" = var.proxy_secret }
+  # request_timeout = 30     # seconds per HTTP request
+  # max_retries     = 4      # retries on connection errors, 429 and 502/503/504
+}
+
+variable "authentik_token" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,129 @@
+//! Registry-style documentation rendered from the schemas, so docs and schema cannot disagree
+//! (a test compares the committed files with this rendering).
+
+use super::field::{wo_name, ResourceDef};
+use super::schema::resource_schema;
+use crate::protocol::{Attribute, Schema, Type};
+
+fn type_name(t: &Option<Type>) -> &'static str {
+    match t {
+        Some(Type::String) => "String",
+        Some(Type::Number) => "Number",
+        Some(Type::Bool) => "Boolean",
+        Some(Type::Set(_)) => "Set of String",
+        Some(Type::List(_)) => "List of String",
+        Some(Type::Map(_)) => "Map of String",
+        _ => "Dynamic",
+    }
+}
+
+fn attribute_line(a: &Attribute) -> String {
+    let mut tags = vec![type_name(&a.ty)];
+    if a.sensitive {
+        tags.push("Sensitive");
+    }
+    if a.write_only {
+        tags.push("Write-only");
+    }
+    format!("- `{}` ({}) {}\n", a.name, tags.join(", "), a.description)
+}
+
+fn attribute_sections(schema: &Schema) -> String {
+    let mut out = String::new();
+    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+        ("Required", |a| a.required),
+        ("Optional", |a| a.optional),
+        ("Read-Only", |a| a.computed && !a.optional),
+    ];
+    for (title, pick) in groups {
+        let lines: String = schema
+            .block
+            .attributes
+            .iter()
+            .filter(|a| pick(a))
+            .map(attribute_line)
+            .collect();
+        if !lines.is_empty() {
+            out.push_str(&format!("### {title}\n\n{lines}\n"));
+        }
+    }
+    out
+}
+
+/// The file name of a resource's doc page (`stage_authenticator_sms.md`).
+pub fn resource_doc_file(def: &ResourceDef) -> String {
+    format!("{}.md", def.type_name.trim_start_matches("authentik_"))
+}
+
+/// The doc page of one resource.
+pub fn resource_markdown(def: &ResourceDef, example: &str, import: &str) -> String {
+    let schema = resource_schema(def);
+    let secrets: Vec<&str> = def
+        .fields
+        .iter()
+        .filter(|f| f.write_only_twin)
+        .map(|f| f.name)
+        .collect();
+    let mut out = format!(
+        "---\npage_title: \"{t} Resource - authentik\"\ndescription: |-\n  {d}\n---\n\n# {t} (Resource)\n\n{d}\n\n## Example Usage\n\n```terraform\n{ex}```\n\n## Schema\n\n{attrs}",
+        t = def.type_name,
+        d = def.doc,
+        ex = example,
+        attrs = attribute_sections(&schema),
+    );
+    if !secrets.is_empty() {
+        let list = secrets
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let wo = secrets
+            .iter()
+            .map(|s| format!("`{}`", wo_name(def.field(s).expect("own field"))))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!(
+            "## Secrets\n\n{list} are sensitive: hidden in plans, never logged (not even with `TF_LOG=trace`) and never put in error messages. They are kept in state; \
+on Terraform 1.11 and later use the write-only twins {wo} instead, which reach authentik but never plan or state (bump the matching `*_wo_version` to send a new value). \
+Terraform 1.10 and older refuse the write-only twins with an error rather than storing them.\n\n\
+Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.\n\n"
+        ));
+    }
+    out.push_str(&format!(
+        "## Import\n\nImport by the stage's UUID (any case, with or without hyphens) or by its exact name, prefixed with `name:` (a bare name that is not a UUID works too):\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n"
+    ));
+    out
+}
+
+/// The provider's index page.
+pub fn index_markdown(provider: &Schema, example: &str, resources: &[&ResourceDef]) -> String {
+    let list: String = resources
+        .iter()
+        .map(|d| {
+            format!(
+                "- [`{}`](resources/{}) — {}\n",
+                d.type_name,
+                resource_doc_file(d),
+                d.title
+            )
+        })
+        .collect();
+    format!(
+        "---\npage_title: \"authentik Provider\"\ndescription: |-\n  Manage authentik authenticator stages as code.\n---\n\n# authentik Provider\n\n\
+Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n\
+## Example Usage\n\n```terraform\n{example}```\n\n## Authentication\n\n\
+Create an API token in authentik (Directory → Tokens and App passwords, intent *API*) for a user allowed to manage stages, and give it as `token` or `AUTHENTIK_TOKEN`. \
+A missing, wrong or expired token, or one without permission, makes authentik answer 403; the provider then says so and names the URL it called. The token is never logged.\n\n\
+## Environment variables\n\n\
+| variable | attribute | meaning |\n|---|---|---|\n\
+| `AUTHENTIK_URL` | `url` | root URL of the server (sub-path allowed) |\n\
+| `AUTHENTIK_TOKEN` | `token` | API token |\n\
+| `AUTHENTIK_INSECURE` | `insecure` | `true` to skip TLS verification |\n\n\
+Values in the provider block win over the environment.\n\n\
+## Supported versions\n\n\
+- authentik 2026.2 and later (tested against an API double of 2026.2 and 2026.5 behaviour). Fields that only 2026.5 has (`webauthn_hints`, the `*_otp_throttling_factor` numbers) are optional; values the provider does not know (a new enum member) are read without failing.\n\
+- Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later.\n\n\
+## Schema\n\n{attrs}",
+        attrs = attribute_sections(provider),
+    )
+}

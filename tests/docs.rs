@@ -1,0 +1,59 @@
+//! The committed docs must equal what the schemas render. Run with `UPDATE_DOCS=1` to rewrite them.
+
+use std::path::Path;
+use terraform_provider_authentik::engine::docs::{
+    index_markdown, resource_doc_file, resource_markdown,
+};
+use terraform_provider_authentik::provider::provider_schema;
+use terraform_provider_authentik::resources::ALL;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn check(path: &Path, want: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(path, want)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let have = std::fs::read_to_string(path).unwrap_or_default();
+    if have != want {
+        failures.push(path.display().to_string());
+    }
+}
+
+#[test]
+fn docs_match_the_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut failures = Vec::new();
+    for def in ALL {
+        let dir = root.join("examples/resources").join(def.type_name);
+        let md = resource_markdown(
+            def,
+            &read(&dir.join("resource.tf")),
+            &read(&dir.join("import.sh")),
+        );
+        // Every attribute of the schema is documented.
+        for f in def.fields {
+            assert!(
+                md.contains(&format!("- `{}` (", f.name)),
+                "{} lacks {}",
+                def.type_name,
+                f.name
+            );
+        }
+        check(
+            &root.join("docs/resources").join(resource_doc_file(def)),
+            &md,
+            &mut failures,
+        );
+    }
+    let index = index_markdown(
+        &provider_schema(),
+        &read(&root.join("examples/provider/provider.tf")),
+        ALL,
+    );
+    check(&root.join("docs/index.md"), &index, &mut failures);
+    assert!(failures.is_empty(), "docs out of date with the schema: {failures:?}; run `UPDATE_DOCS=1 cargo test --test docs` and commit");
+}
