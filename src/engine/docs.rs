@@ -30,7 +30,8 @@ fn attribute_line(a: &Attribute) -> String {
 
 fn attribute_sections(schema: &Schema) -> String {
     let mut out = String::new();
-    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+    type Pick = fn(&Attribute) -> bool;
+    let groups: [(&str, Pick); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional),
