@@ -1,0 +1,130 @@
+//! Shared set-up for the end-to-end tests: real Terraform, the real provider binary, the API
+//! double.
+#![allow(dead_code)]
+
+use crate::support::double::Double;
+use crate::support::terraform::{Terraform, TfVersion, Workdir};
+use serde_json::{json, Value};
+
+/// The `terraform {}` and `provider {}` header every test configuration starts with.
+pub const HEADER: &str = r#"
+terraform {
+  required_providers {
+    authentik = {
+      source = "goauthentik/authentik"
+    }
+  }
+}
+
+provider "authentik" {}
+"#;
+
+/// One Terraform working directory wired to one API double.
+pub struct Ctx {
+    pub wd: Workdir,
+    pub dbl: Double,
+}
+
+impl Ctx {
+    /// Terraform `v` against a double started with `double_args`.
+    pub fn new(v: TfVersion, double_args: &[&str]) -> Ctx {
+        let tf = Terraform::find(v);
+        let dbl = Double::start(double_args);
+        let mut wd = Workdir::new(&tf, None);
+        wd.env("AUTHENTIK_URL", &dbl.url).env("AUTHENTIK_TOKEN", &dbl.token);
+        Ctx { wd, dbl }
+    }
+
+    /// Write main.tf: the header plus `body`.
+    pub fn config(&self, body: &str) {
+        self.wd.write("main.tf", &format!("{HEADER}\n{body}\n"));
+    }
+
+    /// API writes (POST/PUT/PATCH/DELETE under /api/v3) since the log was last cleared.
+    pub fn writes(&self) -> Vec<Value> {
+        self.dbl
+            .requests()
+            .into_iter()
+            .filter(|r| r["method"] != "GET" && r["path"].as_str().is_some_and(|p| p.starts_with("/api/v3/")))
+            .collect()
+    }
+
+    /// The values of `addr` in Terraform's state.
+    pub fn state_values(&self, addr: &str) -> Value {
+        let state = self.wd.state_json();
+        find_resource(&state["values"]["root_module"], addr)
+            .unwrap_or_else(|| panic!("{addr} not in state: {state:#}"))
+    }
+
+    /// A stage as the server has it.
+    pub fn server_stage(&self, api_path: &str, id: &str) -> Value {
+        let (status, body) = self.dbl.get(&format!("/api/v3/{api_path}/{id}/"));
+        assert_eq!(status, 200, "GET {api_path}/{id}: {body}");
+        body
+    }
+
+    /// Create a flow for `configure_flow`; returns its pk.
+    pub fn flow(&self, slug: &str) -> String {
+        let (status, body) = self.dbl.post(
+            "/api/v3/flows/instances/",
+            &json!({"name": slug, "slug": slug, "title": slug, "designation": "stage_configuration"}),
+        );
+        assert_eq!(status, 201, "{body}");
+        body["pk"].as_str().expect("flow pk").to_string()
+    }
+
+    /// Create a notification webhook mapping; returns its pk.
+    pub fn mapping(&self, name: &str) -> String {
+        let (status, body) = self
+            .dbl
+            .post("/api/v3/propertymappings/notification/", &json!({"name": name, "expression": "return {}"}));
+        assert_eq!(status, 201, "{body}");
+        body["pk"].as_str().expect("mapping pk").to_string()
+    }
+}
+
+/// Find a resource by address in a `show -json` module value (recursing into child modules).
+pub fn find_resource(module: &Value, addr: &str) -> Option<Value> {
+    if let Some(rs) = module["resources"].as_array() {
+        for r in rs {
+            if r["address"] == addr {
+                return Some(r["values"].clone());
+            }
+        }
+    }
+    module["child_modules"].as_array()?.iter().find_map(|m| find_resource(m, addr))
+}
+
+/// The actions planned for `addr` in a `show -json` plan.
+pub fn planned_actions(plan: &Value, addr: &str) -> Vec<String> {
+    plan["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["address"] == addr)
+        .flat_map(|c| c["change"]["actions"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Expand `{{KEY}}` placeholders.
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in vars {
+        s = s.replace(&format!("{{{{{k}}}}}"), v);
+    }
+    s
+}
+
+/// Generate one `#[test]` per Terraform version for each scenario function `fn(TfVersion)`.
+#[macro_export]
+macro_rules! per_version {
+    ($($name:ident),* $(,)?) => {
+        mod tf_1_0_3 {
+            $( #[test] fn $name() { super::$name($crate::support::terraform::TfVersion::V1_0_3) } )*
+        }
+        mod tf_1_15_5 {
+            $( #[test] fn $name() { super::$name($crate::support::terraform::TfVersion::V1_15_5) } )*
+        }
+    };
+}

@@ -1,0 +1,308 @@
+//! End to end, per resource, on Terraform 1.0.3 and 1.15.5 against the API double: create with
+//! every attribute, empty plan, an update is one PATCH of just the change, clearing every
+//! optional attribute, drift shown and repaired, out-of-band delete planned as a create,
+//! import by UUID and by name, destroy.
+
+mod e2e;
+mod support;
+
+use e2e::{fill, planned_actions, Ctx};
+use serde_json::{json, Value};
+use support::terraform::TfVersion;
+
+/// One resource's scenario data.
+struct Case {
+    ty: &'static str,
+    api: &'static str,
+    /// Other resources the configurations need (kept in every step).
+    extra: &'static str,
+    full: &'static str,
+    /// `full` with one attribute changed, and the PATCH body that change must produce.
+    updated: &'static str,
+    patch: Value,
+    minimal: &'static str,
+    /// Server values after applying `minimal` (the server's defaults).
+    defaults: Value,
+    /// An out-of-band change (PATCH body) that `full` must undo.
+    drift: Value,
+    name: &'static str,
+}
+
+fn sms() -> Case {
+    Case {
+        ty: "authentik_stage_authenticator_sms",
+        api: "stages/authenticator/sms",
+        extra: "",
+        full: r#"
+resource "authentik_stage_authenticator_sms" "t" {
+  name           = "sms-full"
+  friendly_name  = "Phone"
+  configure_flow = "{{FLOW_UPPER}}"
+  sms_provider   = "generic"
+  from_number    = "+15550001"
+  account_sid    = "https://sms.example.com/send"
+  auth           = "gateway-user"
+  auth_type      = "bearer"
+  auth_password  = "gateway-pass"
+  mapping        = "{{MAPPING}}"
+  verify_only    = true
+}"#,
+        updated: r#"
+resource "authentik_stage_authenticator_sms" "t" {
+  name           = "sms-full"
+  friendly_name  = "Phone 2"
+  configure_flow = "{{FLOW_UPPER}}"
+  sms_provider   = "generic"
+  from_number    = "+15550001"
+  account_sid    = "https://sms.example.com/send"
+  auth           = "gateway-user"
+  auth_type      = "bearer"
+  auth_password  = "gateway-pass"
+  mapping        = "{{MAPPING}}"
+  verify_only    = true
+}"#,
+        patch: json!({"friendly_name": "Phone 2"}),
+        minimal: r#"
+resource "authentik_stage_authenticator_sms" "t" {
+  name         = "sms-full"
+  sms_provider = "generic"
+  from_number  = "+15550001"
+  account_sid  = "https://sms.example.com/send"
+  auth         = "gateway-user"
+}"#,
+        defaults: json!({"friendly_name": "", "configure_flow": null, "auth_type": "basic", "auth_password": "",
+            "mapping": null, "verify_only": false}),
+        drift: json!({"from_number": "+19999999", "verify_only": false}),
+        name: "sms-full",
+    }
+}
+
+fn email() -> Case {
+    Case {
+        ty: "authentik_stage_authenticator_email",
+        api: "stages/authenticator/email",
+        extra: "",
+        full: r#"
+resource "authentik_stage_authenticator_email" "t" {
+  name                = "email-full"
+  friendly_name       = "Mail"
+  configure_flow      = "{{FLOW}}"
+  use_global_settings = true
+  host                = "smtp.example.com"
+  port                = 587
+  username            = "mailer"
+  password            = "smtp-pass"
+  use_tls             = true
+  use_ssl             = false
+  timeout             = 15
+  from_address        = "authentik@example.com"
+  subject             = "Your code"
+  token_expiry        = "hours=1;minutes=30"
+  template            = "email/custom.html"
+}"#,
+        updated: r#"
+resource "authentik_stage_authenticator_email" "t" {
+  name                = "email-full"
+  friendly_name       = "Mail"
+  configure_flow      = "{{FLOW}}"
+  use_global_settings = true
+  host                = "smtp.example.com"
+  port                = 587
+  username            = "mailer"
+  password            = "smtp-pass"
+  use_tls             = true
+  use_ssl             = false
+  timeout             = 15
+  from_address        = "authentik@example.com"
+  subject             = "Your new code"
+  token_expiry        = "hours=1;minutes=30"
+  template            = "email/custom.html"
+}"#,
+        patch: json!({"subject": "Your new code"}),
+        minimal: r#"
+resource "authentik_stage_authenticator_email" "t" {
+  name = "email-full"
+}"#,
+        defaults: json!({"friendly_name": "", "configure_flow": null, "use_global_settings": false, "host": "localhost",
+            "port": 25, "username": "", "password": "", "use_tls": false, "use_ssl": false, "timeout": 10,
+            "from_address": "system@authentik.local", "subject": "authentik Sign-in code", "token_expiry": "minutes=30",
+            "template": "email/email_otp.html"}),
+        drift: json!({"port": 2525, "use_tls": false}),
+        name: "email-full",
+    }
+}
+
+fn validate() -> Case {
+    Case {
+        ty: "authentik_stage_authenticator_validate",
+        api: "stages/authenticator/validate",
+        extra: r#"
+resource "authentik_stage_authenticator_email" "a" {
+  name = "cfg-a"
+}
+resource "authentik_stage_authenticator_email" "b" {
+  name = "cfg-b"
+}"#,
+        full: r#"
+resource "authentik_stage_authenticator_validate" "t" {
+  name                          = "validate-full"
+  not_configured_action         = "configure"
+  device_classes                = ["totp", "email", "webauthn"]
+  configuration_stages          = [authentik_stage_authenticator_email.a.id, authentik_stage_authenticator_email.b.id]
+  last_auth_threshold           = "hours=12"
+  webauthn_user_verification    = "required"
+  webauthn_allowed_device_types = ["00000000-0000-0000-0000-000000000000"]
+  webauthn_hints                = ["security-key", "hybrid"]
+  email_otp_throttling_factor   = 2
+  sms_otp_throttling_factor     = 1.5
+  totp_otp_throttling_factor    = 3
+  static_otp_throttling_factor  = 4
+}"#,
+        updated: r#"
+resource "authentik_stage_authenticator_validate" "t" {
+  name                          = "validate-full"
+  not_configured_action         = "configure"
+  device_classes                = ["totp", "email", "webauthn"]
+  configuration_stages          = [authentik_stage_authenticator_email.a.id, authentik_stage_authenticator_email.b.id]
+  last_auth_threshold           = "hours=6"
+  webauthn_user_verification    = "required"
+  webauthn_allowed_device_types = ["00000000-0000-0000-0000-000000000000"]
+  webauthn_hints                = ["security-key", "hybrid"]
+  email_otp_throttling_factor   = 2
+  sms_otp_throttling_factor     = 1.5
+  totp_otp_throttling_factor    = 3
+  static_otp_throttling_factor  = 4
+}"#,
+        patch: json!({"last_auth_threshold": "hours=6"}),
+        minimal: r#"
+resource "authentik_stage_authenticator_validate" "t" {
+  name = "validate-full"
+}"#,
+        defaults: json!({"not_configured_action": "skip", "configuration_stages": [], "last_auth_threshold": "seconds=0",
+            "webauthn_user_verification": "preferred", "webauthn_allowed_device_types": [], "webauthn_hints": [],
+            "email_otp_throttling_factor": 1, "sms_otp_throttling_factor": 1, "totp_otp_throttling_factor": 1,
+            "static_otp_throttling_factor": 1}),
+        drift: json!({"device_classes": ["static"], "last_auth_threshold": "days=1"}),
+        name: "validate-full",
+    }
+}
+
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().all(|i| y.iter().any(|j| same_json(i, j)))
+        }
+        _ => a == b,
+    }
+}
+
+fn assert_server_has(ctx: &Ctx, case: &Case, id: &str, want: &Value) {
+    let got = ctx.server_stage(case.api, id);
+    for (k, v) in want.as_object().expect("object") {
+        assert!(same_json(&got[k], v), "{}: server has {k} = {}, expected {v}\nfull object: {got:#}", case.ty, got[k]);
+    }
+}
+
+fn lifecycle(v: TfVersion, case: Case) {
+    let ctx = Ctx::new(v, &[]);
+    let flow = ctx.flow("configure-me");
+    let mapping = ctx.mapping("sms-payload");
+    let vars = [("FLOW", flow.as_str()), ("FLOW_UPPER", &flow.to_uppercase()), ("MAPPING", mapping.as_str())];
+    let addr = format!("{}.t", case.ty);
+    let write = |body: &str| ctx.config(&format!("{}\n{}", case.extra, fill(body, &vars)));
+
+    // Create with every attribute set: one POST for it, then an empty plan.
+    write(case.full);
+    ctx.dbl.clear_requests();
+    ctx.wd.apply();
+    let posts: Vec<Value> = ctx
+        .writes()
+        .into_iter()
+        .filter(|r| r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.contains(case.api)))
+        .collect();
+    assert_eq!(posts.len(), 1, "one POST for the stage: {posts:#?}");
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after the full create must be empty");
+    let id = ctx.state_values(&addr)["id"].as_str().expect("id in state").to_string();
+
+    // An update is one PATCH with just the change.
+    write(case.updated);
+    ctx.dbl.clear_requests();
+    ctx.wd.apply();
+    let writes = ctx.writes();
+    assert_eq!(writes.len(), 1, "exactly one write for a one-attribute change: {writes:#?}");
+    assert_eq!(writes[0]["method"], "PATCH");
+    assert_eq!(writes[0]["body"], case.patch, "the PATCH carries only the change");
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+
+    // Drift made behind Terraform's back shows, and apply restores the configuration.
+    write(case.full);
+    ctx.wd.apply();
+    let (status, body) = ctx.dbl.patch(&format!("/api/v3/{}/{id}/", case.api), &case.drift);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 2, "out-of-band change must show as drift");
+    ctx.wd.apply();
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+    let restored = ctx.server_stage(case.api, &id);
+    for k in case.drift.as_object().expect("object").keys() {
+        assert_ne!(restored[k], case.drift[k], "apply must undo the drift of {k}");
+    }
+
+    // Import by UUID (upper case, no hyphens) and by name: both plan empty.
+    ctx.wd.run_ok(&["state", "rm", &addr]);
+    ctx.wd.import(&addr, &id.replace('-', "").to_uppercase());
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after import by UUID must be empty");
+    ctx.wd.run_ok(&["state", "rm", &addr]);
+    ctx.wd.import(&addr, &format!("name:{}", case.name));
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after import by name must be empty");
+
+    // Clearing every optional attribute resets it to the server's default.
+    write(case.minimal);
+    ctx.wd.apply();
+    assert_server_has(&ctx, &case, &id, &case.defaults);
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after clearing must be empty");
+
+    // Deleted outside Terraform: the plan creates it again, apply does.
+    let (status, _) = ctx.dbl.delete(&format!("/api/v3/{}/{id}/", case.api));
+    assert_eq!(status, 204);
+    let plan = ctx.wd.plan_json();
+    assert_eq!(planned_actions(&plan, &addr), vec!["create"], "{plan:#}");
+    ctx.wd.apply();
+    let new_id = ctx.state_values(&addr)["id"].as_str().expect("id").to_string();
+    assert_ne!(new_id, id);
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+
+    // Destroy leaves nothing behind.
+    ctx.wd.destroy();
+    assert!(ctx.dbl.stages().is_empty(), "stages left after destroy: {:#?}", ctx.dbl.stages());
+}
+
+fn minimal_create(v: TfVersion, case: Case) {
+    let ctx = Ctx::new(v, &[]);
+    ctx.config(&format!("{}\n{}", case.extra, case.minimal));
+    ctx.wd.apply();
+    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "a minimal configuration must plan empty after apply");
+    let id = ctx.state_values(&format!("{}.t", case.ty))["id"].as_str().expect("id").to_string();
+    assert_server_has(&ctx, &case, &id, &case.defaults);
+}
+
+fn sms_lifecycle(v: TfVersion) {
+    lifecycle(v, sms())
+}
+fn email_lifecycle(v: TfVersion) {
+    lifecycle(v, email())
+}
+fn validate_lifecycle(v: TfVersion) {
+    lifecycle(v, validate())
+}
+fn sms_minimal(v: TfVersion) {
+    minimal_create(v, sms())
+}
+fn email_minimal(v: TfVersion) {
+    minimal_create(v, email())
+}
+fn validate_minimal(v: TfVersion) {
+    minimal_create(v, validate())
+}
+
+per_version!(sms_lifecycle, email_lifecycle, validate_lifecycle, sms_minimal, email_minimal, validate_minimal);
