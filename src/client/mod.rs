@@ -1,84 +1,52 @@
-//! TEMPORARY stub with the agreed signatures (replaced by the client branch).
-#![allow(missing_docs, dead_code, unused_variables)]
-use std::time::Duration;
+//! authentik REST API client.
+//!
+//! Knows HTTP and authentik, nothing of Terraform. Build a [`Client`] from a [`ClientConfig`]
+//! and a cancellation token, then work on a collection through [`Client::endpoint`]:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), terraform_provider_authentik::client::ApiError> {
+//! use terraform_provider_authentik::client::{Client, ClientConfig};
+//! let client = Client::new(
+//!     ClientConfig::new("https://authentik.example.com", "token"),
+//!     tokio_util::sync::CancellationToken::new(),
+//! )?;
+//! let sms = client.endpoint("stages/authenticator/sms");
+//! let existing = sms.find_by_name("my-sms").await?;
+//! # let _ = existing;
+//! # Ok(()) }
+//! ```
+//!
+//! Behaviour:
+//! - one `reqwest::Client` (one keep-alive connection pool) shared by every clone and call;
+//! - every path gets `/api/v3` and a trailing slash; ids are percent-encoded path segments;
+//! - retries with exponential backoff and full jitter on connection failures, timeouts, dropped
+//!   connections, 429 (honouring `Retry-After`) and 502/503/504; creates are never duplicated
+//!   (see [`Endpoint::create`]);
+//! - when the cancel token fires, reads and backoff waits stop with [`ApiError::Cancelled`];
+//!   a write already on the wire finishes its attempt but is not retried;
+//! - logs (via `tracing`) carry method, path, status, duration and attempt only: never bodies,
+//!   the token or header values.
+
+mod config;
+mod error;
+mod http;
+pub mod models;
+mod retry;
+mod secret;
+
+/// A JSON object, the body type of every request and answer.
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
-pub struct Secret(String);
-impl Secret {
-    pub fn new(s: String) -> Self {
-        Secret(s)
-    }
-}
-pub struct ClientConfig {
-    pub url: String,
-    pub token: Secret,
-    pub insecure: bool,
-    pub headers: Vec<(String, Secret)>,
-    pub request_timeout: Duration,
-    pub max_retries: u32,
-    pub user_agent: String,
-}
-impl ClientConfig {
-    pub fn new(url: impl Into<String>, token: impl Into<String>) -> Self {
-        ClientConfig {
-            url: url.into(),
-            token: Secret(token.into()),
-            insecure: false,
-            headers: vec![],
-            request_timeout: Duration::from_secs(30),
-            max_retries: 4,
-            user_agent: String::new(),
-        }
-    }
-}
-#[derive(Clone)]
-pub struct Client;
-impl Client {
-    pub fn new(
-        c: ClientConfig,
-        t: tokio_util::sync::CancellationToken,
-    ) -> Result<Client, ApiError> {
-        Ok(Client)
-    }
-    pub fn endpoint(&self, c: &'static str) -> Endpoint {
-        Endpoint
-    }
-}
-pub struct Endpoint;
-impl Endpoint {
-    pub async fn find_by_name(&self, name: &str) -> Result<Option<JsonObject>, ApiError> {
-        Ok(None)
-    }
-    pub async fn create(&self, body: &JsonObject) -> Result<JsonObject, ApiError> {
-        Ok(JsonObject::new())
-    }
-    pub async fn retrieve(&self, id: &str) -> Result<JsonObject, ApiError> {
-        Ok(JsonObject::new())
-    }
-    pub async fn partial_update(
-        &self,
-        id: &str,
-        body: &JsonObject,
-    ) -> Result<JsonObject, ApiError> {
-        Ok(JsonObject::new())
-    }
-    pub async fn delete(&self, id: &str) -> Result<(), ApiError> {
-        Ok(())
-    }
-}
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("nf")]
-    NotFound { url_path: String },
-    #[error("v")]
-    Validation { errors: Vec<FieldError> },
-}
-#[derive(Debug)]
-pub struct FieldError {
-    pub path: Vec<FieldPathStep>,
-    pub message: String,
-}
-#[derive(Debug)]
-pub enum FieldPathStep {
-    Field(String),
-    Index(usize),
-}
+
+pub use config::{
+    api_base_url, ClientConfig, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
+};
+pub use error::{flatten_validation_body, ApiError, FieldError, FieldPathStep, TransportKind};
+pub use http::{Client, Endpoint, PAGE_SIZE};
+pub use models::{
+    EmailStage, EmailStageRequest, Field, Flow, FlowRequest, NotificationWebhookMapping,
+    NotificationWebhookMappingRequest, Patch, Resource, SmsStage, SmsStageRequest, UsedBy,
+    ValidateStage, ValidateStageRequest, WebAuthnDeviceType,
+};
+pub use retry::{parse_retry_after, Backoff};
+pub use secret::Secret;

@@ -1,0 +1,1017 @@
+//! The HTTP client: one connection pool, retries, cancellation, error mapping, and [`Endpoint`],
+//! the collection-level CRUD interface the engine uses.
+
+use std::error::Error as _;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::config::{api_base_url, display_url, endpoint_url, validate_id, ClientConfig};
+use super::error::{flatten_validation_body, ApiError, FieldError, TransportKind};
+use super::retry::{parse_retry_after, Backoff};
+use super::JsonObject;
+
+/// Page size used when listing (authentik's maximum).
+pub const PAGE_SIZE: u32 = 100;
+/// Upper bound on pages followed by one `list` call, against a server that never stops paging.
+const MAX_PAGES: u64 = 100_000;
+/// Longest excerpt of a non-JSON answer body put into an error message.
+const MAX_EXCERPT: usize = 200;
+
+/// HTTP methods the client uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Verb {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Put => "PUT",
+            Verb::Patch => "PATCH",
+            Verb::Delete => "DELETE",
+        }
+    }
+
+    fn method(self) -> reqwest::Method {
+        match self {
+            Verb::Get => reqwest::Method::GET,
+            Verb::Post => reqwest::Method::POST,
+            Verb::Put => reqwest::Method::PUT,
+            Verb::Patch => reqwest::Method::PATCH,
+            Verb::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// An HTTP answer, read in full.
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    retry_after: Option<Duration>,
+    location: Option<String>,
+}
+
+/// One attempt that produced no HTTP answer.
+enum Failure {
+    Cancelled,
+    Transport {
+        kind: TransportKind,
+        /// The server may have received (and processed) the request.
+        maybe_processed: bool,
+        error: ApiError,
+    },
+}
+
+/// How one logical call behaves.
+#[derive(Clone, Copy)]
+struct Opts {
+    /// Stop in-flight attempts at once when the cancel token fires (reads only).
+    cancellable: bool,
+    /// Retries after the first attempt.
+    max_retries: u32,
+    /// Make the first attempt even if the cancel token has already fired.
+    run_when_cancelled: bool,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    base_str: String,
+    cancel: CancellationToken,
+    max_retries: u32,
+    backoff: Backoff,
+    /// Configured secret values, scrubbed from any server text put into an error.
+    secrets: Vec<String>,
+}
+
+/// authentik API client. Cheap to clone: every clone shares one `reqwest::Client` (one
+/// connection pool with keep-alive) and the cancellation token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_str)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds the client. Fails with [`ApiError::Config`] on a bad URL, header or CA bundle.
+    /// When `cancel` fires, reads and backoff waits stop at once with [`ApiError::Cancelled`];
+    /// a write that is on the wire finishes its attempt but is not retried.
+    pub fn new(config: ClientConfig, cancel: CancellationToken) -> Result<Client, ApiError> {
+        let base = api_base_url(&config.url)?;
+
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if !config.token.is_empty() {
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", config.token.expose()))
+                .map_err(|_| ApiError::Config {
+                    message: "the API token contains characters that are not allowed in an HTTP \
+                              header (check for stray newlines or quotes)"
+                        .into(),
+                })?;
+            v.set_sensitive(true);
+            headers.insert(AUTHORIZATION, v);
+        }
+        let mut replaced: Vec<HeaderName> = Vec::new();
+        for (name, value) in &config.headers {
+            let hn =
+                HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| ApiError::Config {
+                    message: format!("extra header name {name:?} is not a valid HTTP header name"),
+                })?;
+            let mut hv = HeaderValue::from_str(value.expose()).map_err(|_| ApiError::Config {
+                message: format!(
+                    "the value of extra header {name:?} contains characters that are not allowed \
+                     in an HTTP header"
+                ),
+            })?;
+            hv.set_sensitive(true);
+            // An extra header replaces a default of the same name; repeated names all go out.
+            if !replaced.contains(&hn) {
+                headers.remove(&hn);
+                replaced.push(hn.clone());
+            }
+            headers.append(hn, hv);
+        }
+
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .default_headers(headers)
+            .user_agent(config.user_agent.clone())
+            .timeout(config.request_timeout)
+            .connect_timeout(config.connect_timeout)
+            .tcp_keepalive(Some(Duration::from_secs(60)))
+            .redirect(reqwest::redirect::Policy::none());
+        if config.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        if let Some(pem) = &config.ca_bundle_pem {
+            let certs =
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|e| ApiError::Config {
+                    message: format!("the CA bundle is not valid PEM: {e}"),
+                })?;
+            if certs.is_empty() {
+                return Err(ApiError::Config {
+                    message: "the CA bundle holds no PEM certificate (expected -----BEGIN \
+                              CERTIFICATE----- blocks)"
+                        .into(),
+                });
+            }
+            for c in certs {
+                builder = builder.add_root_certificate(c);
+            }
+        }
+        let http = builder.build().map_err(|e| ApiError::Config {
+            message: format!("could not set up the HTTP client: {}", error_chain(&e)),
+        })?;
+
+        let mut secrets: Vec<String> = Vec::new();
+        if !config.token.is_empty() {
+            secrets.push(config.token.expose().to_owned());
+        }
+        for (_, v) in &config.headers {
+            if v.expose().len() >= 4 {
+                secrets.push(v.expose().to_owned());
+            }
+        }
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_str: base.to_string(),
+                base,
+                cancel,
+                max_retries: config.max_retries,
+                backoff: Backoff {
+                    base: config.backoff_base,
+                    max: config.backoff_max,
+                    retry_after_max: config.retry_after_max,
+                },
+                secrets,
+            }),
+        })
+    }
+
+    /// The API base URL, ending in `/api/v3/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_str
+    }
+
+    /// The cancellation token this client obeys.
+    pub fn cancel_token(&self) -> &CancellationToken {
+        &self.inner.cancel
+    }
+
+    /// CRUD access to one collection, e.g. `"stages/authenticator/sms"`.
+    pub fn endpoint(&self, collection: &'static str) -> Endpoint {
+        let unique_key = if collection.trim_matches('/') == "flows/instances" {
+            "slug"
+        } else {
+            "name"
+        };
+        Endpoint {
+            client: self.clone(),
+            collection,
+            unique_key,
+        }
+    }
+
+    fn opts(&self, verb: Verb) -> Opts {
+        Opts {
+            cancellable: verb == Verb::Get,
+            max_retries: self.inner.max_retries,
+            run_when_cancelled: false,
+        }
+    }
+
+    /// Replaces every configured secret in server-provided text by `***`.
+    fn scrub(&self, text: &str) -> String {
+        let mut s = text.to_owned();
+        for secret in &self.inner.secrets {
+            if !secret.is_empty() && s.contains(secret.as_str()) {
+                s = s.replace(secret.as_str(), "***");
+            }
+        }
+        s
+    }
+
+    /// Sleeps `delay`, or returns `Cancelled` as soon as the token fires.
+    async fn sleep(&self, delay: Duration) -> Result<(), ApiError> {
+        tokio::select! {
+            biased;
+            _ = self.inner.cancel.cancelled() => Err(ApiError::Cancelled),
+            _ = tokio::time::sleep(delay) => Ok(()),
+        }
+    }
+
+    /// One HTTP attempt, answer read in full.
+    async fn attempt(
+        &self,
+        verb: Verb,
+        url: &Url,
+        body: Option<&[u8]>,
+        cancellable: bool,
+        attempt: u32,
+    ) -> Result<Answer, Failure> {
+        let started = Instant::now();
+        let mut req = self.inner.http.request(verb.method(), url.clone());
+        if let Some(b) = body {
+            req = req.body(b.to_vec());
+        }
+        let exchange = async {
+            let resp = req.send().await?;
+            let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = resp.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>(Answer {
+                status,
+                body,
+                retry_after,
+                location,
+            })
+        };
+        let result = if cancellable {
+            tokio::select! {
+                biased;
+                _ = self.inner.cancel.cancelled() => {
+                    tracing::debug!(
+                        method = verb.as_str(),
+                        path = url.path(),
+                        attempt,
+                        duration_ms = started.elapsed().as_millis() as u64,
+                        "authentik API call cancelled"
+                    );
+                    return Err(Failure::Cancelled);
+                }
+                r = exchange => r,
+            }
+        } else {
+            exchange.await
+        };
+        let duration_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok(answer) => {
+                tracing::debug!(
+                    method = verb.as_str(),
+                    path = url.path(),
+                    status = answer.status,
+                    duration_ms,
+                    attempt,
+                    "authentik API call"
+                );
+                Ok(answer)
+            }
+            Err(e) => {
+                let (kind, maybe_processed) = classify(&e);
+                tracing::debug!(
+                    method = verb.as_str(),
+                    path = url.path(),
+                    error_kind = %kind,
+                    duration_ms,
+                    attempt,
+                    "authentik API call failed without an answer"
+                );
+                Err(Failure::Transport {
+                    kind,
+                    maybe_processed,
+                    error: self.transport_error(verb, url, kind, &e),
+                })
+            }
+        }
+    }
+
+    fn transport_error(
+        &self,
+        verb: Verb,
+        url: &Url,
+        kind: TransportKind,
+        e: &reqwest::Error,
+    ) -> ApiError {
+        let shown = display_url(url);
+        let hint = match kind {
+            TransportKind::Connect => {
+                "could not connect to authentik. Check that the provider url is right (scheme, \
+                 host, port) and that the server is running and reachable"
+            }
+            TransportKind::Tls => {
+                "the TLS handshake failed. Check that the url's scheme matches the server \
+                 (http vs https) and that its certificate is valid for this host; for a private \
+                 CA give its CA bundle, or set insecure = true to skip verification (not for \
+                 production)"
+            }
+            TransportKind::Timeout => {
+                "authentik did not answer in time. Check that the server is healthy, or raise \
+                 the request timeout"
+            }
+            TransportKind::Dropped => {
+                "the connection was closed before authentik's full answer arrived. Check the \
+                 server and any proxy or load balancer in between"
+            }
+            TransportKind::Other => "the request failed. Check the provider url",
+        };
+        ApiError::Transport {
+            url: shown.clone(),
+            kind,
+            message: format!(
+                "{} {shown}: {hint} ({})",
+                verb.as_str(),
+                self.scrub(&error_chain(e))
+            ),
+        }
+    }
+
+    /// Maps a non-2xx answer to its typed error.
+    fn answer_error(&self, url: &Url, a: &Answer) -> ApiError {
+        let json: Option<Value> = serde_json::from_slice(&a.body).ok();
+        match a.status {
+            404 => ApiError::NotFound {
+                url_path: url.path().to_owned(),
+            },
+            403 => ApiError::Forbidden {
+                detail: self.detail(json.as_ref(), &a.body),
+            },
+            400 => {
+                let mut errors = match json.as_ref() {
+                    Some(v) => flatten_validation_body(v),
+                    None => vec![FieldError {
+                        path: Vec::new(),
+                        message: format!(
+                            "the server's answer was not JSON: {}",
+                            self.excerpt(&a.body)
+                        ),
+                    }],
+                };
+                if errors.is_empty() {
+                    errors.push(FieldError {
+                        path: Vec::new(),
+                        message: "no details given".into(),
+                    });
+                }
+                for e in &mut errors {
+                    e.message = self.scrub(&e.message);
+                }
+                ApiError::Validation { errors }
+            }
+            429 => ApiError::RateLimited {
+                retry_after: a.retry_after,
+            },
+            status @ 300..=399 => ApiError::Server {
+                status,
+                detail: format!(
+                    "the API redirected to {}; set the provider url to the final address \
+                     (for example https:// instead of http://)",
+                    a.location
+                        .as_deref()
+                        .map(|l| self.scrub(l))
+                        .unwrap_or_else(|| "an unknown location".into())
+                ),
+            },
+            status => ApiError::Server {
+                status,
+                detail: self.detail(json.as_ref(), &a.body),
+            },
+        }
+    }
+
+    fn detail(&self, json: Option<&Value>, body: &[u8]) -> String {
+        match json {
+            Some(Value::Object(m)) => match m.get("detail") {
+                Some(Value::String(s)) => self.scrub(s),
+                _ => self.scrub(&truncate(&Value::Object(m.clone()).to_string())),
+            },
+            Some(other) => self.scrub(&truncate(&other.to_string())),
+            None => self.excerpt(body),
+        }
+    }
+
+    fn excerpt(&self, body: &[u8]) -> String {
+        let text = String::from_utf8_lossy(body);
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.is_empty() {
+            "(empty body)".into()
+        } else {
+            self.scrub(&truncate(&collapsed))
+        }
+    }
+
+    /// Sends one logical call with retries; returns the 2xx answer.
+    ///
+    /// Retries connection failures, timeouts, drops, 429 and 502/503/504 with backoff. A DELETE
+    /// that gets 404 after an earlier attempt may have reached the server counts as done.
+    async fn send(
+        &self,
+        verb: Verb,
+        url: &Url,
+        body: Option<&[u8]>,
+        opts: Opts,
+    ) -> Result<Answer, ApiError> {
+        let mut maybe_processed_before = false;
+        let mut attempt: u32 = 0;
+        loop {
+            if self.inner.cancel.is_cancelled() && !(opts.run_when_cancelled && attempt == 0) {
+                return Err(ApiError::Cancelled);
+            }
+            let (error, retry_after, reason) = match self
+                .attempt(verb, url, body, opts.cancellable, attempt)
+                .await
+            {
+                Ok(a) if (200..300).contains(&a.status) => return Ok(a),
+                Ok(a) if verb == Verb::Delete && a.status == 404 && maybe_processed_before => {
+                    tracing::info!(
+                        method = verb.as_str(),
+                        path = url.path(),
+                        attempt,
+                        "404 after an interrupted DELETE attempt: the earlier attempt deleted it"
+                    );
+                    return Ok(Answer {
+                        status: 204,
+                        body: Vec::new(),
+                        retry_after: None,
+                        location: None,
+                    });
+                }
+                Ok(a) if matches!(a.status, 429 | 502 | 503 | 504) => {
+                    if matches!(a.status, 502 | 504) {
+                        maybe_processed_before = true;
+                    }
+                    let reason = match a.status {
+                        429 => "rate limited",
+                        503 => "service unavailable",
+                        _ => "bad gateway or gateway timeout",
+                    };
+                    (self.answer_error(url, &a), a.retry_after, reason)
+                }
+                Ok(a) => return Err(self.answer_error(url, &a)),
+                Err(Failure::Cancelled) => return Err(ApiError::Cancelled),
+                Err(Failure::Transport {
+                    kind,
+                    maybe_processed,
+                    error,
+                }) => {
+                    if !retryable_kind(kind) {
+                        return Err(error);
+                    }
+                    maybe_processed_before |= maybe_processed;
+                    (error, None, kind_reason(kind))
+                }
+            };
+            if attempt >= opts.max_retries {
+                return Err(error);
+            }
+            let delay = self.inner.backoff.delay(attempt, retry_after);
+            tracing::warn!(
+                method = verb.as_str(),
+                path = url.path(),
+                attempt,
+                reason,
+                delay_ms = delay.as_millis() as u64,
+                "retrying authentik API call"
+            );
+            self.sleep(delay).await?;
+            attempt += 1;
+        }
+    }
+
+    async fn get_json(&self, url: &Url, opts: Opts) -> Result<Value, ApiError> {
+        let a = self.send(Verb::Get, url, None, opts).await?;
+        parse_json(&a.body)
+    }
+}
+
+fn retryable_kind(kind: TransportKind) -> bool {
+    matches!(
+        kind,
+        TransportKind::Connect | TransportKind::Timeout | TransportKind::Dropped
+    )
+}
+
+fn kind_reason(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Connect => "connection failed",
+        TransportKind::Tls => "tls failed",
+        TransportKind::Timeout => "timed out",
+        TransportKind::Dropped => "connection dropped",
+        TransportKind::Other => "transport error",
+    }
+}
+
+/// Kind of a reqwest failure and whether the server may have processed the request.
+fn classify(e: &reqwest::Error) -> (TransportKind, bool) {
+    let chain = error_chain(e).to_ascii_lowercase();
+    let tls = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "unknownissuer",
+    ]
+    .iter()
+    .any(|w| chain.contains(w));
+    if e.is_connect() {
+        if tls {
+            (TransportKind::Tls, false)
+        } else if e.is_timeout() {
+            (TransportKind::Timeout, false)
+        } else {
+            (TransportKind::Connect, false)
+        }
+    } else if e.is_timeout() {
+        (TransportKind::Timeout, true)
+    } else if tls {
+        (TransportKind::Tls, false)
+    } else if e.is_request() || e.is_body() || e.is_decode() {
+        (TransportKind::Dropped, true)
+    } else {
+        (TransportKind::Other, true)
+    }
+}
+
+/// The error and its sources, joined with `: `, without the URL (which callers add themselves,
+/// credentials stripped).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let top = e.to_string();
+    // reqwest's Display adds " for url (...)"; drop it.
+    let top = match top.find(" for url (") {
+        Some(i) => top[..i].to_owned(),
+        None => top,
+    };
+    parts.push(top);
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p == &text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() <= MAX_EXCERPT {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(MAX_EXCERPT).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::Decode {
+        message: format!("the answer is not valid JSON ({e})"),
+    })
+}
+
+fn into_object(v: Value, what: &str) -> Result<JsonObject, ApiError> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(ApiError::Decode {
+            message: format!(
+                "expected {what} to be a JSON object, got {}",
+                json_type(&other)
+            ),
+        }),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn into_objects(items: Vec<Value>, what: &str) -> Result<Vec<JsonObject>, ApiError> {
+    items.into_iter().map(|v| into_object(v, what)).collect()
+}
+
+/// CRUD access to one authentik collection (e.g. `stages/authenticator/sms`), with raw JSON
+/// objects. Every call retries per the client's policy and obeys its cancellation token.
+#[derive(Clone)]
+pub struct Endpoint {
+    client: Client,
+    collection: &'static str,
+    unique_key: &'static str,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("collection", &self.collection)
+            .field("unique_key", &self.unique_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Endpoint {
+    /// The collection path, e.g. `stages/authenticator/sms`.
+    pub fn collection(&self) -> &'static str {
+        self.collection
+    }
+
+    /// The client this endpoint belongs to.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The body key that identifies an object uniquely and is filterable with `?<key>=<exact>`
+    /// (`name`, or `slug` for flows). [`Endpoint::create`] uses it to tell whether an interrupted
+    /// create went through.
+    pub fn unique_key(&self) -> &'static str {
+        self.unique_key
+    }
+
+    /// Same endpoint, with another unique key for resolving interrupted creates.
+    pub fn with_unique_key(mut self, key: &'static str) -> Endpoint {
+        self.unique_key = key;
+        self
+    }
+
+    fn url(&self, id: Option<&str>, action: Option<&str>) -> Url {
+        endpoint_url(&self.client.inner.base, self.collection, id, action)
+    }
+
+    fn object_url(&self, id: &str) -> Result<Url, ApiError> {
+        validate_id(self.collection, id)?;
+        Ok(self.url(Some(id), None))
+    }
+
+    /// Every object of the collection matching `query`, following every page (`page_size=100`).
+    /// `page` and `page_size` in `query` are ignored.
+    pub async fn list(&self, query: &[(&str, &str)]) -> Result<Vec<JsonObject>, ApiError> {
+        let opts = self.client.opts(Verb::Get);
+        self.list_with(query, opts).await
+    }
+
+    async fn list_with(
+        &self,
+        query: &[(&str, &str)],
+        opts: Opts,
+    ) -> Result<Vec<JsonObject>, ApiError> {
+        let mut out = Vec::new();
+        let mut page: u64 = 1;
+        loop {
+            let mut url = self.url(None, None);
+            {
+                let mut q = url.query_pairs_mut();
+                for (k, v) in query {
+                    if *k != "page" && *k != "page_size" {
+                        q.append_pair(k, v);
+                    }
+                }
+                q.append_pair("page", &page.to_string());
+                q.append_pair("page_size", &PAGE_SIZE.to_string());
+            }
+            let value = self.client.get_json(&url, opts).await?;
+            let (results, next) = match value {
+                Value::Object(mut m) => {
+                    let next = m
+                        .get("pagination")
+                        .and_then(|p| p.get("next"))
+                        .and_then(Value::as_f64)
+                        .filter(|n| n.is_finite() && *n >= 1.0)
+                        .map(|n| n as u64)
+                        .unwrap_or(0);
+                    match m.remove("results") {
+                        Some(Value::Array(items)) => (items, next),
+                        _ => {
+                            return Err(ApiError::Decode {
+                                message: format!(
+                                    "the list answer of {} has no \"results\" array",
+                                    self.collection
+                                ),
+                            })
+                        }
+                    }
+                }
+                // Tolerate an unpaginated list.
+                Value::Array(items) => (items, 0),
+                other => {
+                    return Err(ApiError::Decode {
+                        message: format!(
+                            "expected a paginated list from {}, got {}",
+                            self.collection,
+                            json_type(&other)
+                        ),
+                    })
+                }
+            };
+            let empty = results.is_empty();
+            out.extend(into_objects(results, "a list entry")?);
+            if next <= page || empty || page >= MAX_PAGES {
+                return Ok(out);
+            }
+            page = next;
+        }
+    }
+
+    /// The object whose `name` is exactly `name` (`?name=<exact>`), if any.
+    pub async fn find_by_name(&self, name: &str) -> Result<Option<JsonObject>, ApiError> {
+        self.find_by("name", name, self.client.opts(Verb::Get))
+            .await
+    }
+
+    async fn find_by(
+        &self,
+        key: &str,
+        value: &str,
+        opts: Opts,
+    ) -> Result<Option<JsonObject>, ApiError> {
+        let found = self.list_with(&[(key, value)], opts).await?;
+        // Guard against a server that ignores the filter or matches loosely.
+        Ok(found
+            .into_iter()
+            .find(|o| o.get(key).and_then(Value::as_str) == Some(value)))
+    }
+
+    /// Creates an object (POST) with `body` exactly as given; returns the server's object.
+    ///
+    /// Never duplicates: a 429/503 or a refused connection (not processed) is retried; after an
+    /// ambiguous failure (dropped connection, timeout, 502/504) the object is first looked up by
+    /// its unique key from `body` and returned if it exists, else the POST is retried. A 400 on
+    /// the unique key after such a failure is resolved the same way. Without the key in `body`
+    /// an ambiguous failure is returned as is.
+    pub async fn create(&self, body: &JsonObject) -> Result<JsonObject, ApiError> {
+        let client = &self.client;
+        let url = self.url(None, None);
+        let bytes = encode_body(body)?;
+        let key_value = body
+            .get(self.unique_key)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let max_retries = client.inner.max_retries;
+        let mut ambiguous_before = false;
+        let mut attempt: u32 = 0;
+        loop {
+            if client.inner.cancel.is_cancelled() {
+                return Err(ApiError::Cancelled);
+            }
+            let outcome = client
+                .attempt(Verb::Post, &url, Some(&bytes), false, attempt)
+                .await;
+            let (error, retry_after, ambiguous) = match outcome {
+                Ok(a) if (200..300).contains(&a.status) => {
+                    return into_object(parse_json(&a.body)?, "the created object")
+                }
+                Ok(a) if matches!(a.status, 429 | 503) => {
+                    (client.answer_error(&url, &a), a.retry_after, false)
+                }
+                Ok(a) if matches!(a.status, 502 | 504) => {
+                    (client.answer_error(&url, &a), a.retry_after, true)
+                }
+                Ok(a) => {
+                    let error = client.answer_error(&url, &a);
+                    if ambiguous_before && self.is_unique_clash(&error) {
+                        if let Some(v) = &key_value {
+                            tracing::info!(
+                                method = "POST",
+                                path = url.path(),
+                                attempt,
+                                "create retry clashed on its unique key: resolving by lookup"
+                            );
+                            if let Ok(Some(found)) = self.resolve(v).await {
+                                return Ok(found);
+                            }
+                        }
+                    }
+                    return Err(error);
+                }
+                Err(Failure::Cancelled) => return Err(ApiError::Cancelled),
+                Err(Failure::Transport {
+                    kind,
+                    maybe_processed,
+                    error,
+                }) => {
+                    if !retryable_kind(kind) {
+                        return Err(error);
+                    }
+                    (error, None, maybe_processed)
+                }
+            };
+
+            if ambiguous {
+                ambiguous_before = true;
+                let Some(v) = &key_value else {
+                    // Nothing to look the object up by: retrying could duplicate it.
+                    return Err(error);
+                };
+                if attempt < max_retries {
+                    // Give a slow server a moment to commit before looking.
+                    let delay = client.inner.backoff.delay(attempt, retry_after);
+                    tracing::warn!(
+                        method = "POST",
+                        path = url.path(),
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "create interrupted: checking whether it went through"
+                    );
+                    if client.sleep(delay).await.is_err() {
+                        // Cancelled: still settle the ambiguity with one last look.
+                        return match self.resolve(v).await {
+                            Ok(Some(found)) => Ok(found),
+                            _ => Err(ApiError::Cancelled),
+                        };
+                    }
+                }
+                match self.resolve(v).await {
+                    Ok(Some(found)) => {
+                        tracing::info!(
+                            method = "POST",
+                            path = url.path(),
+                            attempt,
+                            "interrupted create had gone through: found it"
+                        );
+                        return Ok(found);
+                    }
+                    Ok(None) => {}
+                    // Unknown whether it exists: report the original failure, do not retry.
+                    Err(_) => return Err(error),
+                }
+                if attempt >= max_retries {
+                    return Err(error);
+                }
+                if client.inner.cancel.is_cancelled() {
+                    return Err(ApiError::Cancelled);
+                }
+            } else {
+                if attempt >= max_retries {
+                    return Err(error);
+                }
+                let delay = client.inner.backoff.delay(attempt, retry_after);
+                tracing::warn!(
+                    method = "POST",
+                    path = url.path(),
+                    attempt,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying create (not processed by the server)"
+                );
+                client.sleep(delay).await?;
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Looks the object up by its unique key after an ambiguous create. Runs even when the cancel
+    /// token has fired (one attempt then), so a cancelled create does not leave an unknown object.
+    async fn resolve(&self, value: &str) -> Result<Option<JsonObject>, ApiError> {
+        let opts = if self.client.inner.cancel.is_cancelled() {
+            Opts {
+                cancellable: false,
+                max_retries: 0,
+                run_when_cancelled: true,
+            }
+        } else {
+            self.client.opts(Verb::Get)
+        };
+        self.find_by(self.unique_key, value, opts).await
+    }
+
+    fn is_unique_clash(&self, error: &ApiError) -> bool {
+        match error {
+            ApiError::Validation { errors } => errors.iter().any(|e| {
+                let m = e.message.to_ascii_lowercase();
+                e.field() == Some(self.unique_key) && (m.contains("exist") || m.contains("unique"))
+            }),
+            _ => false,
+        }
+    }
+
+    /// The object with this id (GET).
+    pub async fn retrieve(&self, id: &str) -> Result<JsonObject, ApiError> {
+        let url = self.object_url(id)?;
+        let v = self
+            .client
+            .get_json(&url, self.client.opts(Verb::Get))
+            .await?;
+        into_object(v, "the object")
+    }
+
+    /// Replaces the object (PUT) with `body` exactly as given; returns the server's object.
+    pub async fn update(&self, id: &str, body: &JsonObject) -> Result<JsonObject, ApiError> {
+        self.write(Verb::Put, id, body).await
+    }
+
+    /// Changes the keys in `body` (PATCH), sent exactly as given; returns the server's object.
+    pub async fn partial_update(
+        &self,
+        id: &str,
+        body: &JsonObject,
+    ) -> Result<JsonObject, ApiError> {
+        self.write(Verb::Patch, id, body).await
+    }
+
+    async fn write(&self, verb: Verb, id: &str, body: &JsonObject) -> Result<JsonObject, ApiError> {
+        let url = self.object_url(id)?;
+        let bytes = encode_body(body)?;
+        let a = self
+            .client
+            .send(verb, &url, Some(&bytes), self.client.opts(verb))
+            .await?;
+        into_object(parse_json(&a.body)?, "the updated object")
+    }
+
+    /// Deletes the object (DELETE). `NotFound` if it does not exist — except when an earlier
+    /// attempt of this same call may have deleted it, which counts as success.
+    pub async fn delete(&self, id: &str) -> Result<(), ApiError> {
+        let url = self.object_url(id)?;
+        self.client
+            .send(Verb::Delete, &url, None, self.client.opts(Verb::Delete))
+            .await
+            .map(|_| ())
+    }
+
+    /// The objects that reference this one (`.../<id>/used_by/`).
+    pub async fn used_by(&self, id: &str) -> Result<Vec<JsonObject>, ApiError> {
+        validate_id(self.collection, id)?;
+        let url = self.url(Some(id), Some("used_by"));
+        match self
+            .client
+            .get_json(&url, self.client.opts(Verb::Get))
+            .await?
+        {
+            Value::Array(items) => into_objects(items, "a used_by entry"),
+            other => Err(ApiError::Decode {
+                message: format!("expected a used_by array, got {}", json_type(&other)),
+            }),
+        }
+    }
+}
+
+fn encode_body(body: &JsonObject) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(body).map_err(|e| ApiError::Config {
+        message: format!("the request body cannot be encoded as JSON: {e}"),
+    })
+}
