@@ -200,7 +200,12 @@ fn same_json(a: &Value, b: &Value) -> bool {
 fn assert_server_has(ctx: &Ctx, case: &Case, id: &str, want: &Value) {
     let got = ctx.server_stage(case.api, id);
     for (k, v) in want.as_object().expect("object") {
-        assert!(same_json(&got[k], v), "{}: server has {k} = {}, expected {v}\nfull object: {got:#}", case.ty, got[k]);
+        assert!(
+            same_json(&got[k], v),
+            "{}: server has {k} = {}, expected {v}\nfull object: {got:#}",
+            case.ty,
+            got[k]
+        );
     }
 }
 
@@ -208,7 +213,11 @@ fn lifecycle(v: TfVersion, case: Case) {
     let ctx = Ctx::new(v, &[]);
     let flow = ctx.flow("configure-me");
     let mapping = ctx.mapping("sms-payload");
-    let vars = [("FLOW", flow.as_str()), ("FLOW_UPPER", &flow.to_uppercase()), ("MAPPING", mapping.as_str())];
+    let vars = [
+        ("FLOW", flow.as_str()),
+        ("FLOW_UPPER", &flow.to_uppercase()),
+        ("MAPPING", mapping.as_str()),
+    ];
     let addr = format!("{}.t", case.ty);
     let write = |body: &str| ctx.config(&format!("{}\n{}", case.extra, fill(body, &vars)));
 
@@ -219,48 +228,85 @@ fn lifecycle(v: TfVersion, case: Case) {
     let posts: Vec<Value> = ctx
         .writes()
         .into_iter()
-        .filter(|r| r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.contains(case.api)))
+        .filter(|r| {
+            r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.contains(case.api))
+        })
         .collect();
     assert_eq!(posts.len(), 1, "one POST for the stage: {posts:#?}");
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after the full create must be empty");
-    let id = ctx.state_values(&addr)["id"].as_str().expect("id in state").to_string();
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after the full create must be empty"
+    );
+    let id = ctx.state_values(&addr)["id"]
+        .as_str()
+        .expect("id in state")
+        .to_string();
 
     // An update is one PATCH with just the change.
     write(case.updated);
     ctx.dbl.clear_requests();
     ctx.wd.apply();
     let writes = ctx.writes();
-    assert_eq!(writes.len(), 1, "exactly one write for a one-attribute change: {writes:#?}");
+    assert_eq!(
+        writes.len(),
+        1,
+        "exactly one write for a one-attribute change: {writes:#?}"
+    );
     assert_eq!(writes[0]["method"], "PATCH");
-    assert_eq!(writes[0]["body"], case.patch, "the PATCH carries only the change");
+    assert_eq!(
+        writes[0]["body"], case.patch,
+        "the PATCH carries only the change"
+    );
     assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
 
     // Drift made behind Terraform's back shows, and apply restores the configuration.
     write(case.full);
     ctx.wd.apply();
-    let (status, body) = ctx.dbl.patch(&format!("/api/v3/{}/{id}/", case.api), &case.drift);
+    let (status, body) = ctx
+        .dbl
+        .patch(&format!("/api/v3/{}/{id}/", case.api), case.drift.clone());
     assert_eq!(status, 200, "{body}");
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 2, "out-of-band change must show as drift");
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        2,
+        "out-of-band change must show as drift"
+    );
     ctx.wd.apply();
     assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
     let restored = ctx.server_stage(case.api, &id);
     for k in case.drift.as_object().expect("object").keys() {
-        assert_ne!(restored[k], case.drift[k], "apply must undo the drift of {k}");
+        assert_ne!(
+            restored[k], case.drift[k],
+            "apply must undo the drift of {k}"
+        );
     }
 
     // Import by UUID (upper case, no hyphens) and by name: both plan empty.
     ctx.wd.run_ok(&["state", "rm", &addr]);
     ctx.wd.import(&addr, &id.replace('-', "").to_uppercase());
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after import by UUID must be empty");
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after import by UUID must be empty"
+    );
     ctx.wd.run_ok(&["state", "rm", &addr]);
     ctx.wd.import(&addr, &format!("name:{}", case.name));
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after import by name must be empty");
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after import by name must be empty"
+    );
 
     // Clearing every optional attribute resets it to the server's default.
     write(case.minimal);
     ctx.wd.apply();
     assert_server_has(&ctx, &case, &id, &case.defaults);
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after clearing must be empty");
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after clearing must be empty"
+    );
 
     // Deleted outside Terraform: the plan creates it again, apply does.
     let (status, _) = ctx.dbl.delete(&format!("/api/v3/{}/{id}/", case.api));
@@ -268,21 +314,35 @@ fn lifecycle(v: TfVersion, case: Case) {
     let plan = ctx.wd.plan_json();
     assert_eq!(planned_actions(&plan, &addr), vec!["create"], "{plan:#}");
     ctx.wd.apply();
-    let new_id = ctx.state_values(&addr)["id"].as_str().expect("id").to_string();
+    let new_id = ctx.state_values(&addr)["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     assert_ne!(new_id, id);
     assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
 
     // Destroy leaves nothing behind.
     ctx.wd.destroy();
-    assert!(ctx.dbl.stages().is_empty(), "stages left after destroy: {:#?}", ctx.dbl.stages());
+    assert!(
+        ctx.dbl.stages().is_empty(),
+        "stages left after destroy: {:#?}",
+        ctx.dbl.stages()
+    );
 }
 
 fn minimal_create(v: TfVersion, case: Case) {
     let ctx = Ctx::new(v, &[]);
     ctx.config(&format!("{}\n{}", case.extra, case.minimal));
     ctx.wd.apply();
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "a minimal configuration must plan empty after apply");
-    let id = ctx.state_values(&format!("{}.t", case.ty))["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "a minimal configuration must plan empty after apply"
+    );
+    let id = ctx.state_values(&format!("{}.t", case.ty))["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     assert_server_has(&ctx, &case, &id, &case.defaults);
 }
 
@@ -305,4 +365,11 @@ fn validate_minimal(v: TfVersion) {
     minimal_create(v, validate())
 }
 
-per_version!(sms_lifecycle, email_lifecycle, validate_lifecycle, sms_minimal, email_minimal, validate_minimal);
+per_version!(
+    sms_lifecycle,
+    email_lifecycle,
+    validate_lifecycle,
+    sms_minimal,
+    email_minimal,
+    validate_minimal
+);

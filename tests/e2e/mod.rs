@@ -31,7 +31,8 @@ impl Ctx {
         let tf = Terraform::find(v);
         let dbl = Double::start(double_args);
         let mut wd = Workdir::new(&tf, None);
-        wd.env("AUTHENTIK_URL", &dbl.url).env("AUTHENTIK_TOKEN", &dbl.token);
+        wd.env("AUTHENTIK_URL", &dbl.url)
+            .env("AUTHENTIK_TOKEN", &dbl.token);
         Ctx { wd, dbl }
     }
 
@@ -45,7 +46,12 @@ impl Ctx {
         self.dbl
             .requests()
             .into_iter()
-            .filter(|r| r["method"] != "GET" && r["path"].as_str().is_some_and(|p| p.starts_with("/api/v3/")))
+            .filter(|r| {
+                r["method"] != "GET"
+                    && r["path"]
+                        .as_str()
+                        .is_some_and(|p| p.starts_with("/api/v3/"))
+            })
             .collect()
     }
 
@@ -67,7 +73,7 @@ impl Ctx {
     pub fn flow(&self, slug: &str) -> String {
         let (status, body) = self.dbl.post(
             "/api/v3/flows/instances/",
-            &json!({"name": slug, "slug": slug, "title": slug, "designation": "stage_configuration"}),
+            json!({"name": slug, "slug": slug, "title": slug, "designation": "stage_configuration"}),
         );
         assert_eq!(status, 201, "{body}");
         body["pk"].as_str().expect("flow pk").to_string()
@@ -75,9 +81,10 @@ impl Ctx {
 
     /// Create a notification webhook mapping; returns its pk.
     pub fn mapping(&self, name: &str) -> String {
-        let (status, body) = self
-            .dbl
-            .post("/api/v3/propertymappings/notification/", &json!({"name": name, "expression": "return {}"}));
+        let (status, body) = self.dbl.post(
+            "/api/v3/propertymappings/notification/",
+            json!({"name": name, "expression": "return {}"}),
+        );
         assert_eq!(status, 201, "{body}");
         body["pk"].as_str().expect("mapping pk").to_string()
     }
@@ -92,7 +99,10 @@ pub fn find_resource(module: &Value, addr: &str) -> Option<Value> {
             }
         }
     }
-    module["child_modules"].as_array()?.iter().find_map(|m| find_resource(m, addr))
+    module["child_modules"]
+        .as_array()?
+        .iter()
+        .find_map(|m| find_resource(m, addr))
 }
 
 /// The actions planned for `addr` in a `show -json` plan.
@@ -102,7 +112,12 @@ pub fn planned_actions(plan: &Value, addr: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|c| c["address"] == addr)
-        .flat_map(|c| c["change"]["actions"].as_array().cloned().unwrap_or_default())
+        .flat_map(|c| {
+            c["change"]["actions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|a| a.as_str().map(str::to_string))
         .collect()
 }
