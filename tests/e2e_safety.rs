@@ -351,9 +351,7 @@ resource "authentik_stage_authenticator_email" "t" {{
         mail = SECRETS[3],
     );
     wd.write("main.tf", &config);
-    let mut outputs = Vec::new();
-    outputs.push(wd.apply());
-    outputs.push(wd.run(&["plan", "-no-color", "-input=false"]));
+    let mut outputs = vec![wd.apply(), wd.run(&["plan", "-no-color", "-input=false"])];
     outputs.push(wd.run_ok(&["state", "rm", "authentik_stage_authenticator_email.t"]));
     outputs.push(wd.import("authentik_stage_authenticator_email.t", "name:mail"));
     // A failing call too: its diagnostics must not echo secrets either.
