@@ -42,7 +42,7 @@ pub fn parse_decimal(text: &str) -> Option<Number> {
         digits.pop();
         scale += 1;
     }
-    if scale > 4096 || scale < -4096 {
+    if !(-4096..=4096).contains(&scale) {
         return None;
     }
     let body = if scale >= 0 {
