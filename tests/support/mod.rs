@@ -1,0 +1,2 @@
+//! Shared helpers for the integration tests (`mod support;`).
+pub mod terraform;
