@@ -33,10 +33,52 @@ struct Cached {
     resource_types: HashMap<String, Type>,
 }
 
+/// Environment variable naming a directory where every received `DynamicValue` is written
+/// as a file (`<pid>-<seq>-<what>.msgpack` / `.json`). A debugging aid for capturing golden vectors
+/// from a real Terraform run. The files hold configuration values, secrets included: use it
+/// only with throw-away credentials.
+pub const DUMP_DIR_ENV: &str = "TFPROTO_DUMP_DIR";
+
 /// The provider service. Cheap to clone handles are not needed: tonic wraps it in an `Arc`.
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
     cache: OnceLock<Cached>,
+    dump: Option<Dumper>,
+}
+
+/// Writes raw request values to files (see [`DUMP_DIR_ENV`]).
+struct Dumper {
+    dir: std::path::PathBuf,
+    seq: std::sync::atomic::AtomicU64,
+}
+
+impl Dumper {
+    fn from_env() -> Option<Dumper> {
+        let dir = std::env::var_os(DUMP_DIR_ENV).filter(|d| !d.is_empty())?;
+        Some(Dumper {
+            dir: dir.into(),
+            seq: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    fn dump(&self, what: &str, dv: &pb::DynamicValue) {
+        let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let stem: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let (ext, bytes) = if dv.msgpack.is_empty() {
+            ("json", &dv.json)
+        } else {
+            ("msgpack", &dv.msgpack)
+        };
+        let path = self
+            .dir
+            .join(format!("{}-{n:06}-{stem}.{ext}", std::process::id()));
+        if let Err(e) = std::fs::write(&path, bytes) {
+            tracing::warn!(error = %e, "could not dump a value");
+        }
+    }
 }
 
 impl ProviderService {
@@ -46,6 +88,7 @@ impl ProviderService {
         ProviderService {
             provider,
             cache: OnceLock::new(),
+            dump: Dumper::from_env(),
         }
     }
 
@@ -172,8 +215,23 @@ async fn guarded<T>(rpc: &'static str, fut: impl Future<Output = T>) -> Result<T
         })
 }
 
+impl ProviderService {
+    /// Decode a `DynamicValue` of type `ty` (dumping it first when asked to).
+    fn decode(
+        &self,
+        dv: Option<&pb::DynamicValue>,
+        ty: &Type,
+        what: &str,
+    ) -> Result<Value, pb::Diagnostic> {
+        if let (Some(d), Some(v)) = (&self.dump, dv) {
+            d.dump(what, v);
+        }
+        decode_value(dv, ty, what)
+    }
+}
+
 /// Decode a `DynamicValue` of type `ty`. An absent value is null.
-fn decode_value(
+pub fn decode_value(
     dv: Option<&pb::DynamicValue>,
     ty: &Type,
     what: &str,
@@ -198,7 +256,11 @@ fn decode_value(
 }
 
 /// Encode a value of type `ty` as a msgpack `DynamicValue`.
-fn encode_value(value: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, pb::Diagnostic> {
+pub fn encode_value(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+) -> Result<pb::DynamicValue, pb::Diagnostic> {
     msgpack::encode(value, ty)
         .map(|bytes| pb::DynamicValue {
             msgpack: bytes,
@@ -214,12 +276,12 @@ fn encode_value(value: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue
 }
 
 fn log_done(rpc: &'static str, type_name: &str, started: Instant) {
-    tracing::debug!(
-        rpc,
-        type_name,
-        duration_us = started.elapsed().as_micros() as u64,
-        "served RPC"
-    );
+    let duration_us = started.elapsed().as_micros() as u64;
+    if type_name.is_empty() {
+        tracing::debug!(rpc, duration_us, "served RPC");
+    } else {
+        tracing::debug!(rpc, type_name, duration_us, "served RPC");
+    }
 }
 
 type Rpc<T> = Result<Response<T>, Status>;
@@ -252,7 +314,7 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Rpc<pb::validate_provider_config::Response> {
         let started = Instant::now();
         let req = req.into_inner();
-        let diagnostics = match decode_value(
+        let diagnostics = match self.decode(
             req.config.as_ref(),
             &self.cached().provider_type,
             "provider configuration",
@@ -282,7 +344,7 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let result = async {
             let ty = self.resource_type(&req.type_name)?;
-            let config = decode_value(req.config.as_ref(), ty, "resource configuration")?;
+            let config = self.decode(req.config.as_ref(), ty, "resource configuration")?;
             let call = ValidateResourceRequest {
                 type_name: req.type_name.clone(),
                 config,
@@ -381,7 +443,7 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Rpc<pb::configure_provider::Response> {
         let started = Instant::now();
         let req = req.into_inner();
-        let diagnostics = match decode_value(
+        let diagnostics = match self.decode(
             req.config.as_ref(),
             &self.cached().provider_type,
             "provider configuration",
@@ -412,7 +474,7 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let result = async {
             let ty = self.resource_type(&req.type_name)?;
-            let current_state = decode_value(req.current_state.as_ref(), ty, "current state")?;
+            let current_state = self.decode(req.current_state.as_ref(), ty, "current state")?;
             let call = ReadRequest {
                 type_name: req.type_name.clone(),
                 current_state,
@@ -454,13 +516,13 @@ impl pb::provider_server::Provider for ProviderService {
             let ty = self.resource_type(&req.type_name)?;
             let call = PlanRequest {
                 type_name: req.type_name.clone(),
-                prior_state: decode_value(req.prior_state.as_ref(), ty, "prior state")?,
-                proposed_new_state: decode_value(
+                prior_state: self.decode(req.prior_state.as_ref(), ty, "prior state")?,
+                proposed_new_state: self.decode(
                     req.proposed_new_state.as_ref(),
                     ty,
                     "proposed new state",
                 )?,
-                config: decode_value(req.config.as_ref(), ty, "resource configuration")?,
+                config: self.decode(req.config.as_ref(), ty, "resource configuration")?,
                 prior_private: req.prior_private.clone(),
                 client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
             };
@@ -505,9 +567,9 @@ impl pb::provider_server::Provider for ProviderService {
             let ty = self.resource_type(&req.type_name)?;
             let call = ApplyRequest {
                 type_name: req.type_name.clone(),
-                prior_state: decode_value(req.prior_state.as_ref(), ty, "prior state")?,
-                planned_state: decode_value(req.planned_state.as_ref(), ty, "planned state")?,
-                config: decode_value(req.config.as_ref(), ty, "resource configuration")?,
+                prior_state: self.decode(req.prior_state.as_ref(), ty, "prior state")?,
+                planned_state: self.decode(req.planned_state.as_ref(), ty, "planned state")?,
+                config: self.decode(req.config.as_ref(), ty, "resource configuration")?,
                 planned_private: req.planned_private.clone(),
             };
             let resp = guarded(

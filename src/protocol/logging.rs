@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// The `@module` of every line.
@@ -41,9 +41,18 @@ pub fn parse_level(v: &str) -> Option<Level> {
 pub fn init_from_env() {
     if let Some(level) = level_from_env() {
         let subscriber = tracing_subscriber::registry()
-            .with(HclogLayer::new(std::io::stderr).with_filter(LevelFilter::from_level(level)));
+            .with(HclogLayer::new(std::io::stderr).with_filter(filter_for(level)));
         let _ = tracing::subscriber::set_global_default(subscriber);
     }
+}
+
+/// This crate's events at `level`; the libraries underneath (HTTP/2 frames, TLS internals)
+/// only from warnings up, or Terraform's debug log drowns in them.
+pub fn filter_for(level: Level) -> Targets {
+    let ours = LevelFilter::from_level(level);
+    Targets::new()
+        .with_default(ours.min(LevelFilter::WARN))
+        .with_target(env!("CARGO_CRATE_NAME"), ours)
 }
 
 /// A `tracing` layer writing hclog-style JSON lines to a writer.
@@ -216,12 +225,12 @@ mod tests {
     fn lines_are_hclog_json() {
         let buf = Buf::default();
         let w = buf.clone();
-        let subscriber = tracing_subscriber::registry().with(
-            HclogLayer::new(move || w.clone()).with_filter(LevelFilter::from_level(Level::DEBUG)),
-        );
+        let subscriber = tracing_subscriber::registry()
+            .with(HclogLayer::new(move || w.clone()).with_filter(filter_for(Level::DEBUG)));
         tracing::subscriber::with_default(subscriber, || {
             tracing::debug!(rpc = "ReadResource", duration_us = 12u64, "served RPC");
             tracing::trace!("filtered out");
+            tracing::debug!(target: "h2::codec", "library noise, filtered out");
         });
         let out = String::from_utf8(buf.0.lock().map(|b| b.clone()).unwrap_or_default())
             .unwrap_or_default();
