@@ -676,3 +676,103 @@ async fn bad_configuration_is_a_config_error() {
     let client = Client::new(c, CancellationToken::new()).expect("insecure is fine");
     assert!(!format!("{client:?}").contains(TOKEN));
 }
+
+const TEST_CA_PEM: &str = "-----BEGIN CERTIFICATE-----
+MIIBfDCCASGgAwIBAgIUakEJsYQmzg2vShS1KdPaik6hms8wCgYIKoZIzj0EAwIw
+EjEQMA4GA1UEAwwHdGVzdC1jYTAgFw0yNjExMjMxMTA3MjJaGA8yMTI2MTAzMDEx
+MDcyMlowEjEQMA4GA1UEAwwHdGVzdC1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEH
+A0IABGHx/fXFZ8ZpYu9UcAC0vZ2PbVHpkD2Cq5a6vMWDl3iDWUZzykpcFysE5Va1
+lz2i7aBvMy+tgrhPchwsT7ABEWCjUzBRMB0GA1UdDgQWBBQe7Y/LxAEa/eJ2r7cr
++nSTfXTPvTAfBgNVHSMEGDAWgBQe7Y/LxAEa/eJ2r7cr+nSTfXTPvTAPBgNVHRMB
+Af8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCj1Pgo3BChacsC51Hwmw3phrh7
+u3XfSfpMya9tgp7lcwIhANAnCEwQDRgNoJ4HBE4R3Dw7ju/BdFd/GCgWmPK1Mv3N
+-----END CERTIFICATE-----
+";
+
+#[test]
+fn a_valid_ca_bundle_is_accepted() {
+    let mut c = ClientConfig::new("https://x", TOKEN);
+    c.ca_bundle_pem = Some(format!("{TEST_CA_PEM}{TEST_CA_PEM}").into_bytes());
+    Client::new(c, CancellationToken::new()).expect("valid bundle");
+}
+
+/// A minimal tracing subscriber that renders every event and span field into one string.
+mod capture {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    #[derive(Clone, Default)]
+    pub struct Capture {
+        pub text: Arc<Mutex<String>>,
+        next: Arc<AtomicU64>,
+    }
+
+    struct V<'a>(&'a mut String);
+    impl Visit for V<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, " {}={:?}", field.name(), value);
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            span.record(&mut V(&mut self.text.lock().unwrap()));
+            Id::from_u64(self.next.fetch_add(1, Ordering::Relaxed) + 1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut V(&mut self.text.lock().unwrap()));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut t = self.text.lock().unwrap();
+            t.push('\n');
+            event.record(&mut V(&mut t));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+#[tokio::test]
+async fn logs_carry_method_path_status_but_no_secrets_or_bodies() {
+    let sub = capture::Capture::default();
+    let _guard = tracing::subscriber::set_default(sub.clone());
+    let (url, _script) = scripted(vec![
+        Act::Reply(503, "Retry-After: 0\r\n", r#"{"detail":"busy"}"#.into()),
+        Act::Reply(
+            201,
+            "",
+            r#"{"pk":"p","name":"n","auth":"answer-SECRET"}"#.into(),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    c.endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n", "auth": "body-SECRET"})))
+        .await
+        .expect("created on retry");
+    let text = sub.text.lock().unwrap().clone();
+    assert!(text.contains("method=\"POST\""), "{text}");
+    assert!(
+        text.contains("path=\"/api/v3/stages/authenticator/sms/\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("status=503") && text.contains("status=201"),
+        "{text}"
+    );
+    assert!(
+        text.contains("attempt=1") && text.contains("duration_ms="),
+        "{text}"
+    );
+    for secret in [TOKEN, "hdr-value-SECRET", "body-SECRET", "answer-SECRET"] {
+        assert!(!text.contains(secret), "{secret} leaked into logs: {text}");
+    }
+}
