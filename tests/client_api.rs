@@ -3,9 +3,6 @@
 //! version drift, and fault injection without duplicates.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -20,110 +17,26 @@ use terraform_provider_authentik::client::{
 };
 use tokio_util::sync::CancellationToken;
 
-const TOKEN: &str = "double-token-SECRET";
+mod support;
+use support::double::Double;
+
 const UNKNOWN_DEVICE: &str = "00000000-0000-0000-0000-000000000000";
 const SMS: &str = "stages/authenticator/sms";
 const EMAIL: &str = "stages/authenticator/email";
 const VALIDATE: &str = "stages/authenticator/validate";
 
-/// A running `authentik-double`, killed on drop.
-struct Double {
-    child: Child,
-    url: String,
+/// A client for the double, with quick retries.
+fn client(d: &Double) -> Client {
+    client_with(d, |_| {})
 }
 
-impl Double {
-    fn start(args: &[&str]) -> Double {
-        let bin = double_binary();
-        let mut child = Command::new(&bin)
-            .args(["--port", "0", "--token", TOKEN])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let stdout = child.stdout.take().expect("stdout piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines
-            .next()
-            .and_then(Result::ok)
-            .expect("the double prints its address");
-        let url = first
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .trim()
-            .to_owned();
-        // Keep draining stdout so the double never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Double { child, url }
-    }
-
-    fn client(&self) -> Client {
-        self.client_with(|_| {})
-    }
-
-    fn client_with(&self, f: impl FnOnce(&mut ClientConfig)) -> Client {
-        let mut c = ClientConfig::new(&self.url, TOKEN);
-        c.backoff_base = Duration::from_millis(20);
-        c.backoff_max = Duration::from_millis(200);
-        c.retry_after_max = Duration::from_millis(1500);
-        f(&mut c);
-        Client::new(c, CancellationToken::new()).expect("client builds")
-    }
-
-    async fn control(&self, path: &str) -> Value {
-        let resp = reqwest::get(format!("{}/_double/{path}", self.url))
-            .await
-            .expect("control endpoint answers");
-        let bytes = resp.bytes().await.expect("control body");
-        serde_json::from_slice(&bytes).expect("control endpoint returns JSON")
-    }
-
-    async fn requests(&self) -> Vec<Value> {
-        match self.control("requests").await {
-            Value::Array(items) => items,
-            other => panic!("requests log is not an array: {other}"),
-        }
-    }
-
-    async fn clear_requests(&self) {
-        reqwest::Client::new()
-            .delete(format!("{}/_double/requests", self.url))
-            .send()
-            .await
-            .expect("clear requests");
-    }
-
-    async fn stages(&self) -> Vec<Value> {
-        match self.control("stages").await {
-            Value::Array(items) => items,
-            other => panic!("stages is not an array: {other}"),
-        }
-    }
-}
-
-impl Drop for Double {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn double_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    // target/debug/deps/client_api-HASH -> target/debug/authentik-double
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("target dir")
-        .to_path_buf();
-    let bin = dir.join(format!("authentik-double{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p authentik-double` first",
-        bin.display()
-    );
-    bin
+fn client_with(d: &Double, f: impl FnOnce(&mut ClientConfig)) -> Client {
+    let mut c = ClientConfig::new(&d.url, d.token.as_str());
+    c.backoff_base = Duration::from_millis(20);
+    c.backoff_max = Duration::from_millis(200);
+    c.retry_after_max = Duration::from_millis(1500);
+    f(&mut c);
+    Client::new(c, CancellationToken::new()).expect("client builds")
 }
 
 fn obj(v: Value) -> JsonObject {
@@ -164,7 +77,7 @@ fn f(s: &str) -> FieldPathStep {
 #[tokio::test]
 async fn sms_stage_full_lifecycle() {
     let d = Double::start(&[]);
-    let c = d.client();
+    let c = client(&d);
     let sms = c.endpoint(SMS);
 
     let created = sms.create(&sms_body("sms-life")).await.expect("create");
@@ -217,7 +130,7 @@ async fn sms_stage_full_lifecycle() {
 #[tokio::test]
 async fn typed_helpers_cover_every_collection() {
     let d = Double::start(&["--version", "2026.5"]);
-    let c = d.client();
+    let c = client(&d);
 
     // Device types: read-only, the unknown-device entry always exists.
     let types = c
@@ -376,7 +289,7 @@ async fn typed_helpers_cover_every_collection() {
 #[tokio::test]
 async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
     let d = Double::start(&[]);
-    let c = d.client();
+    let c = client(&d);
     let flow = c
         .endpoint("flows/instances")
         .create(&obj(
@@ -391,7 +304,7 @@ async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
     body.insert("auth_password".into(), json!(""));
     body.insert("configure_flow".into(), json!(pk(&flow)));
     let sms = c.endpoint(SMS);
-    d.clear_requests().await;
+    d.clear_requests();
     let created = sms.create(&body).await.expect("create");
     let id = pk(&created);
 
@@ -405,7 +318,7 @@ async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
     );
     v.create(&vbody).await.expect("validate");
 
-    let log = d.requests().await;
+    let log = d.requests();
     let writes: Vec<&Value> = log.iter().filter(|r| r["method"] != "GET").collect();
     assert_eq!(writes.len(), 3, "{log:#?}");
     assert_eq!(writes[0]["method"], "POST");
@@ -431,7 +344,7 @@ async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
 #[tokio::test]
 async fn list_follows_every_page() {
     let d = Double::start(&[]);
-    let c = d.client();
+    let c = client(&d);
     let email = c.endpoint(EMAIL);
     // Creates in parallel over the shared pool.
     let mut tasks = Vec::new();
@@ -450,12 +363,12 @@ async fn list_follows_every_page() {
     for t in tasks {
         t.await.expect("task");
     }
-    d.clear_requests().await;
+    d.clear_requests();
     let all = email.list(&[]).await.expect("list");
     assert_eq!(all.len(), 205);
     let names: BTreeSet<&str> = all.iter().filter_map(|o| o["name"].as_str()).collect();
     assert_eq!(names.len(), 205, "no duplicates, nothing missing");
-    let log = d.requests().await;
+    let log = d.requests();
     let paths: Vec<&str> = log.iter().filter_map(|r| r["path"].as_str()).collect();
     assert_eq!(paths.len(), 3, "{paths:?}");
     assert!(
@@ -474,7 +387,7 @@ async fn list_follows_every_page() {
 #[tokio::test]
 async fn find_by_name_is_exact() {
     let d = Double::start(&[]);
-    let c = d.client();
+    let c = client(&d);
     let email = c.endpoint(EMAIL);
     for name in ["abc", "abcd", "ABC", "x abc"] {
         email
@@ -512,7 +425,7 @@ async fn find_by_name_is_exact() {
 #[tokio::test]
 async fn typed_errors() {
     let d = Double::start(&[]);
-    let c = d.client();
+    let c = client(&d);
     let sms = c.endpoint(SMS);
 
     // 404: unknown UUID, malformed UUID, unknown route (not JSON).
@@ -537,13 +450,13 @@ async fn typed_errors() {
         .is_not_found());
 
     // 403 with a wrong token, with the hint, never the token.
-    let wrong = d.client_with(|cfg| cfg.token = Secret::new("wrong-token-SECRET"));
+    let wrong = client_with(&d, |cfg| cfg.token = Secret::new("wrong-token-SECRET"));
     let e = wrong.endpoint(SMS).list(&[]).await.expect_err("forbidden");
     assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
     let text = e.to_string();
     assert!(text.contains("token") && text.contains("expired"), "{text}");
-    assert!(!text.contains("wrong-token-SECRET") && !text.contains(TOKEN));
-    let none = d.client_with(|cfg| cfg.token = Secret::new(""));
+    assert!(!text.contains("wrong-token-SECRET") && !text.contains(&d.token));
+    let none = client_with(&d, |cfg| cfg.token = Secret::new(""));
     let e = none.endpoint(SMS).list(&[]).await.expect_err("forbidden");
     assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
 
@@ -597,7 +510,7 @@ async fn typed_errors() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
     };
-    let closed = d.client_with(|cfg| {
+    let closed = client_with(&d, |cfg| {
         cfg.url = format!("http://127.0.0.1:{port}");
         cfg.max_retries = 1;
     });
@@ -617,7 +530,7 @@ async fn typed_errors() {
 #[tokio::test]
 async fn tolerant_decoding_across_versions() {
     let old = Double::start(&["--version", "2026.2"]);
-    let c = old.client();
+    let c = client(&old);
     let v = c
         .validate()
         .create(&obj(json!({"name": "v-old"})))
@@ -636,7 +549,7 @@ async fn tolerant_decoding_across_versions() {
     );
 
     let new = Double::start(&["--version", "2026.5"]);
-    let c = new.client();
+    let c = client(&new);
     let v = c
         .validate()
         .create(&obj(json!({"name": "v-new"})))
@@ -647,7 +560,7 @@ async fn tolerant_decoding_across_versions() {
 
     // Write-only secrets: absent from answers, decoding still works.
     let wo = Double::start(&["--secrets-write-only"]);
-    let c = wo.client();
+    let c = client(&wo);
     let raw = c
         .endpoint(SMS)
         .create(&sms_body("wo"))
@@ -663,7 +576,7 @@ async fn tolerant_decoding_across_versions() {
 #[tokio::test]
 async fn shuffled_sets_still_decode() {
     let d = Double::start(&["--shuffle"]);
-    let c = d.client();
+    let c = client(&d);
     let mut ids = Vec::new();
     for i in 0..5 {
         ids.push(pk(&c
@@ -694,7 +607,7 @@ async fn faults_never_duplicate_and_errors_stay_typed() {
     let mut total_interrupted_creates = 0;
     for seed in ["7", "1234"] {
         let d = Double::start(&["--fault-rate", "0.3", "--seed", seed]);
-        let c = d.client_with(|cfg| cfg.max_retries = 4);
+        let c = client_with(&d, |cfg| cfg.max_retries = 4);
         let mut created: BTreeMap<String, String> = BTreeMap::new();
         let mut failed_creates: Vec<String> = Vec::new();
         let mut outcomes: BTreeMap<&'static str, u32> = BTreeMap::new();
@@ -765,7 +678,7 @@ async fn faults_never_duplicate_and_errors_stay_typed() {
 
         // The double's own view (never faulted): no name twice, every reported create present
         // once with the reported pk, every failed create at most once.
-        let stages = d.stages().await;
+        let stages = d.stages();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut pks: BTreeMap<String, String> = BTreeMap::new();
         for s in &stages {
@@ -784,7 +697,7 @@ async fn faults_never_duplicate_and_errors_stay_typed() {
                 "seed {seed}: {name} missing or other pk"
             );
         }
-        let log = d.requests().await;
+        let log = d.requests();
         let faults: BTreeSet<&str> = log.iter().filter_map(|r| r["fault"].as_str()).collect();
         let interrupted_creates = log
             .iter()
@@ -815,7 +728,7 @@ async fn faults_never_duplicate_and_errors_stay_typed() {
 #[tokio::test]
 async fn concurrent_creates_under_faults_never_duplicate() {
     let d = Double::start(&["--fault-rate", "0.3", "--seed", "99"]);
-    let c = d.client_with(|cfg| cfg.max_retries = 6);
+    let c = client_with(&d, |cfg| cfg.max_retries = 6);
     let mut tasks = Vec::new();
     for t in 0..4 {
         let c = c.clone();
@@ -839,7 +752,7 @@ async fn concurrent_creates_under_faults_never_duplicate() {
         ok += t.await.expect("task");
     }
     assert!(ok >= 35, "only {ok} of 40 creates succeeded");
-    let stages = d.stages().await;
+    let stages = d.stages();
     let names: Vec<&str> = stages.iter().filter_map(|s| s["name"].as_str()).collect();
     let unique: BTreeSet<&str> = names.iter().copied().collect();
     assert_eq!(names.len(), unique.len(), "duplicates: {names:?}");
