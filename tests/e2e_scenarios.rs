@@ -67,7 +67,7 @@ fn older_server_refreshes_cleanly(v: TfVersion) {
         &VALIDATE_WITH_STAGES.replace("{{TYPES}}", "\"00000000-0000-0000-0000-000000000000\""),
     );
     ctx.wd.apply();
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+    ctx.assert_empty_plan("plan");
     let out = ctx.wd.run_ok(&[
         "plan",
         "-refresh-only",
@@ -108,7 +108,7 @@ fn server_hiding_secrets_refreshes_cleanly(v: TfVersion) {
     let ctx = Ctx::new(v, &["--secrets-write-only"]);
     ctx.config(SMS_SECRETS);
     ctx.wd.apply();
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+    ctx.assert_empty_plan("plan");
     let out = ctx.wd.run_ok(&[
         "plan",
         "-refresh-only",
@@ -168,7 +168,7 @@ fn write_only_secrets(v: TfVersion) {
         ctx.server_stage("stages/authenticator/sms", &id)["auth"],
         "wo-secret-one"
     );
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+    ctx.assert_empty_plan("plan");
     // Rotation: bump the version.
     cfg("wo-secret-two", 2);
     ctx.dbl.clear_requests();
@@ -177,7 +177,7 @@ fn write_only_secrets(v: TfVersion) {
     assert_eq!(writes.len(), 1, "{writes:#?}");
     assert_eq!(writes[0]["body"], json!({"auth": "wo-secret-two"}));
     assert!(!ctx.wd.read("terraform.tfstate").contains("wo-secret-two"));
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+    ctx.assert_empty_plan("plan");
 }
 
 /// A stage deleted between plan and apply: a clear error, not "Root object was present, but now absent".
@@ -229,7 +229,7 @@ fn mfa_module(v: TfVersion) {
         .write("main.tf", &demo.replace("../modules/mfa", "./modules/mfa"));
     ctx.wd.run_ok(&["get", "-no-color"]);
     ctx.wd.apply();
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0);
+    ctx.assert_empty_plan("plan");
     let state = ctx.wd.state_json();
     let outputs = &state["values"]["outputs"]["stage_ids"]["value"];
     let validate = find_resource(

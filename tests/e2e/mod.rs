@@ -41,6 +41,15 @@ impl Ctx {
         self.wd.write("main.tf", &format!("{HEADER}\n{body}\n"));
     }
 
+    /// `terraform plan -detailed-exitcode` must find nothing to do; shows the plan otherwise.
+    #[track_caller]
+    pub fn assert_empty_plan(&self, why: &str) {
+        let out = self
+            .wd
+            .run(&["plan", "-detailed-exitcode", "-no-color", "-input=false"]);
+        assert_eq!(out.code, 0, "{why}: expected an empty plan\n{out}");
+    }
+
     /// API writes (POST/PUT/PATCH/DELETE under /api/v3) since the log was last cleared.
     pub fn writes(&self) -> Vec<Value> {
         self.dbl
