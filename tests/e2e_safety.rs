@@ -36,7 +36,12 @@ fn email(extra: &str) -> String {
 }
 
 fn validate(extra: &str) -> String {
-    format!("resource \"authentik_stage_authenticator_validate\" \"t\" {{\n  name = \"v\"\n  {extra}\n}}")
+    let name = if extra.starts_with("name") {
+        ""
+    } else {
+        "name = \"v\"\n  "
+    };
+    format!("resource \"authentik_stage_authenticator_validate\" \"t\" {{\n  {name}{extra}\n}}")
 }
 
 fn catalogue() -> Vec<(String, &'static str, &'static str)> {
@@ -208,7 +213,12 @@ fn invalid_configurations_fail_at_plan() {
         ctx.wd.write("main.tf", &format!("{header}\n{body}\n"));
         ctx.dbl.clear_requests();
         let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-        let text = out.combined();
+        // Terraform wraps long lines: compare with whitespace folded.
+        let text = out
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let writes = ctx.writes();
         if out.success() {
             failures.push(format!("case {i} ({attr}): plan succeeded\n{body}"));
