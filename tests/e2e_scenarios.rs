@@ -350,4 +350,54 @@ per_version!(
     update_of_deleted_stage_is_a_clear_error,
     mfa_module,
     switch_from_official_provider,
+    partial_failure_keeps_other_state,
 );
+
+/// One resource failing (a 400 from the server) leaves every other resource's state correct,
+/// and the server's message lands on the attribute it is about.
+fn partial_failure_keeps_other_state(v: TfVersion) {
+    let ctx = Ctx::new(v, &[]);
+    let (status, body) = ctx.dbl.post("/api/v3/stages/authenticator/sms/", json!({
+        "name": "taken", "provider": "twilio", "from_number": "+1", "account_sid": "AC1", "auth": "x"}));
+    assert_eq!(status, 201, "{body}");
+    let three = |clash: &str| {
+        format!(
+            r#"
+resource "authentik_stage_authenticator_email" "a" {{
+  name = "ok-a"
+}}
+resource "authentik_stage_authenticator_email" "b" {{
+  name = "{clash}"
+}}
+resource "authentik_stage_authenticator_email" "c" {{
+  name = "ok-c"
+}}"#
+        )
+    };
+    ctx.config(&three("taken"));
+    let out = ctx.wd.apply_err();
+    let text = out.combined();
+    assert!(
+        text.contains("already exists") && text.contains("name"),
+        "{out}"
+    );
+    let state = ctx.wd.state_json();
+    let root = &state["values"]["root_module"];
+    assert!(
+        find_resource(root, "authentik_stage_authenticator_email.a").is_some(),
+        "{state:#}"
+    );
+    assert!(
+        find_resource(root, "authentik_stage_authenticator_email.c").is_some(),
+        "{state:#}"
+    );
+    assert!(
+        find_resource(root, "authentik_stage_authenticator_email.b").is_none(),
+        "{state:#}"
+    );
+    assert_eq!(ctx.dbl.stages().len(), 3);
+    ctx.config(&three("ok-b"));
+    ctx.wd.apply();
+    ctx.assert_empty_plan("after fixing the clash");
+    assert_eq!(ctx.dbl.stages().len(), 4);
+}
