@@ -24,6 +24,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+/// How long the double may take to print its `listening on` line.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A running double. `url` is the server root (the provider's `url`), `token` its API token.
 pub struct Double {
     /// Server root, e.g. `http://127.0.0.1:41234` (the API is under `/api/v3/`).
@@ -72,9 +75,23 @@ impl Double {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        // Read the first line on a thread so a double that never prints fails the test
+        // instead of hanging it.
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut line = String::new();
-        let read = stdout.read_line(&mut line);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = stdout.read_line(&mut line).map_err(|e| e.to_string());
+            let _ = sender.send((line, read, stdout));
+        });
+        let (line, read, stdout) = match receiver.recv_timeout(START_TIMEOUT) {
+            Ok(got) => got,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("authentik-double {extra:?} printed nothing within {START_TIMEOUT:?}");
+            }
+        };
         let url = match line.trim().strip_prefix("listening on ") {
             Some(url) => url.to_string(),
             None => {
