@@ -4,21 +4,22 @@
 #[path = "common/toy.rs"]
 mod toy;
 
-use hyper_util::rt::TokioIo;
-use std::path::{Path, PathBuf};
+#[path = "common/client.rs"]
+mod client;
+
+use client::{channel, tls_channel};
+
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use terraform_provider_authentik::protocol::codec::msgpack;
 use terraform_provider_authentik::protocol::pb::plugin as gp;
 use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
-use terraform_provider_authentik::protocol::tls::{
-    generate_cert, server_tls_for, ExactCertVerifier,
-};
+use terraform_provider_authentik::protocol::tls::{generate_cert, server_tls_for};
 use terraform_provider_authentik::protocol::{serve_on, PluginListener, Type, Value};
-use tokio::net::UnixStream;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::transport::Channel;
 use toy::Toy;
 
 type Client = pb::provider_client::ProviderClient<Channel>;
@@ -80,59 +81,6 @@ async fn start(
         toy,
         server_cert,
     }
-}
-
-async fn channel(socket: &Path) -> Channel {
-    let path = socket.to_owned();
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_: Uri| {
-            let path = path.clone();
-            async move { Ok::<_, std::io::Error>(TokioIo::new(UnixStream::connect(path).await?)) }
-        }))
-        .await
-        .expect("connect")
-}
-
-fn ring_algorithms() -> rustls::crypto::WebPkiSupportedAlgorithms {
-    rustls::crypto::ring::default_provider().signature_verification_algorithms
-}
-
-/// A TLS channel presenting `cert`/`key` and trusting exactly `server_cert`.
-async fn tls_channel(
-    socket: &Path,
-    server_cert: &[u8],
-    cert: rustls::pki_types::CertificateDer<'static>,
-    key: rustls::pki_types::PrivateKeyDer<'static>,
-) -> Result<Channel, tonic::transport::Error> {
-    let verifier = Arc::new(ExactCertVerifier::new(
-        server_cert.to_vec().into(),
-        ring_algorithms(),
-    ));
-    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("versions")
-    .dangerous()
-    .with_custom_certificate_verifier(verifier)
-    .with_client_auth_cert(vec![cert], key)
-    .expect("client auth");
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let path = socket.to_owned();
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_: Uri| {
-            let path = path.clone();
-            let connector = connector.clone();
-            async move {
-                let stream = UnixStream::connect(path).await?;
-                let name = rustls::pki_types::ServerName::try_from("localhost")
-                    .map_err(std::io::Error::other)?;
-                let tls = connector.connect(name, stream).await?;
-                Ok::<_, std::io::Error>(TokioIo::new(tls))
-            }
-        }))
-        .await
 }
 
 fn thing_type() -> Type {
