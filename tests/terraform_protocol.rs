@@ -40,6 +40,8 @@ fn validate_and_schema_on_every_terraform() {
             ("token", serde_json::json!("string"), true),
             ("insecure", serde_json::json!("bool"), false),
             ("headers", serde_json::json!(["map", "string"]), true),
+            ("request_timeout", serde_json::json!("number"), false),
+            ("max_retries", serde_json::json!("number"), false),
         ];
         for (name, ty, sensitive) in expect {
             let a = &provider[name];
@@ -59,10 +61,32 @@ fn validate_and_schema_on_every_terraform() {
         }
         assert_eq!(
             provider.as_object().map(|o| o.len()),
-            Some(4),
-            "{}: exactly the four provider attributes",
+            Some(6),
+            "{}: exactly the six provider attributes",
             tf.version
         );
+        let resources = &json["provider_schemas"]["registry.terraform.io/goauthentik/authentik"]
+            ["resource_schemas"];
+        for r in [
+            "authentik_stage_authenticator_sms",
+            "authentik_stage_authenticator_email",
+            "authentik_stage_authenticator_validate",
+        ] {
+            assert!(
+                resources[r]["block"]["attributes"]["name"]["required"] == true,
+                "{}: {r} missing from the schema",
+                tf.version
+            );
+        }
+        let auth_wo =
+            &resources["authentik_stage_authenticator_sms"]["block"]["attributes"]["auth_wo"];
+        if tf.version.at_least(1, 11) {
+            assert_eq!(
+                auth_wo["write_only"], true,
+                "{}: auth_wo is write-only",
+                tf.version
+            );
+        }
     }
 }
 
