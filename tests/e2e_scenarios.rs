@@ -351,6 +351,7 @@ per_version!(
     mfa_module,
     switch_from_official_provider,
     partial_failure_keeps_other_state,
+    wrong_token_and_unreachable_url_say_how_to_fix,
 );
 
 /// One resource failing (a 400 from the server) leaves every other resource's state correct,
@@ -400,4 +401,39 @@ resource "authentik_stage_authenticator_email" "c" {{
     ctx.wd.apply();
     ctx.assert_empty_plan("after fixing the clash");
     assert_eq!(ctx.dbl.stages().len(), 4);
+}
+
+/// A rejected token and an unreachable server each say what is wrong and how to fix it, and
+/// never echo the token.
+fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
+    let mut ctx = Ctx::new(v, &[]);
+    ctx.config(r#"resource "authentik_stage_authenticator_email" "t" { name = "mail" }"#);
+    ctx.wd.env("AUTHENTIK_TOKEN", "wrong-token-1234567");
+    let out = ctx.wd.apply_err();
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("403") && text.to_lowercase().contains("token"),
+        "{out}"
+    );
+    assert!(
+        !text.contains("wrong-token-1234567"),
+        "the token leaked: {out}"
+    );
+    assert!(ctx.dbl.stages().is_empty());
+    ctx.wd.env("AUTHENTIK_TOKEN", &ctx.dbl.token.clone());
+    ctx.wd.env("AUTHENTIK_URL", "http://127.0.0.1:9");
+    let out = ctx.wd.apply_err();
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("127.0.0.1:9") && text.contains("url"),
+        "the error should name the URL and the setting: {out}"
+    );
 }
