@@ -47,6 +47,11 @@ impl AuthentikProvider {
             })
     }
 
+    /// The resource definition and the configured client for a call that talks to authentik.
+    fn target(&self, type_name: &str) -> Result<(&'static ResourceDef, Client), Diagnostic> {
+        Ok((self.def(type_name)?, self.client()?))
+    }
+
     fn client(&self) -> Result<Client, Diagnostic> {
         let guard = self
             .client
@@ -243,10 +248,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn read_resource(&self, req: ReadRequest) -> ReadResponse {
-        let (def, client) = match self
-            .def(&req.type_name)
-            .and_then(|d| Ok((d, self.client()?)))
-        {
+        let (def, client) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ReadResponse {
@@ -270,10 +272,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn apply_resource_change(&self, req: ApplyRequest) -> ApplyResponse {
-        let (def, client) = match self
-            .def(&req.type_name)
-            .and_then(|d| Ok((d, self.client()?)))
-        {
+        let (def, client) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ApplyResponse {
@@ -287,10 +286,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn import_resource_state(&self, req: ImportRequest) -> ImportResponse {
-        let (def, client) = match self
-            .def(&req.type_name)
-            .and_then(|d| Ok((d, self.client()?)))
-        {
+        let (def, client) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ImportResponse {

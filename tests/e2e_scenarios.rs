@@ -424,7 +424,7 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
         "the token leaked: {out}"
     );
     assert!(ctx.dbl.stages().is_empty());
-    ctx.wd.env("AUTHENTIK_TOKEN", &ctx.dbl.token.clone());
+    ctx.wd.env("AUTHENTIK_TOKEN", ctx.dbl.token.clone());
     ctx.wd.env("AUTHENTIK_URL", "http://127.0.0.1:9");
     let out = ctx.wd.apply_err();
     let text = out

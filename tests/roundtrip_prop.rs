@@ -7,7 +7,6 @@ mod support;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::double::Double;
 use terraform_provider_authentik::client::{Client, ClientConfig};
@@ -16,12 +15,12 @@ use terraform_provider_authentik::engine::checks::DURATION_KEYS;
 use terraform_provider_authentik::engine::field::{
     wo_name, wo_version_name, Check, Field, Kind, Mode, ResourceDef,
 };
-use terraform_provider_authentik::engine::plan::plan;
+use terraform_provider_authentik::engine::plan::plan_values;
 use terraform_provider_authentik::engine::private::Private;
-use terraform_provider_authentik::engine::schema::resource_schema;
+use terraform_provider_authentik::engine::schema::null_object;
 use terraform_provider_authentik::engine::state::state_from_api;
 use terraform_provider_authentik::engine::validate::validate;
-use terraform_provider_authentik::protocol::{ClientCapabilities, Number, PlanRequest, Value};
+use terraform_provider_authentik::protocol::{ClientCapabilities, Number, Value};
 use terraform_provider_authentik::resources::ALL;
 
 /// Objects on the double that references may point at.
@@ -147,13 +146,7 @@ fn config_for(def: &'static ResourceDef, refs: &Refs) -> BoxedStrategy<Value> {
         .collect();
     strategies
         .prop_map(move |pairs| {
-            let schema = resource_schema(def);
-            let mut m: BTreeMap<String, Value> = schema
-                .block
-                .attributes
-                .iter()
-                .map(|a| (a.name.clone(), Value::Null))
-                .collect();
+            let mut m = null_object(def);
             for (k, v) in pairs {
                 m.insert(k, v);
             }
@@ -179,17 +172,7 @@ fn with_unique_name(mut cfg: Value) -> Value {
 }
 
 fn plan_for(def: &ResourceDef, prior: &Value, cfg: &Value, private: &Private) -> Value {
-    let r = plan(
-        def,
-        &PlanRequest {
-            type_name: def.type_name.into(),
-            prior_state: prior.clone(),
-            proposed_new_state: cfg.clone(),
-            config: cfg.clone(),
-            prior_private: private.encode(),
-            client_capabilities: ClientCapabilities::default(),
-        },
-    );
+    let r = plan_values(def, prior, cfg, &private.encode());
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     r.planned_state
 }
