@@ -19,21 +19,43 @@ terraform {
 provider "authentik" {}
 "#;
 
-/// One Terraform working directory wired to one API double.
+/// One Terraform working directory wired to one API double (or, for the acceptance suite, to a
+/// real authentik).
 pub struct Ctx {
     pub wd: Workdir,
     pub dbl: Double,
+    /// Appended to every name the test creates: empty on a fresh double, unique on a real server.
+    pub sfx: String,
 }
 
 impl Ctx {
-    /// Terraform `v` against a double started with `double_args`.
-    pub fn new(v: TfVersion, double_args: &[&str]) -> Ctx {
+    /// For acceptance tests: a real authentik when `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` are set
+    /// (names get a unique suffix, everything is cleaned up), else a fresh API double.
+    pub fn acceptance(v: TfVersion) -> Ctx {
+        let dbl = Double::from_env_or_start();
+        let sfx = if dbl.is_double() {
+            String::new()
+        } else {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
+            format!("-tfacc-{}-{nanos:x}", std::process::id())
+        };
+        Ctx::with(v, dbl, sfx)
+    }
+
+    fn with(v: TfVersion, dbl: Double, sfx: String) -> Ctx {
         let tf = Terraform::find(v);
-        let dbl = Double::start(double_args);
         let mut wd = Workdir::new(&tf, None);
         wd.env("AUTHENTIK_URL", &dbl.url)
             .env("AUTHENTIK_TOKEN", &dbl.token);
-        Ctx { wd, dbl }
+        Ctx { wd, dbl, sfx }
+    }
+
+    /// Terraform `v` against a double started with `double_args`.
+    pub fn new(v: TfVersion, double_args: &[&str]) -> Ctx {
+        Ctx::with(v, Double::start(double_args), String::new())
     }
 
     /// Write main.tf: the header plus `body`.

@@ -33,9 +33,10 @@ pub struct Double {
     pub url: String,
     /// The token the double accepts (`Authorization: Bearer <token>`).
     pub token: String,
-    child: Child,
+    /// The double's process; `None` for a real authentik (see [`Double::remote`]).
+    child: Option<Child>,
     // Kept open so the double never writes to a closed pipe.
-    _stdout: BufReader<ChildStdout>,
+    _stdout: Option<BufReader<ChildStdout>>,
     agent: ureq::Agent,
 }
 
@@ -100,18 +101,45 @@ impl Double {
                 panic!("authentik-double {extra:?} did not start: first line {line:?} ({read:?}), exit {status:?}");
             }
         };
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
         Double {
             url,
             token,
-            child,
-            _stdout: stdout,
-            agent,
+            child: Some(child),
+            _stdout: Some(stdout),
+            agent: agent(),
         }
+    }
+
+    /// A real authentik at `url` with `token`, driven through the same helpers. The control
+    /// endpoints ([`Double::requests`], [`Double::stages`]) exist only on the double: check
+    /// [`Double::is_double`] first.
+    pub fn remote(url: &str, token: &str) -> Double {
+        Double {
+            url: url.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            child: None,
+            _stdout: None,
+            agent: agent(),
+        }
+    }
+
+    /// The real authentik named by `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` when both are set,
+    /// else a fresh double.
+    pub fn from_env_or_start() -> Double {
+        match (
+            std::env::var("AUTHENTIK_URL"),
+            std::env::var("AUTHENTIK_TOKEN"),
+        ) {
+            (Ok(url), Ok(token)) if !url.is_empty() && !token.is_empty() => {
+                Double::remote(&url, &token)
+            }
+            _ => Double::start(&[]),
+        }
+    }
+
+    /// True for the API double, false for a real authentik.
+    pub fn is_double(&self) -> bool {
+        self.child.is_some()
     }
 
     /// Full URL for a path: `/api/...` and `/_double/...` are taken as they are, anything else
@@ -282,9 +310,19 @@ fn parse(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
 }
 
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
 impl Drop for Double {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
