@@ -22,7 +22,12 @@ pub fn type_from(data: &mut &[u8], depth: u32) -> Type {
             *data = data.get(1..).unwrap_or_default();
             Type::Object(
                 (0..n)
-                    .map(|i| (["a", "b", "id", "name"][i as usize].to_owned(), type_from(data, depth - 1)))
+                    .map(|i| {
+                        (
+                            ["a", "b", "id", "name"][i as usize].to_owned(),
+                            type_from(data, depth - 1),
+                        )
+                    })
                     .collect(),
             )
         }

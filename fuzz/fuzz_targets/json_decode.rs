@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
         let again = json::decode(&bytes, &ty).expect("re-encoded JSON decodes");
         assert_eq!(again, value, "JSON round trip");
         let mp = msgpack::encode(&value, &ty).expect("msgpack encodes");
-        assert_eq!(msgpack::decode(&mp, &ty).ok(), Some(value), "msgpack round trip");
+        assert_eq!(
+            msgpack::decode(&mp, &ty).ok(),
+            Some(value),
+            "msgpack round trip"
+        );
     }
 });
