@@ -39,7 +39,7 @@ struct Cached {
 /// only with throw-away credentials.
 pub const DUMP_DIR_ENV: &str = "TFPROTO_DUMP_DIR";
 
-/// The provider service. Cheap to clone handles are not needed: tonic wraps it in an `Arc`.
+/// The provider service (tonic keeps it behind an `Arc`; one per server).
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
     cache: OnceLock<Cached>,
