@@ -20,8 +20,8 @@ pub const DEFAULT_MAX_RETRIES: i64 = 4;
 /// The provider.
 pub struct AuthentikProvider {
     resources: &'static [&'static ResourceDef],
-    client: RwLock<Option<Client>>,
-    cancel: CancellationToken,
+    /// The client and the configuration it was built from (kept to rebuild it after a stop).
+    client: RwLock<Option<(ClientConfig, Client)>>,
 }
 
 impl AuthentikProvider {
@@ -30,7 +30,6 @@ impl AuthentikProvider {
         AuthentikProvider {
             resources,
             client: RwLock::new(None),
-            cancel: CancellationToken::new(),
         }
     }
 
@@ -57,7 +56,7 @@ impl AuthentikProvider {
             .client
             .read()
             .map_err(|_| Diagnostic::error("Internal error", "client lock poisoned"))?;
-        guard.clone().ok_or_else(|| {
+        guard.as_ref().map(|(_, c)| c.clone()).ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
                 "The authentik provider has no usable configuration (its `url` or `token` were unknown or missing when it was configured).",
@@ -219,10 +218,10 @@ impl Provider for AuthentikProvider {
             "terraform-provider-authentik/{} terraform/{terraform_version}",
             env!("CARGO_PKG_VERSION")
         );
-        match Client::new(cfg, self.cancel.clone()) {
+        match Client::new(cfg.clone(), CancellationToken::new()) {
             Ok(c) => {
                 if let Ok(mut slot) = self.client.write() {
-                    *slot = Some(c);
+                    *slot = Some((cfg, c));
                 }
             }
             Err(e) => diags.push(Diagnostic::error(
@@ -300,6 +299,16 @@ impl Provider for AuthentikProvider {
 
     fn stop(&self) {
         tracing::info!("stop requested: cancelling in-flight work");
-        self.cancel.cancel();
+        // In-flight calls hold clones of the current client and see its token fire; later
+        // calls get a fresh client, so the provider keeps serving.
+        let Ok(mut slot) = self.client.write() else {
+            return;
+        };
+        if let Some((cfg, old)) = slot.take() {
+            old.cancel_token().cancel();
+            *slot = Client::new(cfg.clone(), CancellationToken::new())
+                .ok()
+                .map(|c| (cfg, c));
+        }
     }
 }

@@ -74,4 +74,31 @@ async fn stop_cancels_in_flight_reads() {
     let text = format!("{:?}", resp.diagnostics);
     assert!(text.to_lowercase().contains("cancel"), "{text}");
     assert!(!text.contains("t0ken-value"));
+    // The provider keeps serving: a later call is not cancelled by the old stop (it waits on the
+    // silent server again).
+    let mut state = std::collections::BTreeMap::new();
+    state.insert(
+        "id".to_string(),
+        Value::String("0f3c5a4e-1b2c-4d5e-8f90-112233445566".into()),
+    );
+    let req = ReadRequest {
+        type_name: "authentik_stage_authenticator_email".into(),
+        current_state: Value::Object(state),
+        private: Vec::new(),
+    };
+    let p = provider.clone();
+    let call = tokio::spawn(async move { p.read_resource(req).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !call.is_finished(),
+        "a call after the stop must run normally"
+    );
+    provider.stop();
+    let resp = tokio::time::timeout(Duration::from_secs(5), call)
+        .await
+        .expect("stopped again")
+        .expect("task");
+    assert!(format!("{:?}", resp.diagnostics)
+        .to_lowercase()
+        .contains("cancel"));
 }
