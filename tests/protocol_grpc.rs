@@ -175,6 +175,16 @@ async fn schema_metadata_and_provider_config() {
         .expect("rpc")
         .into_inner();
     assert_eq!(again.resource_schemas, schema.resource_schemas);
+    // The pre-encoded answer on the wire equals what the plain handler builds.
+    let direct = {
+        use pb::provider_server::Provider as _;
+        terraform_provider_authentik::protocol::grpc::ProviderService::new(Arc::new(Toy::default()))
+            .get_provider_schema(tonic::Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .expect("direct call")
+            .into_inner()
+    };
+    assert_eq!(direct, again);
 
     let meta = c
         .get_metadata(pb::get_metadata::Request {})
