@@ -19,7 +19,7 @@ use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
 use terraform_provider_authentik::protocol::tls::{generate_cert, server_tls_for};
 use terraform_provider_authentik::protocol::{serve_on, PluginListener, Type, Value};
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
+use tonic::transport::{Channel, Endpoint};
 use toy::Toy;
 
 type Client = pb::provider_client::ProviderClient<Channel>;
@@ -175,6 +175,16 @@ async fn schema_metadata_and_provider_config() {
         .expect("rpc")
         .into_inner();
     assert_eq!(again.resource_schemas, schema.resource_schemas);
+    // The pre-encoded answer on the wire equals what the plain handler builds.
+    let direct = {
+        use pb::provider_server::Provider as _;
+        terraform_provider_authentik::protocol::grpc::ProviderService::new(Arc::new(Toy::default()))
+            .get_provider_schema(tonic::Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .expect("direct call")
+            .into_inner()
+    };
+    assert_eq!(direct, again);
 
     let meta = c
         .get_metadata(pb::get_metadata::Request {})
@@ -923,4 +933,37 @@ async fn auto_mtls_accepts_exactly_the_given_client_cert() {
     // The good client still works afterwards.
     assert!(c.get_metadata(pb::get_metadata::Request {}).await.is_ok());
     server.shutdown.cancel();
+}
+
+#[tokio::test]
+async fn tcp_fallback_serves_too() {
+    let listener = PluginListener::tcp().await.expect("tcp listener");
+    assert_eq!(listener.network(), "tcp");
+    let address = listener.address();
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    let shutdown = CancellationToken::new();
+    let handle = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move {
+            serve_on(listener, Arc::new(Toy::default()), None, shutdown)
+                .await
+                .expect("server ran");
+        }
+    });
+    let ch = Endpoint::from_shared(format!("http://{address}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect over TCP");
+    let meta = Client::new(ch)
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(meta.resources.len(), 2);
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), handle)
+        .await
+        .expect("server stops")
+        .expect("server task");
 }

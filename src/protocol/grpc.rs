@@ -27,6 +27,8 @@ pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
 
 /// Everything derived from the provider's schemas, computed once per process.
 struct Cached {
+    /// The GetProviderSchema response, encoded once as a complete gRPC message frame.
+    schema_frame: bytes::Bytes,
     schema_response: pb::get_provider_schema::Response,
     metadata_response: pb::get_metadata::Response,
     provider_type: Type,
@@ -92,11 +94,16 @@ impl ProviderService {
         }
     }
 
-    /// The generated tonic server for this service, with Terraform's message size limits.
-    pub fn into_server(self) -> pb::provider_server::ProviderServer<ProviderService> {
-        pb::provider_server::ProviderServer::new(self)
-            .max_decoding_message_size(MAX_MESSAGE_SIZE)
-            .max_encoding_message_size(MAX_MESSAGE_SIZE)
+    /// The generated tonic server for this service, with Terraform's message size limits, and
+    /// GetProviderSchema answered from bytes encoded once per process.
+    pub fn into_server(self) -> CachedSchemaServer {
+        let service = Arc::new(self);
+        CachedSchemaServer {
+            inner: pb::provider_server::ProviderServer::from_arc(service.clone())
+                .max_decoding_message_size(MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+            service,
+        }
     }
 
     fn cached(&self) -> &Cached {
@@ -109,12 +116,14 @@ impl ProviderService {
                     let mut c = build_cache(&Default::default());
                     c.schema_response.diagnostics = vec![panic_diagnostic(&*payload)];
                     c.metadata_response.diagnostics = c.schema_response.diagnostics.clone();
+                    c.schema_frame = grpc_frame(&c.schema_response);
                     c
                 }
             };
             tracing::debug!(
                 duration_us = started.elapsed().as_micros() as u64,
                 resources = cached.resource_types.len(),
+                bytes = cached.schema_frame.len(),
                 "computed provider schemas"
             );
             cached
@@ -150,7 +159,14 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
         .collect();
     let mut names: Vec<&String> = resource_schemas.keys().collect();
     names.sort();
+    let schema_response = pb::get_provider_schema::Response {
+        provider: Some(schema_to_pb(&schemas.provider)),
+        resource_schemas: resource_schemas.clone(),
+        server_capabilities: Some(capabilities),
+        ..Default::default()
+    };
     Cached {
+        schema_frame: grpc_frame(&schema_response),
         metadata_response: pb::get_metadata::Response {
             server_capabilities: Some(capabilities),
             resources: names
@@ -161,14 +177,109 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
                 .collect(),
             ..Default::default()
         },
-        schema_response: pb::get_provider_schema::Response {
-            provider: Some(schema_to_pb(&schemas.provider)),
-            resource_schemas,
-            server_capabilities: Some(capabilities),
-            ..Default::default()
-        },
+        schema_response,
         provider_type: schemas.provider.block.object_type(),
         resource_types,
+    }
+}
+
+/// A message as one uncompressed gRPC length-prefixed frame.
+fn grpc_frame(msg: &impl prost::Message) -> bytes::Bytes {
+    let body = msg.encode_to_vec();
+    let mut frame = Vec::with_capacity(5 + body.len());
+    frame.push(0); // not compressed
+    frame.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_be_bytes());
+    frame.extend_from_slice(&body);
+    frame.into()
+}
+
+/// The gRPC path of GetProviderSchema.
+const GET_PROVIDER_SCHEMA_PATH: &str = "/tfplugin6.Provider/GetProviderSchema";
+
+/// `tfplugin6.Provider` as served: the generated server, except that GetProviderSchema (the
+/// largest response, asked for by every one of the several processes Terraform starts per
+/// command) is answered with bytes encoded once per process instead of re-encoding the schema.
+#[derive(Clone)]
+pub struct CachedSchemaServer {
+    inner: pb::provider_server::ProviderServer<ProviderService>,
+    service: Arc<ProviderService>,
+}
+
+impl tonic::server::NamedService for CachedSchemaServer {
+    const NAME: &'static str = "tfplugin6.Provider";
+}
+
+impl<B> tonic::codegen::Service<tonic::codegen::http::Request<B>> for CachedSchemaServer
+where
+    B: http_body::Body + Send + 'static,
+    B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+{
+    type Response = tonic::codegen::http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        tonic::codegen::Service::<tonic::codegen::http::Request<B>>::poll_ready(&mut self.inner, cx)
+    }
+
+    fn call(&mut self, req: tonic::codegen::http::Request<B>) -> Self::Future {
+        if req.uri().path() != GET_PROVIDER_SCHEMA_PATH {
+            return self.inner.call(req);
+        }
+        let started = Instant::now();
+        let frame = self.service.cached().schema_frame.clone();
+        log_done("GetProviderSchema", "", started);
+        drop(req);
+        Box::pin(async move { Ok(frame_response(frame)) })
+    }
+}
+
+/// A complete unary gRPC response: headers, one message frame, `grpc-status: 0` trailers.
+fn frame_response(frame: bytes::Bytes) -> tonic::codegen::http::Response<tonic::body::Body> {
+    use tonic::codegen::http;
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("grpc-status", http::HeaderValue::from_static("0"));
+    let mut resp = http::Response::new(tonic::body::Body::new(OneFrameBody {
+        data: Some(frame),
+        trailers: Some(trailers),
+    }));
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/grpc"),
+    );
+    resp
+}
+
+/// An HTTP body of one data frame followed by trailers.
+struct OneFrameBody {
+    data: Option<bytes::Bytes>,
+    trailers: Option<tonic::codegen::http::HeaderMap>,
+}
+
+impl http_body::Body for OneFrameBody {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        let frame = if let Some(data) = this.data.take() {
+            Some(Ok(http_body::Frame::data(data)))
+        } else {
+            this.trailers
+                .take()
+                .map(|t| Ok(http_body::Frame::trailers(t)))
+        };
+        std::task::Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && self.trailers.is_none()
     }
 }
 
