@@ -397,6 +397,52 @@ fn log_done(rpc: &'static str, type_name: &str, started: Instant) {
 
 type Rpc<T> = Result<Response<T>, Status>;
 
+/// Encode a value the provider returned; when it does not fit the schema, record why in
+/// `diagnostics` and send no value.
+fn encode_into(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+    diagnostics: &mut Vec<pb::Diagnostic>,
+) -> Option<pb::DynamicValue> {
+    encode_value(value, ty, what)
+        .map_err(|d| diagnostics.push(d))
+        .ok()
+}
+
+/// A response that can carry nothing but diagnostics (what a failed request answers).
+trait DiagnosticsOnly: Default {
+    fn with_diagnostic(d: pb::Diagnostic) -> Self;
+}
+
+macro_rules! diagnostics_only {
+    ($($t:ty),* $(,)?) => {
+        $(impl DiagnosticsOnly for $t {
+            fn with_diagnostic(d: pb::Diagnostic) -> Self {
+                Self { diagnostics: vec![d], ..Default::default() }
+            }
+        })*
+    };
+}
+
+diagnostics_only!(
+    pb::read_resource::Response,
+    pb::plan_resource_change::Response,
+    pb::apply_resource_change::Response,
+    pb::import_resource_state::Response,
+);
+
+/// Log the RPC and answer it: the response, or one carrying the diagnostic that stopped it.
+fn respond<R: DiagnosticsOnly>(
+    rpc: &'static str,
+    type_name: &str,
+    started: Instant,
+    result: Result<R, pb::Diagnostic>,
+) -> Rpc<R> {
+    log_done(rpc, type_name, started);
+    Ok(Response::new(result.unwrap_or_else(R::with_diagnostic)))
+}
+
 #[tonic::async_trait]
 impl pb::provider_server::Provider for ProviderService {
     async fn get_metadata(
@@ -510,13 +556,7 @@ impl pb::provider_server::Provider for ProviderService {
             )
             .await?;
             let mut out = diagnostics_to_pb(&diags);
-            let state = match encode_value(&value, ty, "upgraded state") {
-                Ok(v) => Some(v),
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-            };
+            let state = encode_into(&value, ty, "upgraded state", &mut out);
             Ok::<_, pb::Diagnostic>((state, out))
         }
         .await;
@@ -593,13 +633,7 @@ impl pb::provider_server::Provider for ProviderService {
             };
             let resp = guarded("ReadResource", self.provider.read_resource(call)).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
-            let new_state = match encode_value(&resp.new_state, ty, "new state") {
-                Ok(v) => Some(v),
-                Err(d) => {
-                    diagnostics.push(d);
-                    None
-                }
-            };
+            let new_state = encode_into(&resp.new_state, ty, "new state", &mut diagnostics);
             Ok::<_, pb::Diagnostic>(pb::read_resource::Response {
                 new_state,
                 diagnostics,
@@ -608,13 +642,7 @@ impl pb::provider_server::Provider for ProviderService {
             })
         }
         .await;
-        log_done("ReadResource", &req.type_name, started);
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::read_resource::Response {
-                diagnostics: vec![d],
-                ..Default::default()
-            }
-        })))
+        respond("ReadResource", &req.type_name, started, result)
     }
 
     async fn plan_resource_change(
@@ -643,13 +671,8 @@ impl pb::provider_server::Provider for ProviderService {
             )
             .await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
-            let planned_state = match encode_value(&resp.planned_state, ty, "planned state") {
-                Ok(v) => Some(v),
-                Err(d) => {
-                    diagnostics.push(d);
-                    None
-                }
-            };
+            let planned_state =
+                encode_into(&resp.planned_state, ty, "planned state", &mut diagnostics);
             Ok::<_, pb::Diagnostic>(pb::plan_resource_change::Response {
                 planned_state,
                 requires_replace: resp.requires_replace.iter().map(path_to_pb).collect(),
@@ -659,13 +682,7 @@ impl pb::provider_server::Provider for ProviderService {
             })
         }
         .await;
-        log_done("PlanResourceChange", &req.type_name, started);
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::plan_resource_change::Response {
-                diagnostics: vec![d],
-                ..Default::default()
-            }
-        })))
+        respond("PlanResourceChange", &req.type_name, started, result)
     }
 
     async fn apply_resource_change(
@@ -689,13 +706,7 @@ impl pb::provider_server::Provider for ProviderService {
             )
             .await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
-            let new_state = match encode_value(&resp.new_state, ty, "new state") {
-                Ok(v) => Some(v),
-                Err(d) => {
-                    diagnostics.push(d);
-                    None
-                }
-            };
+            let new_state = encode_into(&resp.new_state, ty, "new state", &mut diagnostics);
             Ok::<_, pb::Diagnostic>(pb::apply_resource_change::Response {
                 new_state,
                 private: resp.private,
@@ -704,13 +715,7 @@ impl pb::provider_server::Provider for ProviderService {
             })
         }
         .await;
-        log_done("ApplyResourceChange", &req.type_name, started);
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::apply_resource_change::Response {
-                diagnostics: vec![d],
-                ..Default::default()
-            }
-        })))
+        respond("ApplyResourceChange", &req.type_name, started, result)
     }
 
     async fn import_resource_state(
@@ -756,13 +761,7 @@ impl pb::provider_server::Provider for ProviderService {
             })
         }
         .await;
-        log_done("ImportResourceState", &req.type_name, started);
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::import_resource_state::Response {
-                diagnostics: vec![d],
-                ..Default::default()
-            }
-        })))
+        respond("ImportResourceState", &req.type_name, started, result)
     }
 
     async fn move_resource_state(
