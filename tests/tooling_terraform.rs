@@ -224,3 +224,68 @@ impl Drop for ScratchDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// `Workdir::new` finds the provider cargo built for this package and writes
+/// a CLI config both Terraform versions accept without complaint.
+#[test]
+fn workdir_new_dev_overrides_the_built_provider() {
+    let dir = support::terraform::provider_dir();
+    assert!(dir.join("terraform-provider-authentik").is_file());
+    for tf in Terraform::all() {
+        let wd = Workdir::new(&tf, None);
+        let config = wd.read(".terraformrc");
+        assert!(
+            config.contains(&format!(
+                "\"goauthentik/authentik\" = \"{}\"",
+                dir.display()
+            )),
+            "{config}"
+        );
+        let out = wd.run_ok(&["version"]);
+        assert!(
+            !out.stderr.contains("problems with the CLI configuration"),
+            "{out}"
+        );
+    }
+}
+
+/// A command that outlives its timeout is killed with its whole process
+/// group (here a local-exec `sleep` under the null provider) and the test
+/// panics instead of hanging.
+#[test]
+fn timeout_kills_terraform_and_its_children() {
+    let null = null_provider_binary();
+    for tf in Terraform::all() {
+        let provider_dir = tempdir_with_link(&null, "terraform-provider-null");
+        let mut wd = Workdir::with_dev_overrides(&tf, &[("hashicorp/null", provider_dir.path())]);
+        let marker = format!("tf-timeout-marker-{}-{}", std::process::id(), tf.version);
+        wd.write(
+            "main.tf",
+            &format!(
+                r#"resource "null_resource" "slow" {{
+  provisioner "local-exec" {{
+    command = "sleep 60; echo {marker}"
+  }}
+}}
+"#
+            ),
+        );
+        wd.timeout(std::time::Duration::from_secs(5));
+        let start = std::time::Instant::now();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wd.apply()));
+        let err = result.expect_err("apply should have timed out");
+        let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.contains("timed out"), "{msg}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(30));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let ps = std::process::Command::new("pgrep")
+            .args(["-f", &marker])
+            .output()
+            .expect("pgrep");
+        assert!(
+            ps.stdout.is_empty(),
+            "the provisioner's sleep survived the timeout: {}",
+            String::from_utf8_lossy(&ps.stdout)
+        );
+    }
+}

@@ -1,2 +1,3 @@
 //! Shared helpers for the integration tests (`mod support;`).
+pub mod double;
 pub mod terraform;

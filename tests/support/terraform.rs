@@ -34,7 +34,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The provider's address as configurations write it.
@@ -558,37 +558,56 @@ impl Workdir {
                 let _ = w.write_all(data.as_bytes());
             })
         });
-        let out_thread = reader(child.stdout.take().unwrap());
-        let err_thread = reader(child.stderr.take().unwrap());
+        let out_reader = Reader::spawn(child.stdout.take().unwrap());
+        let err_reader = Reader::spawn(child.stderr.take().unwrap());
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let _ = tx.send(child.wait());
         });
+        let deadline = start + self.timeout;
+        let kill_group = || {
+            // The whole group: terraform, the python wrapper, providers, provisioners.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        };
+        let partial = |code: i32| Output {
+            code,
+            stdout: out_reader.snapshot(),
+            stderr: err_reader.snapshot(),
+            command: command.clone(),
+            elapsed: start.elapsed(),
+        };
         let status = match rx.recv_timeout(self.timeout) {
             Ok(status) => status.expect("waiting for terraform"),
             Err(_) => {
-                // Kill the whole group: terraform, the python wrapper, providers.
-                let _ = Command::new("kill")
-                    .args(["-KILL", "--", &format!("-{pid}")])
-                    .status();
+                kill_group();
                 let _ = rx.recv_timeout(Duration::from_secs(10));
-                let stdout = out_thread.join().unwrap_or_default();
-                let stderr = err_thread.join().unwrap_or_default();
-                let out = Output {
-                    code: -1,
-                    stdout,
-                    stderr,
-                    command,
-                    elapsed: start.elapsed(),
-                };
-                panic!("timed out after {:?} (killed)\n{out}", self.timeout);
+                out_reader.wait_until(Instant::now() + Duration::from_secs(5));
+                err_reader.wait_until(Instant::now() + Duration::from_secs(5));
+                panic!(
+                    "timed out after {:?} (killed its process group)\n{}",
+                    self.timeout,
+                    partial(-1)
+                );
             }
         };
+        // Terraform has exited; its output pipes close unless something it
+        // started survived it holding them.
+        let grace = deadline.max(Instant::now() + Duration::from_secs(10));
+        if !out_reader.wait_until(grace) || !err_reader.wait_until(grace) {
+            kill_group();
+            panic!(
+                "terraform exited but a process it started kept its output open (killed the group)\n{}",
+                partial(status.code().unwrap_or(-1))
+            );
+        }
         if let Some(t) = stdin_thread {
             let _ = t.join();
         }
-        let stdout = out_thread.join().unwrap_or_default();
-        let stderr = err_thread.join().unwrap_or_default();
+        let stdout = out_reader.snapshot();
+        let stderr = err_reader.snapshot();
         use std::os::unix::process::ExitStatusExt;
         let code = status
             .code()
@@ -726,12 +745,49 @@ fn keep_requested() -> bool {
     )
 }
 
-fn reader<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    })
+/// Reads a pipe to its end on a thread; the bytes so far are readable at any time.
+struct Reader {
+    buf: Arc<Mutex<Vec<u8>>>,
+    done: mpsc::Receiver<()>,
+    finished: std::cell::Cell<bool>,
+}
+
+impl Reader {
+    fn spawn<R: Read + Send + 'static>(mut r: R) -> Reader {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let (tx, done) = mpsc::channel();
+        let b = Arc::clone(&buf);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            loop {
+                match r.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => b.lock().unwrap().extend_from_slice(&chunk[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            let _ = tx.send(());
+        });
+        Reader {
+            buf,
+            done,
+            finished: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Waits for end of file until `deadline`; true if it came.
+    fn wait_until(&self, deadline: Instant) -> bool {
+        if !self.finished.get() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            self.finished.set(self.done.recv_timeout(left).is_ok());
+        }
+        self.finished.get()
+    }
+
+    fn snapshot(&self) -> String {
+        String::from_utf8_lossy(&self.buf.lock().unwrap()).into_owned()
+    }
 }
 
 fn absolute(p: &Path) -> String {

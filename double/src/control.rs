@@ -1,0 +1,24 @@
+//! Test-only control endpoints outside `/api/v3` (never faulted, no authentication):
+//! `GET /_double/requests`, `DELETE /_double/requests`, `GET /_double/stages`.
+
+use crate::errors::ApiError;
+use crate::reply::Reply;
+use crate::stages;
+use crate::AppState;
+
+/// Prefix of the control endpoints.
+pub const PREFIX: &str = "/_double/";
+
+/// Answers a control request.
+pub fn handle(state: &AppState, method: &str, path: &str) -> Reply {
+    let path = path.trim_end_matches('/');
+    match (method, path) {
+        ("GET", "/_double/requests") => Reply::json(200, state.log.to_json()),
+        ("DELETE", "/_double/requests") => {
+            state.log.clear();
+            Reply::no_content()
+        }
+        ("GET", "/_double/stages") => Reply::json(200, stages::all(state)),
+        _ => ApiError::no_route().into(),
+    }
+}

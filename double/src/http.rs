@@ -1,0 +1,166 @@
+//! HTTP transport (hyper, HTTP/1.1 with keep-alive): reads each request, routes control
+//! endpoints, applies injected faults to API requests, logs them, and writes the reply. A
+//! dropped connection is made by failing the hyper service, which closes the connection
+//! without writing any response.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use crate::control;
+use crate::errors::ApiError;
+use crate::faults::Fault;
+use crate::reply::{Body, Reply};
+use crate::requestlog::Entry;
+use crate::routes::{self, ApiRequest};
+use crate::AppState;
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The service error that makes hyper close the connection without a response.
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose (injected fault)")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Serves connections until the process ends.
+pub async fn serve(listener: TcpListener, state: Arc<AppState>) -> Infallible {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // E.g. too many open files: wait a little instead of spinning.
+                eprintln!("accept failed: {error}");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let service = service_fn(move |request| handle(Arc::clone(&state), request));
+            // Errors here are client disconnects or our own dropped connections.
+            let _ = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn header(request: &Request<Incoming>, name: hyper::header::HeaderName) -> Option<&str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn handle(
+    state: Arc<AppState>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    if path.starts_with(control::PREFIX) || path == "/_double" {
+        return Ok(to_response(control::handle(&state, &method, &path)));
+    }
+    let query = request.uri().query().map(str::to_string);
+    let authorization = header(&request, hyper::header::AUTHORIZATION).map(str::to_string);
+    let content_type = header(&request, CONTENT_TYPE).map(str::to_string);
+    let fault = state.faults.next();
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(to_response(ApiError::too_large().into())),
+    };
+    let mut entry = Entry {
+        method: method.clone(),
+        path: match &query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        },
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        status: None,
+        applied_status: None,
+        fault: fault.map(|f| f.name()),
+    };
+    let early = match fault {
+        Some(Fault::Unavailable) => {
+            Some(Reply::json(503, json!({"detail": "Service Unavailable"})))
+        }
+        Some(Fault::Throttled(seconds)) => Some(Reply {
+            retry_after: Some(seconds),
+            ..Reply::json(
+                429,
+                json!({"detail": format!("Request was throttled. Expected available in {seconds} seconds.")}),
+            )
+        }),
+        Some(Fault::DropBefore) => {
+            state.log.record(entry);
+            return Err(Dropped);
+        }
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            None
+        }
+        Some(Fault::DropAfter) | None => None,
+    };
+    let reply = early.unwrap_or_else(|| {
+        routes::handle(
+            &state,
+            &ApiRequest {
+                method: &method,
+                path: &path,
+                query: query.as_deref(),
+                authorization: authorization.as_deref(),
+                content_type: content_type.as_deref(),
+                body: &body,
+            },
+        )
+    });
+    if fault == Some(Fault::DropAfter) {
+        entry.applied_status = Some(reply.status);
+        state.log.record(entry);
+        return Err(Dropped);
+    }
+    entry.status = Some(reply.status);
+    state.log.record(entry);
+    Ok(to_response(reply))
+}
+
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let (bytes, content_type) = match reply.body {
+        Body::Empty => (Bytes::new(), None),
+        Body::Json(value) => (Bytes::from(value.to_string()), Some("application/json")),
+        Body::Html(page) => (
+            Bytes::from_static(page.as_bytes()),
+            Some("text/html; charset=utf-8"),
+        ),
+    };
+    let mut response = Response::new(Full::new(bytes));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    if let Some(seconds) = reply.retry_after {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static(seconds));
+    }
+    response
+}

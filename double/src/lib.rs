@@ -1,0 +1,76 @@
+//! `authentik-double`: a stateful stand-in for authentik's REST API (authenticator stages SMS,
+//! Email and Validate, plus the flows, notification webhook mappings and WebAuthn device types
+//! they reference), reproducing the behaviour described in `server-behaviour.md`, with optional
+//! injected faults for resilience tests.
+//!
+//! Layout: [`http`] is the transport, [`routes`] the API routing, [`control`] the test-only
+//! endpoints; [`stages`] holds the generic stage handlers and one file per stage type, each a
+//! table of [`fields::Field`]s validated by the shared serializer mechanism in [`fields`];
+//! [`store`] keeps the state.
+
+pub mod auth;
+pub mod config;
+pub mod control;
+pub mod device_types;
+pub mod duration;
+pub mod errors;
+pub mod faults;
+pub mod fields;
+pub mod flows;
+pub mod http;
+pub mod ids;
+pub mod listing;
+pub mod mappings;
+pub mod pagination;
+pub mod query;
+pub mod reply;
+pub mod requestlog;
+pub mod routes;
+pub mod stages;
+pub mod store;
+
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use config::Config;
+use faults::FaultPlan;
+use requestlog::RequestLog;
+use store::Store;
+
+/// Everything a request handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    /// Command-line settings.
+    pub config: Config,
+    /// Every API request received.
+    pub log: RequestLog,
+    /// The fault sequence.
+    pub faults: FaultPlan,
+    store: RwLock<Store>,
+}
+
+impl AppState {
+    /// Fresh state for a configuration.
+    pub fn new(config: Config) -> AppState {
+        let faults = FaultPlan::new(config.fault_rate, config.seed);
+        AppState {
+            config,
+            log: RequestLog::default(),
+            faults,
+            store: RwLock::new(Store::new()),
+        }
+    }
+
+    /// Shared access to the store.
+    pub fn read_store(&self) -> RwLockReadGuard<'_, Store> {
+        self.store
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Exclusive access to the store.
+    pub fn write_store(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

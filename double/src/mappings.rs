@@ -1,0 +1,99 @@
+//! Notification webhook property mappings (`/propertymappings/notification/`), pk `pm_uuid`;
+//! the SMS stage's `mapping` references them.
+
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::errors::ApiError;
+use crate::fields::{self, Field, Mode};
+use crate::ids;
+use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::query::Query;
+use crate::reply::Reply;
+use crate::store::Record;
+use crate::AppState;
+
+/// Writable fields.
+pub const FIELDS: &[Field] = &[
+    Field::text("name").required(),
+    Field::text("expression").required(),
+];
+
+const MODEL: &str = "NotificationWebhookMapping";
+const NAME_TAKEN: &str = "Property Mapping with this name already exists.";
+
+const LIST: ListSpec = ListSpec {
+    filters: &[
+        Filter {
+            param: "name",
+            field: "name",
+            kind: FilterKind::Text,
+        },
+        Filter {
+            param: "pm_uuid",
+            field: "pk",
+            kind: FilterKind::Pk,
+        },
+    ],
+    search: &["name"],
+    ordering: &["name"],
+};
+
+/// The API representation.
+pub fn render(record: &Record) -> Value {
+    let mut out = Map::new();
+    out.insert("pk".into(), Value::from(ids::format_uuid(&record.pk)));
+    for field in FIELDS {
+        out.insert(
+            field.name.into(),
+            fields::stored_or_default(field, &record.values),
+        );
+    }
+    Value::Object(out)
+}
+
+/// `GET /propertymappings/notification/`
+pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let items = store.mappings().map(render).collect();
+    listing::respond(items, query, &LIST, &*store, |v| v)
+}
+
+/// `POST /propertymappings/notification/`
+pub fn create(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
+    let mut store = state.write_store();
+    let mut outcome = fields::validate(FIELDS, state.config.version, body, Mode::Create, &*store)?;
+    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+        if store.mappings().any(|m| m.text("name") == name) {
+            outcome.errors.add("name", NAME_TAKEN);
+        }
+    }
+    outcome.errors.into_result()?;
+    let record = Record {
+        pk: Uuid::new_v4(),
+        values: outcome.values,
+    };
+    let shown = render(&record);
+    store.put_mapping(record);
+    Ok(Reply::json(201, shown))
+}
+
+/// `GET /propertymappings/notification/{pm_uuid}/`
+pub fn retrieve(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
+    let store = state.read_store();
+    let mapping = store
+        .mapping(&pk)
+        .ok_or_else(|| ApiError::not_found(MODEL))?;
+    Ok(Reply::json(200, render(mapping)))
+}
+
+/// `DELETE /propertymappings/notification/{pm_uuid}/`: SMS stages using it get `mapping: null`.
+pub fn destroy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
+    let mut store = state.write_store();
+    store
+        .delete_mapping(&pk)
+        .ok_or_else(|| ApiError::not_found(MODEL))?;
+    Ok(Reply::no_content())
+}

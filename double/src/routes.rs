@@ -1,0 +1,150 @@
+//! API routing under `/api/v3/`: resolves the path to a resource, then applies authentik's order
+//! of checks (unknown path → non-JSON 404; then authentication → 403; then method → 405; then
+//! the object lookup → 404; then the body → 415/400) and calls the resource's handler.
+
+use serde_json::{json, Value};
+
+use crate::auth;
+use crate::errors::{ApiError, ErrorBody};
+use crate::fields::Mode;
+use crate::query::Query;
+use crate::reply::Reply;
+use crate::stages::{self, StageKind};
+use crate::{device_types, flows, mappings, AppState};
+
+/// Where the API lives.
+pub const API_PREFIX: &str = "/api/v3/";
+
+/// An API request, already read off the wire.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRequest<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// Path without the query string.
+    pub path: &'a str,
+    /// Raw query string.
+    pub query: Option<&'a str>,
+    /// `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// Request body.
+    pub body: &'a [u8],
+}
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, Copy)]
+enum Route<'a> {
+    StageList(&'static StageKind),
+    StageDetail(&'static StageKind, &'a str),
+    StageUsedBy(&'static StageKind, &'a str),
+    DeviceTypeList,
+    DeviceTypeDetail(&'a str),
+    FlowList,
+    FlowDetail(&'a str),
+    MappingList,
+    MappingDetail(&'a str),
+}
+
+/// Django REST framework's default lookup pattern `[^/.]+`.
+fn lookup(segment: &str) -> bool {
+    !segment.is_empty() && !segment.contains('.')
+}
+
+/// Trailing slash required; anything else is no route.
+fn resolve(path: &str) -> Option<Route<'_>> {
+    let rest = path.strip_prefix(API_PREFIX)?.strip_suffix('/')?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    Some(match segments.as_slice() {
+        ["stages", "authenticator", "webauthn_device_types"] => Route::DeviceTypeList,
+        ["stages", "authenticator", "webauthn_device_types", id] if lookup(id) => {
+            Route::DeviceTypeDetail(id)
+        }
+        ["stages", "authenticator", kind] => Route::StageList(stages::kind_by_path(kind)?),
+        ["stages", "authenticator", kind, id] if lookup(id) => {
+            Route::StageDetail(stages::kind_by_path(kind)?, id)
+        }
+        ["stages", "authenticator", kind, id, "used_by"] if lookup(id) => {
+            Route::StageUsedBy(stages::kind_by_path(kind)?, id)
+        }
+        ["flows", "instances"] => Route::FlowList,
+        ["flows", "instances", slug] if lookup(slug) => Route::FlowDetail(slug),
+        ["propertymappings", "notification"] => Route::MappingList,
+        ["propertymappings", "notification", id] if lookup(id) => Route::MappingDetail(id),
+        _ => return None,
+    })
+}
+
+/// Answers an API request.
+pub fn handle(state: &AppState, request: &ApiRequest<'_>) -> Reply {
+    dispatch(state, request).unwrap_or_else(Reply::from)
+}
+
+fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiError> {
+    let route = resolve(request.path).ok_or_else(ApiError::no_route)?;
+    auth::check(request.authorization, &state.config.token)?;
+    let query = Query::parse(request.query);
+    let method = match request.method {
+        "HEAD" => "GET",
+        other => other,
+    };
+    let body = || parse_body(request);
+    match (route, method) {
+        (Route::StageList(kind), "GET") => stages::list(state, kind, &query),
+        (Route::StageList(kind), "POST") => stages::create(state, kind, &body()?),
+        (Route::StageDetail(kind, id), "GET") => stages::retrieve(state, kind, id),
+        (Route::StageDetail(kind, id), "PUT" | "PATCH") => {
+            // The object is looked up before the body is read.
+            stages::retrieve(state, kind, id)?;
+            let mode = if method == "PUT" {
+                Mode::Replace
+            } else {
+                Mode::Partial
+            };
+            stages::update(state, kind, id, &body()?, mode)
+        }
+        (Route::StageDetail(kind, id), "DELETE") => stages::destroy(state, kind, id),
+        (Route::StageUsedBy(kind, id), "GET") => stages::used_by(state, kind, id),
+        (Route::DeviceTypeList, "GET") => device_types::list(state, &query),
+        (Route::DeviceTypeDetail(id), "GET") => device_types::retrieve(state, id),
+        (Route::FlowList, "GET") => flows::list(state, &query),
+        (Route::FlowList, "POST") => flows::create(state, &body()?),
+        (Route::FlowDetail(slug), "GET") => flows::retrieve(state, slug),
+        (Route::FlowDetail(slug), "PUT" | "PATCH") => {
+            flows::retrieve(state, slug)?;
+            let mode = if method == "PUT" {
+                Mode::Replace
+            } else {
+                Mode::Partial
+            };
+            flows::update(state, slug, &body()?, mode)
+        }
+        (Route::FlowDetail(slug), "DELETE") => flows::destroy(state, slug),
+        (Route::MappingList, "GET") => mappings::list(state, &query),
+        (Route::MappingList, "POST") => mappings::create(state, &body()?),
+        (Route::MappingDetail(id), "GET") => mappings::retrieve(state, id),
+        (Route::MappingDetail(id), "DELETE") => mappings::destroy(state, id),
+        _ => Err(ApiError::method_not_allowed(request.method)),
+    }
+}
+
+/// DRF's JSON-only parsing: an empty body is `{}`; a body of another media type is a 415; bad
+/// JSON is a 400 `{"detail": "JSON parse error - ..."}`; JSON `null` is "No data provided".
+fn parse_body(request: &ApiRequest<'_>) -> Result<Value, ApiError> {
+    if request.body.is_empty() {
+        return Ok(json!({}));
+    }
+    let content_type = request.content_type.unwrap_or("");
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    if !media_type.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::unsupported_media_type(content_type));
+    }
+    match serde_json::from_slice(request.body) {
+        Ok(Value::Null) => Err(ApiError {
+            status: 400,
+            body: ErrorBody::Json(json!({"non_field_errors": ["No data provided"]})),
+        }),
+        Ok(value) => Ok(value),
+        Err(error) => Err(ApiError::parse_error(&error.to_string())),
+    }
+}

@@ -1,0 +1,76 @@
+//! Email authenticator setup stage (`/stages/authenticator/email/`). Only `name` is required.
+//! With `use_global_settings` the connection fields are still stored and returned.
+
+use crate::fields::{duration_validator, email_validator, Default, Field, Kind, Target};
+use crate::listing::{Filter, FilterKind};
+
+use super::{no_extras, StageKind, NAME, STAGE_UUID_FILTER};
+
+const fn text_filter(name: &'static str) -> Filter {
+    Filter {
+        param: name,
+        field: name,
+        kind: FilterKind::Text,
+    }
+}
+
+const fn filter(name: &'static str, kind: FilterKind) -> Filter {
+    Filter {
+        param: name,
+        field: name,
+        kind,
+    }
+}
+
+/// The Email stage type.
+pub static EMAIL: StageKind = StageKind {
+    path: "email",
+    model: "AuthenticatorEmailStage",
+    app_label: "authentik_stages_authenticator_email",
+    model_name: "authenticatoremailstage",
+    component: "ak-stage-authenticator-email-form",
+    verbose_name: "Email Authenticator Setup Stage",
+    verbose_name_plural: "Email Authenticator Setup Stages",
+    fields: &[
+        NAME,
+        Field::new("configure_flow", Kind::Ref(Target::Flow)).nullable(),
+        Field::blank_text("friendly_name").default(Default::Str("")),
+        Field::new("use_global_settings", Kind::Bool).default(Default::Bool(false)),
+        Field::text("host").default(Default::Str("localhost")),
+        Field::new("port", Kind::Int32).default(Default::Int(25)),
+        Field::blank_text("username").default(Default::Str("")),
+        Field::blank_text("password").default(Default::Str("")),
+        // Both true is accepted here (it only fails when mail is sent).
+        Field::new("use_tls", Kind::Bool).default(Default::Bool(false)),
+        Field::new("use_ssl", Kind::Bool).default(Default::Bool(false)),
+        Field::new("timeout", Kind::Int32).default(Default::Int(10)),
+        Field::text("from_address")
+            .max_length(254)
+            .validators(&[email_validator])
+            .default(Default::Str("system@authentik.local")),
+        Field::text("subject").default(Default::Str("authentik Sign-in code")),
+        Field::text("token_expiry")
+            .validators(&[duration_validator])
+            .default(Default::Str("minutes=30")),
+        Field::text("template").default(Default::Str("email/email_otp.html")),
+    ],
+    filters: &[
+        text_filter("name"),
+        STAGE_UUID_FILTER,
+        filter("configure_flow", FilterKind::Ref(Target::Flow)),
+        text_filter("friendly_name"),
+        text_filter("from_address"),
+        text_filter("host"),
+        text_filter("password"),
+        filter("port", FilterKind::Int),
+        text_filter("subject"),
+        text_filter("template"),
+        filter("timeout", FilterKind::Int),
+        text_filter("token_expiry"),
+        filter("use_global_settings", FilterKind::Bool),
+        filter("use_ssl", FilterKind::Bool),
+        filter("use_tls", FilterKind::Bool),
+        text_filter("username"),
+    ],
+    extras: no_extras,
+};

@@ -1,0 +1,242 @@
+//! Shared helpers for the double's own tests. The harness is the same file the provider's
+//! tests use (`tests/support/double.rs` at the workspace root), so it is exercised here too.
+#![allow(dead_code)]
+
+#[path = "../../../tests/support/double.rs"]
+pub mod double;
+pub mod openapi;
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::{json, Value};
+
+use double::Double;
+use openapi::Spec;
+
+/// The API description, loaded once per test binary.
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(Spec::load)
+}
+
+/// Statuses the server returns that the API description does not declare (see the facts'
+/// README): they must carry a `GenericError` body when JSON.
+const UNDECLARED_OK: [u16; 4] = [404, 405, 415, 500];
+
+/// Validate fields 2026.5 adds on top of the 2026.2 description.
+pub const FIELDS_2026_5: [&str; 5] = [
+    "webauthn_hints",
+    "email_otp_throttling_factor",
+    "sms_otp_throttling_factor",
+    "totp_otp_throttling_factor",
+    "static_otp_throttling_factor",
+];
+
+/// A double plus a client that checks every response against the API description.
+pub struct Api {
+    /// The running double.
+    pub double: Double,
+    /// Objects must have exactly the declared properties (plus [`FIELDS_2026_5`] for Validate
+    /// unless `--version 2026.2`).
+    pub version_2026_2: bool,
+    /// Skip the schema check (`--secrets-write-only` drops the required `auth` on purpose).
+    pub unchecked: bool,
+    /// Every (method, template, status) answered so far.
+    pub seen: Mutex<BTreeSet<(String, String, u16)>>,
+}
+
+impl Api {
+    /// Starts a double with extra arguments.
+    pub fn start(args: &[&str]) -> Api {
+        let version_2026_2 = args.windows(2).any(|w| w == ["--version", "2026.2"]);
+        let unchecked = args.contains(&"--secrets-write-only");
+        Api {
+            double: Double::start(args),
+            version_2026_2,
+            unchecked,
+            seen: Mutex::default(),
+        }
+    }
+
+    /// Sends an authenticated request and checks the answer against the description.
+    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let (status, value) = self.double.send(method, path, body.as_ref());
+        self.check(method, path, status, &value);
+        (status, value)
+    }
+
+    /// `GET`, checked.
+    pub fn get(&self, path: &str) -> (u16, Value) {
+        self.call("GET", path, None)
+    }
+
+    /// `POST`, checked.
+    pub fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("POST", path, Some(body))
+    }
+
+    /// `PUT`, checked.
+    pub fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("PUT", path, Some(body))
+    }
+
+    /// `PATCH`, checked.
+    pub fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("PATCH", path, Some(body))
+    }
+
+    /// `DELETE`, checked.
+    pub fn delete(&self, path: &str) -> (u16, Value) {
+        self.call("DELETE", path, None)
+    }
+
+    /// `POST` that must succeed; returns the object.
+    pub fn create(&self, path: &str, body: Value) -> Value {
+        let (status, value) = self.post(path, body.clone());
+        assert_eq!(status, 201, "POST {path} {body} -> {value}");
+        value
+    }
+
+    /// Checks one answer: declared status, body schema, and (for objects) exactly the declared
+    /// properties.
+    pub fn check(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let spec = spec();
+        let Some(template) = spec.template_for(path) else {
+            // Paths outside the description (e.g. mapping retrieve/delete, flow PUT) and
+            // unrouted paths are checked by the tests themselves.
+            if status >= 400 && body.is_object() {
+                self.expect_generic_error(method, path, status, body);
+            }
+            return;
+        };
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).insert((
+            method.to_string(),
+            template.clone(),
+            status,
+        ));
+        if self.unchecked {
+            return;
+        }
+        match spec.response_schema(&template, method, status) {
+            Ok(None) => assert!(
+                body.is_null(),
+                "{method} {path} -> {status} must have no body, got {body}"
+            ),
+            Ok(Some(schema)) => {
+                let errors = spec.check(&schema, body);
+                assert!(errors.is_empty(), "{method} {path} -> {status}: response violates the API description:\n  {}\nbody: {body}", errors.join("\n  "));
+                if (200..300).contains(&status) {
+                    self.check_exact_properties(&schema, body, &format!("{method} {path}"));
+                }
+            }
+            Err(_) if UNDECLARED_OK.contains(&status) => {
+                if body.is_object() {
+                    self.expect_generic_error(method, path, status, body);
+                }
+            }
+            Err(message) => panic!("{message} (body {body})"),
+        }
+    }
+
+    fn expect_generic_error(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let errors = spec().check(spec().schema("GenericError"), body);
+        let is_validation = status == 400;
+        if !is_validation {
+            assert!(
+                errors.is_empty(),
+                "{method} {path} -> {status}: not a GenericError: {errors:?} {body}"
+            );
+        }
+    }
+
+    /// Every declared property present (every serializer field in every response) and nothing
+    /// undeclared (except the 2026.5 Validate fields).
+    fn check_exact_properties(&self, schema: &Value, body: &Value, what: &str) {
+        let spec = spec();
+        let (object_schema, objects): (Value, Vec<&Value>) = {
+            let resolved = match schema["$ref"].as_str() {
+                Some(r) => spec.resolve(r).clone(),
+                None => schema.clone(),
+            };
+            if let Some(item) = resolved["properties"]["results"]["items"].as_object() {
+                (
+                    Value::Object(item.clone()),
+                    body["results"]
+                        .as_array()
+                        .map(|r| r.iter().collect())
+                        .unwrap_or_default(),
+                )
+            } else if resolved["type"] == "array" {
+                (
+                    resolved["items"].clone(),
+                    body.as_array()
+                        .map(|r| r.iter().collect())
+                        .unwrap_or_default(),
+                )
+            } else {
+                (schema.clone(), vec![body])
+            }
+        };
+        let declared: BTreeSet<String> = spec.properties(&object_schema).into_iter().collect();
+        if declared.is_empty() {
+            return;
+        }
+        let is_validate = object_schema["$ref"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("/AuthenticatorValidateStage"));
+        for object in objects {
+            let keys: BTreeSet<String> = object
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            let missing: Vec<_> = declared.difference(&keys).collect();
+            assert!(
+                missing.is_empty(),
+                "{what}: response lacks declared fields {missing:?}: {object}"
+            );
+            let mut extra: Vec<_> = keys.difference(&declared).cloned().collect();
+            if is_validate && !self.version_2026_2 {
+                for field in FIELDS_2026_5 {
+                    assert!(
+                        keys.contains(field),
+                        "{what}: 2026.5 Validate lacks {field}: {object}"
+                    );
+                }
+                extra.retain(|k| !FIELDS_2026_5.contains(&k.as_str()));
+            }
+            assert!(
+                extra.is_empty(),
+                "{what}: response has undeclared fields {extra:?}: {object}"
+            );
+        }
+    }
+}
+
+/// A flow for `configure_flow`.
+pub fn make_flow(api: &Api, slug: &str) -> Value {
+    api.create(
+        "/flows/instances/",
+        json!({"name": slug, "slug": slug, "title": slug, "designation": "stage_configuration"}),
+    )
+}
+
+/// A valid SMS stage body.
+pub fn sms_body(name: &str) -> Value {
+    json!({"name": name, "provider": "twilio", "from_number": "+15550001", "account_sid": "AC123", "auth": "secret-token"})
+}
+
+/// The pk of an object.
+pub fn pk(object: &Value) -> String {
+    object["pk"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no pk in {object}"))
+        .to_string()
+}
+
+/// Stage paths.
+pub const SMS: &str = "/stages/authenticator/sms/";
+/// Stage paths.
+pub const EMAIL: &str = "/stages/authenticator/email/";
+/// Stage paths.
+pub const VALIDATE: &str = "/stages/authenticator/validate/";

@@ -1,0 +1,273 @@
+//! Test harness: starts the authentik API double (`authentik-double`) for one test and talks to it.
+//!
+//! ```ignore
+//! mod support;
+//! use support::double::Double;
+//!
+//! let double = Double::start(&[]);                 // or &["--version", "2026.2"], ...
+//! let (status, stage) = double.post("/stages/authenticator/email/", serde_json::json!({"name": "e"}));
+//! assert_eq!(status, 201);
+//! assert_eq!(double.stages().len(), 1);
+//! // provider config: url = double.url, token = double.token
+//! ```
+//!
+//! The binary is `$AUTHENTIK_DOUBLE_BIN`, else `authentik-double` next to the test's `target/<profile>/`
+//! directory. The child process is killed when the `Double` is dropped.
+#![allow(dead_code)]
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// A running double. `url` is the server root (the provider's `url`), `token` its API token.
+pub struct Double {
+    /// Server root, e.g. `http://127.0.0.1:41234` (the API is under `/api/v3/`).
+    pub url: String,
+    /// The token the double accepts (`Authorization: Bearer <token>`).
+    pub token: String,
+    child: Child,
+    // Kept open so the double never writes to a closed pipe.
+    _stdout: BufReader<ChildStdout>,
+    agent: ureq::Agent,
+}
+
+impl Double {
+    /// Where the double's binary is.
+    pub fn binary() -> PathBuf {
+        if let Some(path) = std::env::var_os("AUTHENTIK_DOUBLE_BIN") {
+            return PathBuf::from(path);
+        }
+        let exe = std::env::current_exe().expect("current_exe");
+        // target/<profile>/deps/<test> -> target/<profile>/authentik-double
+        let dir = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("test binary lives in target/<profile>/deps");
+        dir.join(format!("authentik-double{}", std::env::consts::EXE_SUFFIX))
+    }
+
+    /// Starts a double with `--port 0 --token <random>` plus `extra` arguments
+    /// (e.g. `&["--version", "2026.2"]`, `&["--fault-rate", "0.2", "--seed", "7"]`).
+    pub fn start(extra: &[&str]) -> Double {
+        let binary = Double::binary();
+        if !binary.exists() {
+            panic!(
+                "\n\n*** authentik API double not found at {} ***\n\
+                 build it with `cargo build -p authentik-double`; scripts/test does this \
+                 (or point AUTHENTIK_DOUBLE_BIN at it).\n\n",
+                binary.display()
+            );
+        }
+        let token = format!("test-{:016x}", RandomState::new().build_hasher().finish());
+        let mut child = Command::new(&binary)
+            .args(["--port", "0", "--token", &token])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut line = String::new();
+        let read = stdout.read_line(&mut line);
+        let url = match line.trim().strip_prefix("listening on ") {
+            Some(url) => url.to_string(),
+            None => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                panic!("authentik-double {extra:?} did not start: first line {line:?} ({read:?}), exit {status:?}");
+            }
+        };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Double {
+            url,
+            token,
+            child,
+            _stdout: stdout,
+            agent,
+        }
+    }
+
+    /// Full URL for a path: `/api/...` and `/_double/...` are taken as they are, anything else
+    /// is under `/api/v3` (so `"/stages/authenticator/sms/"` works).
+    pub fn url_for(&self, path: &str) -> String {
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        if path.starts_with("/api/") || path.starts_with("/_double") {
+            format!("{}{path}", self.url)
+        } else {
+            format!("{}/api/v3{path}", self.url)
+        }
+    }
+
+    /// Sends any request; `headers` are sent as given (no token is added). Returns the status,
+    /// the headers and the body text, or the transport error (e.g. a dropped connection).
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Result<RawResponse, String> {
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url_for(path));
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = match body {
+            Some(body) => self
+                .agent
+                .run(builder.body(body.to_string()).map_err(|e| e.to_string())?),
+            None => self.agent.run(builder.body(()).map_err(|e| e.to_string())?),
+        };
+        let mut response = response.map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends an authenticated JSON request; `Err` on a transport error.
+    pub fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), String> {
+        let auth = format!("Bearer {}", self.token);
+        let text = body.map(Value::to_string);
+        let mut headers = vec![("Authorization", auth.as_str())];
+        if text.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        let response = self.raw(method, path, &headers, text.as_deref())?;
+        Ok((response.status, parse(&response.body)))
+    }
+
+    /// Sends an authenticated JSON request; panics on a transport error.
+    pub fn send(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        self.try_send(method, path, body)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// `GET` with the token.
+    pub fn get(&self, path: &str) -> (u16, Value) {
+        self.send("GET", path, None)
+    }
+
+    /// `POST` a JSON body with the token.
+    pub fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("POST", path, Some(&body))
+    }
+
+    /// `PUT` a JSON body with the token.
+    pub fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("PUT", path, Some(&body))
+    }
+
+    /// `PATCH` a JSON body with the token.
+    pub fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("PATCH", path, Some(&body))
+    }
+
+    /// `DELETE` with the token.
+    pub fn delete(&self, path: &str) -> (u16, Value) {
+        self.send("DELETE", path, None)
+    }
+
+    /// Every API request the double received so far: `{method, path, body, status,
+    /// applied_status, fault}`.
+    pub fn requests(&self) -> Vec<Value> {
+        self.control_list("/_double/requests")
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        let response = self
+            .raw("DELETE", "/_double/requests", &[], None)
+            .expect("clear requests");
+        assert_eq!(response.status, 204, "DELETE /_double/requests");
+    }
+
+    /// Every stage of every type (full representation, secrets included, plus `"type"`:
+    /// `sms`, `email` or `validate`), ordered by name.
+    pub fn stages(&self) -> Vec<Value> {
+        self.control_list("/_double/stages")
+    }
+
+    fn control_list(&self, path: &str) -> Vec<Value> {
+        let response = self
+            .raw("GET", path, &[], None)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert_eq!(response.status, 200, "GET {path}");
+        match parse(&response.body) {
+            Value::Array(items) => items,
+            other => panic!("GET {path}: expected a list, got {other}"),
+        }
+    }
+}
+
+/// A response as received.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
+}
+
+impl RawResponse {
+    /// A header's value (name in any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`null` if empty, a JSON string if not JSON).
+    pub fn json(&self) -> Value {
+        parse(&self.body)
+    }
+}
+
+/// JSON when the body is JSON, `null` when empty, else the text as a JSON string.
+fn parse(body: &str) -> Value {
+    if body.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
+}
+
+impl Drop for Double {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
