@@ -1,2 +1,12 @@
-//! The provider binary: started by Terraform, speaks the plugin protocol.
-fn main() {}
+//! The provider binary: started by Terraform, speaks the plugin protocol and serves the
+//! authentik stage resources.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use terraform_provider_authentik::protocol;
+use terraform_provider_authentik::provider::AuthentikProvider;
+use terraform_provider_authentik::resources;
+
+fn main() -> ExitCode {
+    protocol::serve(Arc::new(AuthentikProvider::new(resources::ALL)))
+}

@@ -20,8 +20,8 @@ pub const DEFAULT_MAX_RETRIES: i64 = 4;
 /// The provider.
 pub struct AuthentikProvider {
     resources: &'static [&'static ResourceDef],
-    client: RwLock<Option<Client>>,
-    cancel: CancellationToken,
+    /// The client and the configuration it was built from (kept to rebuild it after a stop).
+    client: RwLock<Option<(ClientConfig, Client)>>,
 }
 
 impl AuthentikProvider {
@@ -30,7 +30,6 @@ impl AuthentikProvider {
         AuthentikProvider {
             resources,
             client: RwLock::new(None),
-            cancel: CancellationToken::new(),
         }
     }
 
@@ -47,12 +46,17 @@ impl AuthentikProvider {
             })
     }
 
+    /// The resource definition and the configured client for a call that talks to authentik.
+    fn target(&self, type_name: &str) -> Result<(&'static ResourceDef, Client), Diagnostic> {
+        Ok((self.def(type_name)?, self.client()?))
+    }
+
     fn client(&self) -> Result<Client, Diagnostic> {
         let guard = self
             .client
             .read()
             .map_err(|_| Diagnostic::error("Internal error", "client lock poisoned"))?;
-        guard.clone().ok_or_else(|| {
+        guard.as_ref().map(|(_, c)| c.clone()).ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
                 "The authentik provider has no usable configuration (its `url` or `token` were unknown or missing when it was configured).",
@@ -214,10 +218,10 @@ impl Provider for AuthentikProvider {
             "terraform-provider-authentik/{} terraform/{terraform_version}",
             env!("CARGO_PKG_VERSION")
         );
-        match Client::new(cfg, self.cancel.clone()) {
+        match Client::new(cfg.clone(), CancellationToken::new()) {
             Ok(c) => {
                 if let Ok(mut slot) = self.client.write() {
-                    *slot = Some(c);
+                    *slot = Some((cfg, c));
                 }
             }
             Err(e) => diags.push(Diagnostic::error(
@@ -243,10 +247,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn read_resource(&self, req: ReadRequest) -> ReadResponse {
-        let (def, client) = match self
-            .def(&req.type_name)
-            .and_then(|d| Ok((d, self.client()?)))
-        {
+        let (def, client) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ReadResponse {
@@ -270,10 +271,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn apply_resource_change(&self, req: ApplyRequest) -> ApplyResponse {
-        let (def, client) = match self
-            .def(&req.type_name)
-            .and_then(|d| Ok((d, self.client()?)))
-        {
+        let (def, client) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ApplyResponse {
@@ -287,10 +285,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn import_resource_state(&self, req: ImportRequest) -> ImportResponse {
-        let (def, client) = match self
-            .def(&req.type_name)
-            .and_then(|d| Ok((d, self.client()?)))
-        {
+        let (def, client) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ImportResponse {
@@ -304,6 +299,16 @@ impl Provider for AuthentikProvider {
 
     fn stop(&self) {
         tracing::info!("stop requested: cancelling in-flight work");
-        self.cancel.cancel();
+        // In-flight calls hold clones of the current client and see its token fire; later
+        // calls get a fresh client, so the provider keeps serving.
+        let Ok(mut slot) = self.client.write() else {
+            return;
+        };
+        if let Some((cfg, old)) = slot.take() {
+            old.cancel_token().cancel();
+            *slot = Client::new(cfg.clone(), CancellationToken::new())
+                .ok()
+                .map(|c| (cfg, c));
+        }
     }
 }

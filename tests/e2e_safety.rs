@@ -25,7 +25,10 @@ fn sms(extra: &str) -> String {
         lines.retain(|l| l.split('=').next().unwrap_or("").trim() != key);
         lines.push(e.to_string());
     }
-    format!("resource \"authentik_stage_authenticator_sms\" \"t\" {{\n  {}\n}}", lines.join("\n  "))
+    format!(
+        "resource \"authentik_stage_authenticator_sms\" \"t\" {{\n  {}\n}}",
+        lines.join("\n  ")
+    )
 }
 
 fn email(extra: &str) -> String {
@@ -33,14 +36,23 @@ fn email(extra: &str) -> String {
 }
 
 fn validate(extra: &str) -> String {
-    format!("resource \"authentik_stage_authenticator_validate\" \"t\" {{\n  name = \"v\"\n  {extra}\n}}")
+    let name = if extra.starts_with("name") {
+        ""
+    } else {
+        "name = \"v\"\n  "
+    };
+    format!("resource \"authentik_stage_authenticator_validate\" \"t\" {{\n  {name}{extra}\n}}")
 }
 
 fn catalogue() -> Vec<(String, &'static str, &'static str)> {
     let sms_cases: &[Bad] = &[
         ("sms_provider = \"nexmo\"", "sms_provider", "Use one of"),
         ("auth_type = \"digest\"", "auth_type", "Use one of"),
-        ("configure_flow = \"my-flow\"", "configure_flow", "not a UUID"),
+        (
+            "configure_flow = \"my-flow\"",
+            "configure_flow",
+            "not a UUID",
+        ),
         ("mapping = \"not-a-uuid\"", "mapping", "not a UUID"),
         ("name = \"\"", "name", "must not be blank"),
         ("name = \"   \"", "name", "must not be blank"),
@@ -49,7 +61,11 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
         ("auth = \"\"", "auth", "must not be blank"),
         ("auth = null", "auth", "set `auth`"),
         ("auth_wo = \"x\"", "auth_wo", "Terraform 1.11"),
-        ("auth_password_wo = \"x\"", "auth_password_wo", "Terraform 1.11"),
+        (
+            "auth_password_wo = \"x\"",
+            "auth_password_wo",
+            "Terraform 1.11",
+        ),
     ];
     let email_cases: &[Bad] = &[
         ("port = 0", "port", "between 1 and 65535"),
@@ -60,32 +76,96 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
         ("timeout = -5", "timeout", "positive"),
         ("from_address = \"nobody\"", "from_address", "email"),
         ("from_address = \"a@b\"", "from_address", "email"),
-        ("from_address = \"${join(\"\", [for i in range(250) : \"a\"])}@example.com\"", "from_address", "254"),
-        ("token_expiry = \"hours=1,minutes=2\"", "token_expiry", "not `,`"),
-        ("token_expiry = \"hours=1;\"", "token_expiry", "trailing `;`"),
-        ("token_expiry = \"fortnights=2\"", "token_expiry", "no known duration key"),
+        (
+            "from_address = \"${join(\"\", [for i in range(250) : \"a\"])}@example.com\"",
+            "from_address",
+            "254",
+        ),
+        (
+            "token_expiry = \"hours=1,minutes=2\"",
+            "token_expiry",
+            "not `,`",
+        ),
+        (
+            "token_expiry = \"hours=1;\"",
+            "token_expiry",
+            "trailing `;`",
+        ),
+        (
+            "token_expiry = \"fortnights=2\"",
+            "token_expiry",
+            "no known duration key",
+        ),
         ("token_expiry = \"1h\"", "token_expiry", "hours=3;minutes=1"),
-        ("token_expiry = \"hours=abc\"", "token_expiry", "must be a number"),
+        (
+            "token_expiry = \"hours=abc\"",
+            "token_expiry",
+            "must be a number",
+        ),
         ("use_tls = true\n  use_ssl = true", "use_ssl", "at most one"),
         ("host = \"\"", "host", "must not be blank"),
         ("subject = \" \"", "subject", "must not be blank"),
         ("template = \"\"", "template", "must not be blank"),
-        ("configure_flow = \"default-authenticator-email-setup\"", "configure_flow", "not a UUID"),
+        (
+            "configure_flow = \"default-authenticator-email-setup\"",
+            "configure_flow",
+            "not a UUID",
+        ),
         ("password_wo = \"x\"", "password_wo", "Terraform 1.11"),
     ];
     let validate_cases: &[Bad] = &[
-        ("not_configured_action = \"ignore\"", "not_configured_action", "Use one of"),
-        ("not_configured_action = \"configure\"", "configuration_stages", "at least one stage"),
-        ("not_configured_action = \"configure\"\n  configuration_stages = []", "configuration_stages", "at least one stage"),
+        (
+            "not_configured_action = \"ignore\"",
+            "not_configured_action",
+            "Use one of",
+        ),
+        (
+            "not_configured_action = \"configure\"",
+            "configuration_stages",
+            "at least one stage",
+        ),
+        (
+            "not_configured_action = \"configure\"\n  configuration_stages = []",
+            "configuration_stages",
+            "at least one stage",
+        ),
         ("device_classes = []", "device_classes", "must not be empty"),
-        ("device_classes = [\"sms\", \"carrier-pigeon\"]", "device_classes", "Use one of"),
-        ("configuration_stages = [\"email-setup\"]", "configuration_stages", "not a UUID"),
-        ("last_auth_threshold = \"hours=1;\"", "last_auth_threshold", "trailing `;`"),
-        ("last_auth_threshold = \"minutes=5,seconds=3\"", "last_auth_threshold", "not `,`"),
-        ("webauthn_user_verification = \"always\"", "webauthn_user_verification", "Use one of"),
-        ("webauthn_allowed_device_types = [\"yubikey\"]", "webauthn_allowed_device_types", "not a UUID"),
+        (
+            "device_classes = [\"sms\", \"carrier-pigeon\"]",
+            "device_classes",
+            "Use one of",
+        ),
+        (
+            "configuration_stages = [\"email-setup\"]",
+            "configuration_stages",
+            "not a UUID",
+        ),
+        (
+            "last_auth_threshold = \"hours=1;\"",
+            "last_auth_threshold",
+            "trailing `;`",
+        ),
+        (
+            "last_auth_threshold = \"minutes=5,seconds=3\"",
+            "last_auth_threshold",
+            "not `,`",
+        ),
+        (
+            "webauthn_user_verification = \"always\"",
+            "webauthn_user_verification",
+            "Use one of",
+        ),
+        (
+            "webauthn_allowed_device_types = [\"yubikey\"]",
+            "webauthn_allowed_device_types",
+            "not a UUID",
+        ),
         ("webauthn_hints = [\"usb\"]", "webauthn_hints", "Use one of"),
-        ("email_otp_throttling_factor = -1", "email_otp_throttling_factor", "at least 0"),
+        (
+            "email_otp_throttling_factor = -1",
+            "email_otp_throttling_factor",
+            "at least 0",
+        ),
         ("name = \"\"", "name", "must not be blank"),
     ];
     let mut all: Vec<(String, &str, &str)> = Vec::new();
@@ -95,10 +175,18 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
     // Provider block mistakes.
     for (block, attr, msg) in [
         ("url = \"authentik.example.com\"", "url", "http(s) URL"),
-        ("request_timeout = 0", "request_timeout", "whole number from 1"),
+        (
+            "request_timeout = 0",
+            "request_timeout",
+            "whole number from 1",
+        ),
         ("max_retries = -1", "max_retries", "whole number from 0"),
     ] {
-        all.push((format!("provider \"authentik\" {{\n  {block}\n}}\n{}", email("")), attr, msg));
+        all.push((
+            format!("provider \"authentik\" {{\n  {block}\n}}\n{}", email("")),
+            attr,
+            msg,
+        ));
     }
     all
 }
@@ -109,25 +197,48 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
 #[test]
 fn invalid_configurations_fail_at_plan() {
     let cases = catalogue();
-    assert!(cases.len() >= 40, "catalogue has only {} cases", cases.len());
+    assert!(
+        cases.len() >= 40,
+        "catalogue has only {} cases",
+        cases.len()
+    );
     let ctx = Ctx::new(TfVersion::V1_0_3, &[]);
     let mut failures = Vec::new();
     for (i, (body, attr, msg)) in cases.iter().enumerate() {
-        let header = if body.starts_with("provider") { HEADER.replace("provider \"authentik\" {}", "") } else { HEADER.to_string() };
+        let header = if body.starts_with("provider") {
+            HEADER.replace("provider \"authentik\" {}", "")
+        } else {
+            HEADER.to_string()
+        };
         ctx.wd.write("main.tf", &format!("{header}\n{body}\n"));
         ctx.dbl.clear_requests();
         let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-        let text = out.combined();
+        // Terraform wraps long lines: compare with whitespace folded.
+        let text = out
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let writes = ctx.writes();
         if out.success() {
             failures.push(format!("case {i} ({attr}): plan succeeded\n{body}"));
         } else if !text.contains(attr) || !text.contains(msg) {
-            failures.push(format!("case {i}: expected `{attr}` and {msg:?} in the error\n{body}\n{text}"));
+            failures.push(format!(
+                "case {i}: expected `{attr}` and {msg:?} in the error\n{body}\n{text}"
+            ));
         } else if !writes.is_empty() {
-            failures.push(format!("case {i} ({attr}): API writes happened: {writes:?}"));
+            failures.push(format!(
+                "case {i} ({attr}): API writes happened: {writes:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases wrong:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Keys the server silently skips are a warning, not an error.
@@ -136,7 +247,10 @@ fn skipped_duration_keys_warn() {
     let ctx = Ctx::new(TfVersion::V1_15_5, &[]);
     ctx.config(&email("token_expiry = \"hours=1; minutes=3\""));
     let out = ctx.wd.run_ok(&["plan", "-no-color", "-input=false"]);
-    assert!(out.combined().contains("Warning") && out.combined().contains("\" minutes\""), "{out}");
+    assert!(
+        out.combined().contains("Warning") && out.combined().contains("\" minutes\""),
+        "{out}"
+    );
 }
 
 /// 50 stages through a server that fails 20% of requests (503, 429, dropped connections, slow
@@ -153,14 +267,33 @@ resource "authentik_stage_authenticator_email" "many" {
     );
     ctx.wd.apply();
     let stages = ctx.dbl.stages();
-    assert_eq!(stages.len(), 50, "exactly the 50 expected stages, no duplicates");
-    let mut names: Vec<String> = stages.iter().filter_map(|s| s["name"].as_str().map(str::to_string)).collect();
+    assert_eq!(
+        stages.len(),
+        50,
+        "exactly the 50 expected stages, no duplicates"
+    );
+    let mut names: Vec<String> = stages
+        .iter()
+        .filter_map(|s| s["name"].as_str().map(str::to_string))
+        .collect();
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 50);
-    assert_eq!(ctx.wd.plan_detailed_exitcode(), 0, "plan after the faulty apply must be empty");
-    let faults = ctx.dbl.requests().iter().filter(|r| r["status"].as_u64().is_none_or(|s| s >= 429)).count();
-    assert!(faults > 10, "the double should have injected faults, saw {faults}");
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after the faulty apply must be empty"
+    );
+    let faults = ctx
+        .dbl
+        .requests()
+        .iter()
+        .filter(|r| r["status"].as_u64().is_none_or(|s| s >= 429))
+        .count();
+    assert!(
+        faults > 10,
+        "the double should have injected faults, saw {faults}"
+    );
 }
 
 const SECRETS: [&str; 6] = [
@@ -184,7 +317,10 @@ fn no_secrets_in_logs(v: TfVersion) {
         .env("TF_LOG", "trace")
         .env("TF_LOG_PATH", &log);
     let wo = if v.at_least(1, 11) {
-        format!("auth_password_wo = \"{}\"\n  auth_password_wo_version = 1", SECRETS[5])
+        format!(
+            "auth_password_wo = \"{}\"\n  auth_password_wo_version = 1",
+            SECRETS[5]
+        )
     } else {
         format!("auth_password = \"{}\"", SECRETS[5])
     };
@@ -225,9 +361,7 @@ resource "authentik_stage_authenticator_email" "t" {{
         mail = SECRETS[3],
     );
     wd.write("main.tf", &config);
-    let mut outputs = Vec::new();
-    outputs.push(wd.apply());
-    outputs.push(wd.run(&["plan", "-no-color", "-input=false"]));
+    let mut outputs = vec![wd.apply(), wd.run(&["plan", "-no-color", "-input=false"])];
     outputs.push(wd.run_ok(&["state", "rm", "authentik_stage_authenticator_email.t"]));
     outputs.push(wd.import("authentik_stage_authenticator_email.t", "name:mail"));
     // A failing call too: its diagnostics must not echo secrets either.
@@ -236,12 +370,18 @@ resource "authentik_stage_authenticator_email" "t" {{
     wd.remove("extra.tf");
     outputs.push(wd.destroy());
     let log_text = std::fs::read_to_string(&log).expect("TF_LOG_PATH log written");
-    assert!(log_text.contains("terraform-provider-authentik"), "the log should include the provider's lines");
+    assert!(
+        log_text.contains("terraform-provider-authentik"),
+        "the log should include the provider's lines"
+    );
     for secret in SECRETS {
         let n = log_text.matches(secret).count();
         assert_eq!(n, 0, "{secret} appears {n} times in the trace log");
         for o in &outputs {
-            assert!(!o.combined().contains(secret), "{secret} appears in command output:\n{o}");
+            assert!(
+                !o.combined().contains(secret),
+                "{secret} appears in command output:\n{o}"
+            );
         }
     }
 }

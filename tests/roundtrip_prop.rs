@@ -7,19 +7,20 @@ mod support;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::double::Double;
 use terraform_provider_authentik::client::{Client, ClientConfig};
 use terraform_provider_authentik::engine::body::create_body;
 use terraform_provider_authentik::engine::checks::DURATION_KEYS;
-use terraform_provider_authentik::engine::field::{wo_name, wo_version_name, Check, Field, Kind, Mode, ResourceDef};
-use terraform_provider_authentik::engine::plan::plan;
+use terraform_provider_authentik::engine::field::{
+    wo_name, wo_version_name, Check, Field, Kind, Mode, ResourceDef,
+};
+use terraform_provider_authentik::engine::plan::plan_values;
 use terraform_provider_authentik::engine::private::Private;
-use terraform_provider_authentik::engine::schema::resource_schema;
+use terraform_provider_authentik::engine::schema::null_object;
 use terraform_provider_authentik::engine::state::state_from_api;
 use terraform_provider_authentik::engine::validate::validate;
-use terraform_provider_authentik::protocol::{ClientCapabilities, Number, PlanRequest, Value};
+use terraform_provider_authentik::protocol::{ClientCapabilities, Number, Value};
 use terraform_provider_authentik::resources::ALL;
 
 /// Objects on the double that references may point at.
@@ -41,25 +42,42 @@ fn refs_for(field: &Field, refs: &Refs) -> Vec<String> {
 }
 
 fn text() -> BoxedStrategy<String> {
-    "[a-zA-Z0-9 _.-]{1,24}".prop_filter("not blank", |s| !s.trim().is_empty()).boxed()
+    "[a-zA-Z0-9 _.-]{1,24}"
+        .prop_filter("not blank", |s| !s.trim().is_empty())
+        .boxed()
 }
 
 fn duration() -> BoxedStrategy<String> {
-    prop::collection::vec((prop::sample::select(DURATION_KEYS.to_vec()), 0u32..500, prop::bool::ANY), 1..4)
-        .prop_map(|pairs| {
-            pairs
-                .iter()
-                .map(|(k, n, frac)| if *frac { format!("{k}={n}.5") } else { format!("{k}={n}") })
-                .collect::<Vec<_>>()
-                .join(";")
-        })
-        .boxed()
+    prop::collection::vec(
+        (
+            prop::sample::select(DURATION_KEYS.to_vec()),
+            0u32..500,
+            prop::bool::ANY,
+        ),
+        1..4,
+    )
+    .prop_map(|pairs| {
+        pairs
+            .iter()
+            .map(|(k, n, frac)| {
+                if *frac {
+                    format!("{k}={n}.5")
+                } else {
+                    format!("{k}={n}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    })
+    .boxed()
 }
 
 /// A strategy for one string value obeying a check.
 fn string_for(field: &Field, refs: &Refs) -> BoxedStrategy<String> {
     match field.check {
-        Check::OneOf(values) => prop::sample::select(values.to_vec()).prop_map(str::to_string).boxed(),
+        Check::OneOf(values) => prop::sample::select(values.to_vec())
+            .prop_map(str::to_string)
+            .boxed(),
         Check::Uuid => {
             let pool = refs_for(field, refs);
             // Mix the spelling: the server accepts any case.
@@ -68,7 +86,11 @@ fn string_for(field: &Field, refs: &Refs) -> BoxedStrategy<String> {
                 .boxed()
         }
         Check::Duration => duration(),
-        Check::Email => ("[a-z]{1,10}", "[a-z]{1,10}", prop::sample::select(vec!["com", "org", "example"]))
+        Check::Email => (
+            "[a-z]{1,10}",
+            "[a-z]{1,10}",
+            prop::sample::select(vec!["com", "org", "example"]),
+        )
             .prop_map(|(u, d, t)| format!("{u}@{d}.{t}"))
             .boxed(),
         _ => text(),
@@ -81,11 +103,17 @@ fn value_for(field: &'static Field, refs: &Refs) -> BoxedStrategy<Value> {
         Kind::String => string_for(field, refs).prop_map(Value::String).boxed(),
         Kind::Bool => prop::bool::ANY.prop_map(Value::Bool).boxed(),
         Kind::Int => match field.check {
-            Check::IntRange { min, max, .. } => (min..=max.min(100_000)).prop_map(|i| Value::Number(Number::Int(i))).boxed(),
-            _ => (-1000i64..1000).prop_map(|i| Value::Number(Number::Int(i))).boxed(),
+            Check::IntRange { min, max, .. } => (min..=max.min(100_000))
+                .prop_map(|i| Value::Number(Number::Int(i)))
+                .boxed(),
+            _ => (-1000i64..1000)
+                .prop_map(|i| Value::Number(Number::Int(i)))
+                .boxed(),
         },
         Kind::Float => (0u32..100)
-            .prop_map(|i| Value::Number(Number::parse(&format!("{}", f64::from(i) / 4.0)).expect("number")))
+            .prop_map(|i| {
+                Value::Number(Number::parse(&format!("{}", f64::from(i) / 4.0)).expect("number"))
+            })
             .boxed(),
         Kind::StringSet => {
             let min = usize::from(field.non_empty);
@@ -110,13 +138,15 @@ fn config_for(def: &'static ResourceDef, refs: &Refs) -> BoxedStrategy<Value> {
     let strategies: Vec<BoxedStrategy<(String, Value)>> = def
         .fields
         .iter()
-        .map(|f| value_for(f, refs).prop_map(move |v| (f.name.to_string(), v)).boxed())
+        .map(|f| {
+            value_for(f, refs)
+                .prop_map(move |v| (f.name.to_string(), v))
+                .boxed()
+        })
         .collect();
     strategies
         .prop_map(move |pairs| {
-            let schema = resource_schema(def);
-            let mut m: BTreeMap<String, Value> =
-                schema.block.attributes.iter().map(|a| (a.name.clone(), Value::Null)).collect();
+            let mut m = null_object(def);
             for (k, v) in pairs {
                 m.insert(k, v);
             }
@@ -130,47 +160,59 @@ static UNIQUE: AtomicUsize = AtomicUsize::new(0);
 fn with_unique_name(mut cfg: Value) -> Value {
     if let Value::Object(m) = &mut cfg {
         let n = UNIQUE.fetch_add(1, Ordering::Relaxed);
-        let base = m.get("name").and_then(|v| v.as_str()).unwrap_or("stage").trim().to_string();
+        let base = m
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("stage")
+            .trim()
+            .to_string();
         m.insert("name".into(), Value::String(format!("{base}-{n}")));
     }
     cfg
 }
 
 fn plan_for(def: &ResourceDef, prior: &Value, cfg: &Value, private: &Private) -> Value {
-    let r = plan(
-        def,
-        &PlanRequest {
-            type_name: def.type_name.into(),
-            prior_state: prior.clone(),
-            proposed_new_state: cfg.clone(),
-            config: cfg.clone(),
-            prior_private: private.encode(),
-            client_capabilities: ClientCapabilities::default(),
-        },
-    );
+    let r = plan_values(def, prior, cfg, &private.encode());
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     r.planned_state
 }
 
 fn setup(dbl: &Double) -> Refs {
-    let mut refs = Refs { flows: vec![], mappings: vec![], stages: vec![], device_types: vec![] };
+    let mut refs = Refs {
+        flows: vec![],
+        mappings: vec![],
+        stages: vec![],
+        device_types: vec![],
+    };
     for i in 0..3 {
         let (s, b) = dbl.post(
             "/api/v3/flows/instances/",
-            &json!({"name": format!("f{i}"), "slug": format!("f{i}"), "title": "t", "designation": "stage_configuration"}),
+            json!({"name": format!("f{i}"), "slug": format!("f{i}"), "title": "t", "designation": "stage_configuration"}),
         );
         assert_eq!(s, 201, "{b}");
         refs.flows.push(b["pk"].as_str().expect("pk").to_string());
-        let (s, b) = dbl.post("/api/v3/propertymappings/notification/", &json!({"name": format!("m{i}"), "expression": "return {}"}));
+        let (s, b) = dbl.post(
+            "/api/v3/propertymappings/notification/",
+            json!({"name": format!("m{i}"), "expression": "return {}"}),
+        );
         assert_eq!(s, 201, "{b}");
-        refs.mappings.push(b["pk"].as_str().expect("pk").to_string());
-        let (s, b) = dbl.post("/api/v3/stages/authenticator/email/", &json!({"name": format!("target-{i}")}));
+        refs.mappings
+            .push(b["pk"].as_str().expect("pk").to_string());
+        let (s, b) = dbl.post(
+            "/api/v3/stages/authenticator/email/",
+            json!({"name": format!("target-{i}")}),
+        );
         assert_eq!(s, 201, "{b}");
         refs.stages.push(b["pk"].as_str().expect("pk").to_string());
     }
     let (s, b) = dbl.get("/api/v3/stages/authenticator/webauthn_device_types/?page_size=5");
     assert_eq!(s, 200, "{b}");
-    refs.device_types = b["results"].as_array().expect("results").iter().filter_map(|t| t["aaguid"].as_str().map(str::to_string)).collect();
+    refs.device_types = b["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|t| t["aaguid"].as_str().map(str::to_string))
+        .collect();
     refs
 }
 
@@ -178,26 +220,50 @@ fn setup(dbl: &Double) -> Refs {
 fn valid_configurations_round_trip() {
     let dbl = Double::start(&[]);
     let refs = setup(&dbl);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let client = Client::new(ClientConfig::new(dbl.url.clone(), dbl.token.clone()), Default::default()).expect("client");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = Client::new(
+        ClientConfig::new(dbl.url.clone(), dbl.token.clone()),
+        Default::default(),
+    )
+    .expect("client");
     let checked = std::cell::Cell::new(0usize);
     for def in ALL {
-        let mut runner = TestRunner::new(Config { cases: 40, failure_persistence: None, ..Config::default() });
+        let mut runner = TestRunner::new(Config {
+            cases: 40,
+            failure_persistence: None,
+            ..Config::default()
+        });
         runner
             .run(&config_for(def, &refs), |cfg| {
                 let cfg = with_unique_name(cfg);
                 // Only configurations the provider accepts at plan time (write-only twins need 1.11).
-                if validate(def, &cfg, ClientCapabilities { write_only_attributes_allowed: true, ..Default::default() })
-                    .iter()
-                    .any(|d| d.is_error())
+                if validate(
+                    def,
+                    &cfg,
+                    ClientCapabilities {
+                        write_only_attributes_allowed: true,
+                        ..Default::default()
+                    },
+                )
+                .iter()
+                .any(|d| d.is_error())
                 {
                     return Err(TestCaseError::reject("invalid configuration"));
                 }
                 let planned = plan_for(def, &Value::Null, &cfg, &Private::default());
-                let body = create_body(def, &planned, &cfg).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+                let body = create_body(def, &planned, &cfg)
+                    .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
                 let obj = rt
                     .block_on(client.endpoint(def.api_path).create(&body.json))
-                    .map_err(|e| TestCaseError::fail(format!("create {}: {e}\nbody: {:?}", def.type_name, body.json)))?;
+                    .map_err(|e| {
+                        TestCaseError::fail(format!(
+                            "create {}: {e}\nbody: {:?}",
+                            def.type_name, body.json
+                        ))
+                    })?;
                 let mut diags = Vec::new();
                 let state = state_from_api(def, &obj, &planned, &cfg, &body.private, &mut diags);
                 prop_assert!(diags.is_empty(), "{:?}", diags);
@@ -209,19 +275,29 @@ fn valid_configurations_round_trip() {
                     }
                     if f.write_only_twin {
                         prop_assert!(state.get(&wo_name(f)).is_null());
-                        prop_assert_eq!(state.get(&wo_version_name(f)), cfg.get(&wo_version_name(f)));
+                        prop_assert_eq!(
+                            state.get(&wo_version_name(f)),
+                            cfg.get(&wo_version_name(f))
+                        );
                     }
                 }
                 // The next plan is empty, and a refresh changes nothing.
                 prop_assert_eq!(&plan_for(def, &state, &cfg, &body.private), &state);
                 let id = state.get("id").as_str().expect("id").to_string();
-                let fresh = rt.block_on(client.endpoint(def.api_path).retrieve(&id)).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                let refreshed = state_from_api(def, &fresh, &state, &Value::Null, &body.private, &mut diags);
+                let fresh = rt
+                    .block_on(client.endpoint(def.api_path).retrieve(&id))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let refreshed =
+                    state_from_api(def, &fresh, &state, &Value::Null, &body.private, &mut diags);
                 prop_assert_eq!(&refreshed, &state);
                 checked.set(checked.get() + 1);
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("{}: {e}", def.type_name));
     }
-    assert!(checked.get() >= 100, "only {} configurations were checked", checked.get());
+    assert!(
+        checked.get() >= 100,
+        "only {} configurations were checked",
+        checked.get()
+    );
 }

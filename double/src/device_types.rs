@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::errors::ApiError;
 use crate::ids;
 use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::pagination;
 use crate::query::Query;
 use crate::reply::Reply;
 use crate::AppState;
@@ -88,7 +89,7 @@ const LIST: ListSpec = ListSpec {
 pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
     let store = state.read_store();
     let items = store.device_types().iter().map(render).collect();
-    listing::respond(items, query, &LIST, &*store, |v| v)
+    listing::respond::<Value>(items, query, &LIST, &*store, pagination::as_is)
 }
 
 /// `GET /stages/authenticator/webauthn_device_types/{aaguid}/`

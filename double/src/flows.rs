@@ -7,6 +7,7 @@ use crate::errors::ApiError;
 use crate::fields::{self, slug_validator, Default, Field, Kind, Mode};
 use crate::ids;
 use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::pagination;
 use crate::query::Query;
 use crate::reply::Reply;
 use crate::store::Record;
@@ -134,7 +135,7 @@ pub fn render(record: &Record) -> Value {
 pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
     let store = state.read_store();
     let items = store.flows().map(render).collect();
-    listing::respond(items, query, &LIST, &*store, |v| v)
+    listing::respond::<Value>(items, query, &LIST, &*store, pagination::as_is)
 }
 
 /// `POST /flows/instances/`

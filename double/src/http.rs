@@ -144,6 +144,7 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     let (bytes, content_type) = match reply.body {
         Body::Empty => (Bytes::new(), None),
         Body::Json(value) => (Bytes::from(value.to_string()), Some("application/json")),
+        Body::JsonText(text) => (Bytes::from(text), Some("application/json")),
         Body::Html(page) => (
             Bytes::from_static(page.as_bytes()),
             Some("text/html; charset=utf-8"),

@@ -52,11 +52,12 @@ impl AppState {
     /// Fresh state for a configuration.
     pub fn new(config: Config) -> AppState {
         let faults = FaultPlan::new(config.fault_rate, config.seed);
+        let store = RwLock::new(Store::new(config.version));
         AppState {
             config,
             log: RequestLog::default(),
             faults,
-            store: RwLock::new(Store::new()),
+            store,
         }
     }
 

@@ -1,6 +1,7 @@
 //! List endpoints: django-filter style exact filters, DRF `?search=` and `?ordering=`, then
 //! [`crate::pagination`].
 
+use std::borrow::{Borrow, Cow};
 use std::cmp::Ordering;
 
 use serde_json::Value;
@@ -10,7 +11,7 @@ use crate::fields::{Lookup, Target};
 use crate::ids;
 use crate::pagination;
 use crate::query::Query;
-use crate::reply::Reply;
+use crate::reply::{Body, Reply};
 
 /// How a filter parameter is read.
 #[derive(Debug, Clone, Copy)]
@@ -57,27 +58,29 @@ const INVALID_CHOICE: &str =
     "Select a valid choice. That choice is not one of the available choices.";
 
 /// Filters, searches, orders and paginates rendered objects, showing each with `present`.
-pub fn respond(
-    items: Vec<Value>,
+pub fn respond<T: Borrow<Value>>(
+    items: Vec<T>,
     query: &Query,
     spec: &ListSpec,
     lookup: &dyn Lookup,
-    present: impl Fn(Value) -> Value,
+    present: impl Fn(&Value) -> Cow<'_, Value>,
 ) -> Result<Reply, ApiError> {
     let items = select(items, query, spec, lookup)?;
-    Ok(Reply::json(
-        200,
-        pagination::paginate(items, query, present)?,
-    ))
+    let text = pagination::paginate(items, query, present)?;
+    Ok(Reply {
+        status: 200,
+        body: Body::JsonText(text),
+        retry_after: None,
+    })
 }
 
 /// Filters, searches and orders.
-pub fn select(
-    items: Vec<Value>,
+pub fn select<T: Borrow<Value>>(
+    items: Vec<T>,
     query: &Query,
     spec: &ListSpec,
     lookup: &dyn Lookup,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<T>, ApiError> {
     let mut errors = FieldErrors::new();
     let mut tests: Vec<(&'static str, Test)> = Vec::new();
     for filter in spec.filters {
@@ -104,25 +107,26 @@ pub fn select(
         .filter(|t| !t.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let mut items: Vec<Value> = items
+    let mut items: Vec<T> = items
         .into_iter()
         .filter(|item| {
             tests
                 .iter()
-                .all(|(field, test)| test.matches(&item[*field]))
+                .all(|(field, test)| test.matches(&item.borrow()[*field]))
         })
         .filter(|item| {
             terms.iter().all(|term| {
                 spec.search.iter().any(|field| {
-                    item[*field]
+                    item.borrow()[*field]
                         .as_str()
                         .is_some_and(|s| s.to_lowercase().contains(term))
                 })
             })
         })
         .collect();
-    let ordering = ordering_keys(query, spec, items.first());
+    let ordering = ordering_keys(query, spec, items.first().map(Borrow::borrow));
     items.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
         for (field, descending) in &ordering {
             let order = compare(&a[field.as_str()], &b[field.as_str()]);
             let order = if *descending { order.reverse() } else { order };

@@ -8,6 +8,7 @@ use crate::errors::ApiError;
 use crate::fields::{self, Field, Mode};
 use crate::ids;
 use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::pagination;
 use crate::query::Query;
 use crate::reply::Reply;
 use crate::store::Record;
@@ -56,7 +57,7 @@ pub fn render(record: &Record) -> Value {
 pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
     let store = state.read_store();
     let items = store.mappings().map(render).collect();
-    listing::respond(items, query, &LIST, &*store, |v| v)
+    listing::respond::<Value>(items, query, &LIST, &*store, pagination::as_is)
 }
 
 /// `POST /propertymappings/notification/`

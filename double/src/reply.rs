@@ -11,6 +11,8 @@ pub enum Body {
     Empty,
     /// A JSON document.
     Json(Value),
+    /// A JSON document already serialized (large lists).
+    JsonText(String),
     /// An HTML page.
     Html(&'static str),
 }

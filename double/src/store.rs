@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::config::ApiVersion;
 use crate::device_types::{self, DeviceType};
 use crate::fields::{Kind, Lookup, Target};
 use crate::ids;
@@ -28,13 +29,16 @@ impl Record {
     }
 }
 
-/// A stored stage and its type.
+/// A stored stage, its type, and its full representation (kept up to date by the store, so
+/// reads and lists do not re-render).
 #[derive(Debug, Clone)]
 pub struct Stage {
     /// Which stage type.
     pub kind: &'static StageKind,
     /// Pk and values.
     pub record: Record,
+    /// Full representation (every field, secrets included).
+    pub shown: Value,
 }
 
 /// All state of the double.
@@ -44,23 +48,30 @@ pub struct Store {
     flows: HashMap<Uuid, Record>,
     mappings: HashMap<Uuid, Record>,
     device_types: Vec<DeviceType>,
+    version: ApiVersion,
 }
 
 impl Default for Store {
     fn default() -> Self {
-        Store::new()
+        Store::new(ApiVersion::V2026_5)
     }
 }
 
 impl Store {
-    /// Empty, with the seeded WebAuthn device types.
-    pub fn new() -> Store {
+    /// Empty, with the seeded WebAuthn device types, for the release imitated.
+    pub fn new(version: ApiVersion) -> Store {
         Store {
             stages: HashMap::new(),
             flows: HashMap::new(),
             mappings: HashMap::new(),
             device_types: device_types::seed(),
+            version,
         }
+    }
+
+    /// The release imitated (decides which fields exist).
+    pub fn version(&self) -> ApiVersion {
+        self.version
     }
 
     // ---- stages ----
@@ -82,9 +93,19 @@ impl Store {
             .any(|s| s.record.text("name") == name && Some(&s.record.pk) != except)
     }
 
-    /// Adds or replaces a stage.
-    pub fn put_stage(&mut self, stage: Stage) {
-        self.stages.insert(stage.record.pk, stage);
+    /// Adds or replaces a stage; returns its full representation.
+    pub fn put_stage(&mut self, kind: &'static StageKind, record: Record) -> &Value {
+        let shown = kind.render(&record, self);
+        let pk = record.pk;
+        self.stages.insert(
+            pk,
+            Stage {
+                kind,
+                record,
+                shown,
+            },
+        );
+        &self.stages[&pk].shown
     }
 
     /// Deletes a stage and removes it from every set that holds it.
@@ -158,7 +179,9 @@ impl Store {
     /// reference becomes `null`, a set loses the member.
     fn forget(&mut self, target: Target, pk: &Uuid) {
         let id = Value::String(ids::format_uuid(pk));
+        let mut changed = Vec::new();
         for stage in self.stages.values_mut() {
+            let before = stage.record.values.clone();
             for field in stage.kind.fields {
                 match field.kind {
                     Kind::Ref(t) if t == target => {
@@ -176,6 +199,14 @@ impl Store {
                     }
                     _ => {}
                 }
+            }
+            if stage.record.values != before {
+                changed.push(stage.record.pk);
+            }
+        }
+        for pk in changed {
+            if let Some(stage) = self.stages.remove(&pk) {
+                self.put_stage(stage.kind, stage.record);
             }
         }
     }

@@ -153,7 +153,7 @@ impl FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
+        if self.is_object_level() {
             return f.write_str(&self.message);
         }
         for (i, step) in self.path.iter().enumerate() {

@@ -20,6 +20,8 @@ use super::JsonObject;
 pub const PAGE_SIZE: u32 = 100;
 /// Upper bound on pages followed by one `list` call, against a server that never stops paging.
 const MAX_PAGES: u64 = 100_000;
+/// Secrets shorter than this are not scrubbed from server text.
+const MIN_SCRUBBED_LEN: usize = 6;
 /// Longest excerpt of a non-JSON answer body put into an error message.
 const MAX_EXCERPT: usize = 200;
 
@@ -183,15 +185,13 @@ impl Client {
             message: format!("could not set up the HTTP client: {}", error_chain(&e)),
         })?;
 
-        let mut secrets: Vec<String> = Vec::new();
-        if !config.token.is_empty() {
-            secrets.push(config.token.expose().to_owned());
-        }
-        for (_, v) in &config.headers {
-            if v.expose().len() >= 4 {
-                secrets.push(v.expose().to_owned());
-            }
-        }
+        // Secrets to scrub from server-provided text. Very short values are skipped: replacing
+        // every "t" of a message would make it unreadable, and real tokens are long.
+        let secrets: Vec<String> = std::iter::once(&config.token)
+            .chain(config.headers.iter().map(|(_, v)| v))
+            .filter(|s| s.expose().len() >= MIN_SCRUBBED_LEN)
+            .map(|s| s.expose().to_owned())
+            .collect();
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -605,6 +605,10 @@ fn error_chain(e: &reqwest::Error) -> String {
     };
     parts.push(top);
     let mut source = e.source();
+    if source.is_some() {
+        // "error sending request" and the like add nothing to the causes below them.
+        parts.clear();
+    }
     while let Some(s) = source {
         let text = s.to_string();
         if !parts.iter().any(|p| p == &text) {
@@ -897,6 +901,13 @@ impl Endpoint {
                         return Ok(found);
                     }
                     Ok(None) => {}
+                    // Cancelled while looking: one last uncancellable look settles it.
+                    Err(ApiError::Cancelled) => {
+                        return match self.resolve(v).await {
+                            Ok(Some(found)) => Ok(found),
+                            _ => Err(ApiError::Cancelled),
+                        };
+                    }
                     // Unknown whether it exists: report the original failure, do not retry.
                     Err(_) => return Err(error),
                 }

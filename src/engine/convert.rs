@@ -81,21 +81,32 @@ fn json_number(n: &serde_json::Number) -> Option<Number> {
     Number::parse(&n.to_string())
 }
 
-/// Equality as the server means it: UUIDs ignore case and hyphens, sets ignore order.
+/// A string as the server stores it: surrounding whitespace trimmed (Django REST framework's
+/// `CharField` does that), UUIDs lower-case and hyphenated.
+pub fn stored_form(field: &Field, s: &str) -> String {
+    let t = s.trim();
+    if field.uuid_semantics {
+        if let Some(u) = normalize_uuid(t) {
+            return u;
+        }
+    }
+    t.to_string()
+}
+
+/// Equality as the server means it: strings as stored (trimmed; UUIDs ignore case and
+/// hyphens), sets ignore order.
 pub fn same(field: &Field, a: &Value, b: &Value) -> bool {
-    if !field.uuid_semantics {
+    if !matches!(field.kind, Kind::String | Kind::StringSet) {
         return a.semantic_eq(b);
     }
     let norm = |v: &Value| -> Value {
         match v {
-            Value::String(s) => Value::String(normalize_uuid(s).unwrap_or_else(|| s.clone())),
+            Value::String(s) => Value::String(stored_form(field, s)),
             Value::Set(items) => Value::Set(
                 items
                     .iter()
                     .map(|i| match i {
-                        Value::String(s) => {
-                            Value::String(normalize_uuid(s).unwrap_or_else(|| s.clone()))
-                        }
+                        Value::String(s) => Value::String(stored_form(field, s)),
                         other => other.clone(),
                     })
                     .collect(),

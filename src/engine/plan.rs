@@ -17,9 +17,18 @@ pub fn plan(def: &ResourceDef, req: &PlanRequest) -> PlanResponse {
             ..Default::default()
         };
     }
-    let prior = &req.prior_state;
-    let config = &req.config;
-    let private = Private::decode(&req.prior_private);
+    plan_values(def, &req.prior_state, &req.config, &req.prior_private)
+}
+
+/// Plan from the prior state and the configuration: all a plan depends on (Terraform's
+/// proposal adds nothing here). `prior` is null for a create.
+pub fn plan_values(
+    def: &ResourceDef,
+    prior: &Value,
+    config: &Value,
+    prior_private: &[u8],
+) -> PlanResponse {
+    let private = Private::decode(prior_private);
     let mut out = BTreeMap::new();
     out.insert(
         "id".to_string(),

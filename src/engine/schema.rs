@@ -113,3 +113,16 @@ fn show_default(d: Dflt) -> String {
         ),
     }
 }
+
+/// An object of the resource's type with every attribute null (what Terraform sends for an
+/// empty configuration), to fill in.
+pub fn null_object(
+    def: &ResourceDef,
+) -> std::collections::BTreeMap<String, crate::protocol::Value> {
+    resource_schema(def)
+        .block
+        .attributes
+        .into_iter()
+        .map(|a| (a.name, crate::protocol::Value::Null))
+        .collect()
+}

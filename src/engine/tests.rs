@@ -2,14 +2,13 @@
 
 use super::body::{create_body, update_body};
 use super::field::ResourceDef;
-use super::plan::plan;
+use super::plan::plan_values;
 use super::private::Private;
 use super::state::state_from_api;
 use super::validate::validate;
-use crate::protocol::{ClientCapabilities, Diagnostic, Number, PlanRequest, Value};
+use crate::protocol::{ClientCapabilities, Diagnostic, Number, Value};
 use crate::resources::{email::EMAIL, sms::SMS, validate::VALIDATE};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 fn s(v: &str) -> Value {
     Value::String(v.into())
@@ -23,13 +22,7 @@ fn n(i: i64) -> Value {
 
 /// A full configuration object: every schema attribute present, null unless given.
 fn config(def: &ResourceDef, given: &[(&str, Value)]) -> Value {
-    let schema = super::schema::resource_schema(def);
-    let mut m: BTreeMap<String, Value> = schema
-        .block
-        .attributes
-        .iter()
-        .map(|a| (a.name.clone(), Value::Null))
-        .collect();
+    let mut m = super::schema::null_object(def);
     for (k, v) in given {
         assert!(m.contains_key(*k), "no attribute {k}");
         m.insert(k.to_string(), v.clone());
@@ -38,17 +31,7 @@ fn config(def: &ResourceDef, given: &[(&str, Value)]) -> Value {
 }
 
 fn plan_of(def: &ResourceDef, prior: &Value, cfg: &Value, private: &Private) -> Value {
-    let r = plan(
-        def,
-        &PlanRequest {
-            type_name: def.type_name.into(),
-            prior_state: prior.clone(),
-            proposed_new_state: cfg.clone(),
-            config: cfg.clone(),
-            prior_private: private.encode(),
-            client_capabilities: ClientCapabilities::default(),
-        },
-    );
+    let r = plan_values(def, prior, cfg, &private.encode());
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     r.planned_state
 }

@@ -122,6 +122,8 @@ fn check_string(
     diags: &mut Vec<Diagnostic>,
 ) {
     let name = f.name;
+    // The server trims surrounding whitespace of text before it validates (not of UUIDs).
+    let s = if f.uuid_semantics { s } else { s.trim() };
     match f.check {
         Check::Any | Check::IntRange { .. } | Check::AtLeast(_) => {}
         Check::NonBlank => {

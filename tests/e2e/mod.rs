@@ -19,20 +19,43 @@ terraform {
 provider "authentik" {}
 "#;
 
-/// One Terraform working directory wired to one API double.
+/// One Terraform working directory wired to one API double (or, for the acceptance suite, to a
+/// real authentik).
 pub struct Ctx {
     pub wd: Workdir,
     pub dbl: Double,
+    /// Appended to every name the test creates: empty on a fresh double, unique on a real server.
+    pub sfx: String,
 }
 
 impl Ctx {
+    /// For acceptance tests: a real authentik when `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` are set
+    /// (names get a unique suffix, everything is cleaned up), else a fresh API double.
+    pub fn acceptance(v: TfVersion) -> Ctx {
+        let dbl = Double::from_env_or_start();
+        let sfx = if dbl.is_double() {
+            String::new()
+        } else {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
+            format!("-tfacc-{}-{nanos:x}", std::process::id())
+        };
+        Ctx::with(v, dbl, sfx)
+    }
+
+    fn with(v: TfVersion, dbl: Double, sfx: String) -> Ctx {
+        let tf = Terraform::find(v);
+        let mut wd = Workdir::new(&tf, None);
+        wd.env("AUTHENTIK_URL", &dbl.url)
+            .env("AUTHENTIK_TOKEN", &dbl.token);
+        Ctx { wd, dbl, sfx }
+    }
+
     /// Terraform `v` against a double started with `double_args`.
     pub fn new(v: TfVersion, double_args: &[&str]) -> Ctx {
-        let tf = Terraform::find(v);
-        let dbl = Double::start(double_args);
-        let mut wd = Workdir::new(&tf, None);
-        wd.env("AUTHENTIK_URL", &dbl.url).env("AUTHENTIK_TOKEN", &dbl.token);
-        Ctx { wd, dbl }
+        Ctx::with(v, Double::start(double_args), String::new())
     }
 
     /// Write main.tf: the header plus `body`.
@@ -40,12 +63,26 @@ impl Ctx {
         self.wd.write("main.tf", &format!("{HEADER}\n{body}\n"));
     }
 
+    /// `terraform plan -detailed-exitcode` must find nothing to do; shows the plan otherwise.
+    #[track_caller]
+    pub fn assert_empty_plan(&self, why: &str) {
+        let out = self
+            .wd
+            .run(&["plan", "-detailed-exitcode", "-no-color", "-input=false"]);
+        assert_eq!(out.code, 0, "{why}: expected an empty plan\n{out}");
+    }
+
     /// API writes (POST/PUT/PATCH/DELETE under /api/v3) since the log was last cleared.
     pub fn writes(&self) -> Vec<Value> {
         self.dbl
             .requests()
             .into_iter()
-            .filter(|r| r["method"] != "GET" && r["path"].as_str().is_some_and(|p| p.starts_with("/api/v3/")))
+            .filter(|r| {
+                r["method"] != "GET"
+                    && r["path"]
+                        .as_str()
+                        .is_some_and(|p| p.starts_with("/api/v3/"))
+            })
             .collect()
     }
 
@@ -67,7 +104,7 @@ impl Ctx {
     pub fn flow(&self, slug: &str) -> String {
         let (status, body) = self.dbl.post(
             "/api/v3/flows/instances/",
-            &json!({"name": slug, "slug": slug, "title": slug, "designation": "stage_configuration"}),
+            json!({"name": slug, "slug": slug, "title": slug, "designation": "stage_configuration"}),
         );
         assert_eq!(status, 201, "{body}");
         body["pk"].as_str().expect("flow pk").to_string()
@@ -75,9 +112,10 @@ impl Ctx {
 
     /// Create a notification webhook mapping; returns its pk.
     pub fn mapping(&self, name: &str) -> String {
-        let (status, body) = self
-            .dbl
-            .post("/api/v3/propertymappings/notification/", &json!({"name": name, "expression": "return {}"}));
+        let (status, body) = self.dbl.post(
+            "/api/v3/propertymappings/notification/",
+            json!({"name": name, "expression": "return {}"}),
+        );
         assert_eq!(status, 201, "{body}");
         body["pk"].as_str().expect("mapping pk").to_string()
     }
@@ -92,7 +130,10 @@ pub fn find_resource(module: &Value, addr: &str) -> Option<Value> {
             }
         }
     }
-    module["child_modules"].as_array()?.iter().find_map(|m| find_resource(m, addr))
+    module["child_modules"]
+        .as_array()?
+        .iter()
+        .find_map(|m| find_resource(m, addr))
 }
 
 /// The actions planned for `addr` in a `show -json` plan.
@@ -102,7 +143,12 @@ pub fn planned_actions(plan: &Value, addr: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|c| c["address"] == addr)
-        .flat_map(|c| c["change"]["actions"].as_array().cloned().unwrap_or_default())
+        .flat_map(|c| {
+            c["change"]["actions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|a| a.as_str().map(str::to_string))
         .collect()
 }

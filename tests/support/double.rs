@@ -24,15 +24,19 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+/// How long the double may take to print its `listening on` line.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A running double. `url` is the server root (the provider's `url`), `token` its API token.
 pub struct Double {
     /// Server root, e.g. `http://127.0.0.1:41234` (the API is under `/api/v3/`).
     pub url: String,
     /// The token the double accepts (`Authorization: Bearer <token>`).
     pub token: String,
-    child: Child,
+    /// The double's process; `None` for a real authentik (see [`Double::remote`]).
+    child: Option<Child>,
     // Kept open so the double never writes to a closed pipe.
-    _stdout: BufReader<ChildStdout>,
+    _stdout: Option<BufReader<ChildStdout>>,
     agent: ureq::Agent,
 }
 
@@ -72,9 +76,23 @@ impl Double {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        // Read the first line on a thread so a double that never prints fails the test
+        // instead of hanging it.
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut line = String::new();
-        let read = stdout.read_line(&mut line);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = stdout.read_line(&mut line).map_err(|e| e.to_string());
+            let _ = sender.send((line, read, stdout));
+        });
+        let (line, read, stdout) = match receiver.recv_timeout(START_TIMEOUT) {
+            Ok(got) => got,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("authentik-double {extra:?} printed nothing within {START_TIMEOUT:?}");
+            }
+        };
         let url = match line.trim().strip_prefix("listening on ") {
             Some(url) => url.to_string(),
             None => {
@@ -83,18 +101,45 @@ impl Double {
                 panic!("authentik-double {extra:?} did not start: first line {line:?} ({read:?}), exit {status:?}");
             }
         };
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
         Double {
             url,
             token,
-            child,
-            _stdout: stdout,
-            agent,
+            child: Some(child),
+            _stdout: Some(stdout),
+            agent: agent(),
         }
+    }
+
+    /// A real authentik at `url` with `token`, driven through the same helpers. The control
+    /// endpoints ([`Double::requests`], [`Double::stages`]) exist only on the double: check
+    /// [`Double::is_double`] first.
+    pub fn remote(url: &str, token: &str) -> Double {
+        Double {
+            url: url.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            child: None,
+            _stdout: None,
+            agent: agent(),
+        }
+    }
+
+    /// The real authentik named by `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` when both are set,
+    /// else a fresh double.
+    pub fn from_env_or_start() -> Double {
+        match (
+            std::env::var("AUTHENTIK_URL"),
+            std::env::var("AUTHENTIK_TOKEN"),
+        ) {
+            (Ok(url), Ok(token)) if !url.is_empty() && !token.is_empty() => {
+                Double::remote(&url, &token)
+            }
+            _ => Double::start(&[]),
+        }
+    }
+
+    /// True for the API double, false for a real authentik.
+    pub fn is_double(&self) -> bool {
+        self.child.is_some()
     }
 
     /// Full URL for a path: `/api/...` and `/_double/...` are taken as they are, anything else
@@ -265,9 +310,19 @@ fn parse(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
 }
 
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
 impl Drop for Double {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

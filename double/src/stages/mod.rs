@@ -6,6 +6,8 @@ pub mod email;
 pub mod sms;
 pub mod validate;
 
+use std::borrow::Cow;
+
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -74,9 +76,9 @@ impl StageKind {
         format!("{}.{}", self.app_label, self.model_name)
     }
 
-    /// The full representation (every field, secrets included), for filtering and the control
-    /// endpoint.
-    pub fn render(&self, record: &Record, store: &Store, config: &Config) -> Value {
+    /// The full representation (every field of the store's release, secrets included); the
+    /// store keeps it with each stage for reads, filtering and the control endpoint.
+    pub fn render(&self, record: &Record, store: &Store) -> Value {
         let mut out = Map::new();
         out.insert("pk".into(), Value::String(ids::format_uuid(&record.pk)));
         out.insert("component".into(), Value::from(self.component));
@@ -91,7 +93,7 @@ impl StageKind {
         );
         // No flow bindings exist in the double, so no stage is in any flow.
         out.insert("flow_set".into(), json!([]));
-        for field in self.fields.iter().filter(|f| f.exists_in(config.version)) {
+        for field in self.fields.iter().filter(|f| f.exists_in(store.version())) {
             out.insert(
                 field.name.into(),
                 fields::stored_or_default(field, &record.values),
@@ -103,7 +105,13 @@ impl StageKind {
 
     /// What the API shows: secrets dropped with `--secrets-write-only`, set-like lists shuffled
     /// with `--shuffle`.
-    pub fn present(&self, mut value: Value, config: &Config) -> Value {
+    pub fn present<'v>(&self, value: &'v Value, config: &Config) -> Cow<'v, Value> {
+        let hides = config.secrets_write_only && self.fields.iter().any(|f| f.secret);
+        let shuffles = config.shuffle && self.fields.iter().any(|f| f.unordered);
+        if !hides && !shuffles {
+            return Cow::Borrowed(value);
+        }
+        let mut value = value.clone();
         if let Value::Object(map) = &mut value {
             for field in self.fields {
                 if field.secret && config.secrets_write_only {
@@ -116,7 +124,7 @@ impl StageKind {
                 }
             }
         }
-        value
+        Cow::Owned(value)
     }
 
     fn list_spec(&'static self) -> ListSpec {
@@ -139,10 +147,10 @@ fn find<'s>(store: &'s Store, kind: &StageKind, id: &str) -> Result<&'s Stage, A
 /// `GET .../{type}/`
 pub fn list(state: &AppState, kind: &'static StageKind, query: &Query) -> Result<Reply, ApiError> {
     let store = state.read_store();
-    let items = store
+    let items: Vec<&Value> = store
         .stages()
         .filter(|s| std::ptr::eq(s.kind, kind))
-        .map(|s| kind.render(&s.record, &store, &state.config))
+        .map(|s| &s.shown)
         .collect();
     listing::respond(items, query, &kind.list_spec(), &*store, |v| {
         kind.present(v, &state.config)
@@ -169,17 +177,21 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         pk: Uuid::new_v4(),
         values: outcome.values,
     };
-    let shown = kind.render(&record, &store, &state.config);
-    store.put_stage(Stage { kind, record });
-    Ok(Reply::json(201, kind.present(shown, &state.config)))
+    let shown = store.put_stage(kind, record);
+    Ok(Reply::json(
+        201,
+        kind.present(shown, &state.config).into_owned(),
+    ))
 }
 
 /// `GET .../{type}/{uuid}/`
 pub fn retrieve(state: &AppState, kind: &'static StageKind, id: &str) -> Result<Reply, ApiError> {
     let store = state.read_store();
     let stage = find(&store, kind, id)?;
-    let shown = kind.render(&stage.record, &store, &state.config);
-    Ok(Reply::json(200, kind.present(shown, &state.config)))
+    Ok(Reply::json(
+        200,
+        kind.present(&stage.shown, &state.config).into_owned(),
+    ))
 }
 
 /// `PUT` (mode [`Mode::Replace`]) or `PATCH` ([`Mode::Partial`]) `.../{type}/{uuid}/`
@@ -201,9 +213,11 @@ pub fn update(
     outcome.errors.into_result()?;
     // Only the keys received are written, for PUT as for PATCH.
     record.values.extend(outcome.values);
-    let shown = kind.render(&record, &store, &state.config);
-    store.put_stage(Stage { kind, record });
-    Ok(Reply::json(200, kind.present(shown, &state.config)))
+    let shown = store.put_stage(kind, record);
+    Ok(Reply::json(
+        200,
+        kind.present(shown, &state.config).into_owned(),
+    ))
 }
 
 /// `DELETE .../{type}/{uuid}/`: also removes the stage from every Validate stage's
@@ -252,7 +266,7 @@ pub fn all(state: &AppState) -> Value {
     let mut items: Vec<Value> = store
         .stages()
         .map(|s| {
-            let mut shown = s.kind.render(&s.record, &store, &state.config);
+            let mut shown = s.shown.clone();
             if let Value::Object(map) = &mut shown {
                 map.insert("type".into(), Value::from(s.kind.path));
             }

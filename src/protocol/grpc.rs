@@ -1,0 +1,981 @@
+//! The `tfplugin6.Provider` gRPC service, implemented over an [`Arc<dyn Provider>`].
+//!
+//! Each handler decodes the request's values against the cached schema types, calls the
+//! provider (turning a panic into an error diagnostic), and encodes the answer. Problems with
+//! the request itself (unknown type names, undecodable values) become error diagnostics, not
+//! gRPC errors, so Terraform shows them like any other error.
+
+use super::codec::{json, msgpack};
+use super::convert::{client_capabilities_from_pb, diagnostics_to_pb, path_to_pb, schema_to_pb};
+use super::diag::Diagnostic;
+use super::pb::tfplugin6 as pb;
+use super::provider::{
+    ApplyRequest, ImportRequest, PlanRequest, Provider, ReadRequest, UpgradeRequest,
+    ValidateResourceRequest,
+};
+use super::value::{Type, Value};
+use futures_util::FutureExt;
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+use tonic::{Request, Response, Status};
+
+/// Largest message accepted or sent, as Terraform itself configures its client.
+pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
+
+/// Everything derived from the provider's schemas, computed once per process.
+struct Cached {
+    /// The GetProviderSchema response, encoded once as a complete gRPC message frame.
+    schema_frame: bytes::Bytes,
+    schema_response: pb::get_provider_schema::Response,
+    metadata_response: pb::get_metadata::Response,
+    provider_type: Type,
+    resource_types: HashMap<String, Type>,
+}
+
+/// Environment variable naming a directory where every received `DynamicValue` is written
+/// as a file (`<pid>-<seq>-<what>.msgpack` / `.json`). A debugging aid for capturing golden vectors
+/// from a real Terraform run. The files hold configuration values, secrets included: use it
+/// only with throw-away credentials.
+pub const DUMP_DIR_ENV: &str = "TFPROTO_DUMP_DIR";
+
+/// The provider service (tonic keeps it behind an `Arc`; one per server).
+pub struct ProviderService {
+    provider: Arc<dyn Provider>,
+    cache: OnceLock<Cached>,
+    dump: Option<Dumper>,
+}
+
+/// Writes raw request values to files (see [`DUMP_DIR_ENV`]).
+struct Dumper {
+    dir: std::path::PathBuf,
+    seq: std::sync::atomic::AtomicU64,
+}
+
+impl Dumper {
+    fn from_env() -> Option<Dumper> {
+        let dir = std::env::var_os(DUMP_DIR_ENV).filter(|d| !d.is_empty())?;
+        Some(Dumper {
+            dir: dir.into(),
+            seq: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    fn dump(&self, what: &str, dv: &pb::DynamicValue) {
+        let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let stem: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let (ext, bytes) = if dv.msgpack.is_empty() {
+            ("json", &dv.json)
+        } else {
+            ("msgpack", &dv.msgpack)
+        };
+        let path = self
+            .dir
+            .join(format!("{}-{n:06}-{stem}.{ext}", std::process::id()));
+        if let Err(e) = std::fs::write(&path, bytes) {
+            tracing::warn!(error = %e, "could not dump a value");
+        }
+    }
+}
+
+impl ProviderService {
+    /// A service for `provider`. Schemas are computed on first use, not here, to keep start-up
+    /// fast.
+    pub fn new(provider: Arc<dyn Provider>) -> Self {
+        ProviderService {
+            provider,
+            cache: OnceLock::new(),
+            dump: Dumper::from_env(),
+        }
+    }
+
+    /// The generated tonic server for this service, with Terraform's message size limits, and
+    /// GetProviderSchema answered from bytes encoded once per process.
+    pub fn into_server(self) -> CachedSchemaServer {
+        let service = Arc::new(self);
+        CachedSchemaServer {
+            inner: pb::provider_server::ProviderServer::from_arc(service.clone())
+                .max_decoding_message_size(MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+            service,
+        }
+    }
+
+    fn cached(&self) -> &Cached {
+        self.cache.get_or_init(|| {
+            let started = Instant::now();
+            let provider = &self.provider;
+            let cached = match std::panic::catch_unwind(AssertUnwindSafe(|| provider.schemas())) {
+                Ok(schemas) => build_cache(&schemas),
+                Err(payload) => {
+                    let mut c = build_cache(&Default::default());
+                    c.schema_response.diagnostics = vec![panic_diagnostic(&*payload)];
+                    c.metadata_response.diagnostics = c.schema_response.diagnostics.clone();
+                    c.schema_frame = grpc_frame(&c.schema_response);
+                    c
+                }
+            };
+            tracing::debug!(
+                duration_us = started.elapsed().as_micros() as u64,
+                resources = cached.resource_types.len(),
+                bytes = cached.schema_frame.len(),
+                "computed provider schemas"
+            );
+            cached
+        })
+    }
+
+    fn resource_type(&self, name: &str) -> Result<&Type, pb::Diagnostic> {
+        self.cached().resource_types.get(name).ok_or_else(|| {
+            error_pb(
+                "Unknown resource type",
+                format!("This provider has no resource type {name:?}."),
+            )
+        })
+    }
+}
+
+fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
+    let capabilities = pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+        generate_resource_config: false,
+    };
+    let resource_schemas: HashMap<String, pb::Schema> = schemas
+        .resources
+        .iter()
+        .map(|(name, s)| (name.clone(), schema_to_pb(s)))
+        .collect();
+    let resource_types = schemas
+        .resources
+        .iter()
+        .map(|(name, s)| (name.clone(), s.block.object_type()))
+        .collect();
+    let mut names: Vec<&String> = resource_schemas.keys().collect();
+    names.sort();
+    let schema_response = pb::get_provider_schema::Response {
+        provider: Some(schema_to_pb(&schemas.provider)),
+        resource_schemas: resource_schemas.clone(),
+        server_capabilities: Some(capabilities),
+        ..Default::default()
+    };
+    Cached {
+        schema_frame: grpc_frame(&schema_response),
+        metadata_response: pb::get_metadata::Response {
+            server_capabilities: Some(capabilities),
+            resources: names
+                .iter()
+                .map(|n| pb::get_metadata::ResourceMetadata {
+                    type_name: (*n).clone(),
+                })
+                .collect(),
+            ..Default::default()
+        },
+        schema_response,
+        provider_type: schemas.provider.block.object_type(),
+        resource_types,
+    }
+}
+
+/// A message as one uncompressed gRPC length-prefixed frame.
+fn grpc_frame(msg: &impl prost::Message) -> bytes::Bytes {
+    let body = msg.encode_to_vec();
+    let mut frame = Vec::with_capacity(5 + body.len());
+    frame.push(0); // not compressed
+    frame.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_be_bytes());
+    frame.extend_from_slice(&body);
+    frame.into()
+}
+
+/// The gRPC path of GetProviderSchema.
+const GET_PROVIDER_SCHEMA_PATH: &str = "/tfplugin6.Provider/GetProviderSchema";
+
+/// `tfplugin6.Provider` as served: the generated server, except that GetProviderSchema (the
+/// largest response, asked for by every one of the several processes Terraform starts per
+/// command) is answered with bytes encoded once per process instead of re-encoding the schema.
+#[derive(Clone)]
+pub struct CachedSchemaServer {
+    inner: pb::provider_server::ProviderServer<ProviderService>,
+    service: Arc<ProviderService>,
+}
+
+impl tonic::server::NamedService for CachedSchemaServer {
+    const NAME: &'static str = "tfplugin6.Provider";
+}
+
+impl<B> tonic::codegen::Service<tonic::codegen::http::Request<B>> for CachedSchemaServer
+where
+    B: http_body::Body + Send + 'static,
+    B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+{
+    type Response = tonic::codegen::http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        tonic::codegen::Service::<tonic::codegen::http::Request<B>>::poll_ready(&mut self.inner, cx)
+    }
+
+    fn call(&mut self, req: tonic::codegen::http::Request<B>) -> Self::Future {
+        if req.uri().path() != GET_PROVIDER_SCHEMA_PATH {
+            return self.inner.call(req);
+        }
+        let started = Instant::now();
+        let frame = self.service.cached().schema_frame.clone();
+        log_done("GetProviderSchema", "", started);
+        drop(req);
+        Box::pin(async move { Ok(frame_response(frame)) })
+    }
+}
+
+/// A complete unary gRPC response: headers, one message frame, `grpc-status: 0` trailers.
+fn frame_response(frame: bytes::Bytes) -> tonic::codegen::http::Response<tonic::body::Body> {
+    use tonic::codegen::http;
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("grpc-status", http::HeaderValue::from_static("0"));
+    let mut resp = http::Response::new(tonic::body::Body::new(OneFrameBody {
+        data: Some(frame),
+        trailers: Some(trailers),
+    }));
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/grpc"),
+    );
+    resp
+}
+
+/// An HTTP body of one data frame followed by trailers.
+struct OneFrameBody {
+    data: Option<bytes::Bytes>,
+    trailers: Option<tonic::codegen::http::HeaderMap>,
+}
+
+impl http_body::Body for OneFrameBody {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        let frame = if let Some(data) = this.data.take() {
+            Some(Ok(http_body::Frame::data(data)))
+        } else {
+            this.trailers
+                .take()
+                .map(|t| Ok(http_body::Frame::trailers(t)))
+        };
+        std::task::Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && self.trailers.is_none()
+    }
+}
+
+/// An error diagnostic as protobuf.
+fn error_pb(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagnostic {
+    super::convert::diagnostic_to_pb(&Diagnostic::error(summary, detail))
+}
+
+fn unsupported(what: &str) -> pb::Diagnostic {
+    error_pb(
+        format!("{what} not supported"),
+        format!("{what} is not supported by this provider."),
+    )
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
+
+fn panic_diagnostic(payload: &(dyn std::any::Any + Send)) -> pb::Diagnostic {
+    error_pb(
+        "Internal provider error",
+        format!(
+            "internal error in the provider: {}. This is a bug in the provider; please report it.",
+            panic_message(payload)
+        ),
+    )
+}
+
+/// Run a provider call, turning a panic into an error diagnostic.
+async fn guarded<T>(rpc: &'static str, fut: impl Future<Output = T>) -> Result<T, pb::Diagnostic> {
+    AssertUnwindSafe(fut)
+        .catch_unwind()
+        .await
+        .map_err(|payload| {
+            tracing::error!(rpc, "provider panicked");
+            panic_diagnostic(&*payload)
+        })
+}
+
+impl ProviderService {
+    /// Decode a `DynamicValue` of type `ty` (dumping it first when asked to).
+    fn decode(
+        &self,
+        dv: Option<&pb::DynamicValue>,
+        ty: &Type,
+        what: &str,
+    ) -> Result<Value, pb::Diagnostic> {
+        if let (Some(d), Some(v)) = (&self.dump, dv) {
+            d.dump(what, v);
+        }
+        decode_value(dv, ty, what)
+    }
+}
+
+/// Decode a `DynamicValue` of type `ty`. An absent value is null.
+pub fn decode_value(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+) -> Result<Value, pb::Diagnostic> {
+    let Some(dv) = dv else {
+        return Ok(Value::Null);
+    };
+    let result = if !dv.msgpack.is_empty() {
+        msgpack::decode(&dv.msgpack, ty).map_err(|e| format!("msgpack: {e}"))
+    } else if !dv.json.is_empty() {
+        json::decode(&dv.json, ty).map_err(|e| format!("JSON: {e}"))
+    } else {
+        Err("the value is empty (neither msgpack nor JSON)".to_owned())
+    };
+    result.map_err(|reason| {
+        tracing::warn!(what, "malformed value from Terraform");
+        error_pb(
+            "Malformed value from Terraform",
+            format!("Could not decode the {what}: {reason}"),
+        )
+    })
+}
+
+/// Encode a value of type `ty` as a msgpack `DynamicValue`.
+pub fn encode_value(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+) -> Result<pb::DynamicValue, pb::Diagnostic> {
+    msgpack::encode(value, ty)
+        .map(|bytes| pb::DynamicValue {
+            msgpack: bytes,
+            json: Vec::new(),
+        })
+        .map_err(|e| {
+            tracing::error!(what, "provider returned a value that does not fit its schema");
+            error_pb(
+                "Provider produced an invalid value",
+                format!("The provider's {what} does not fit its schema: {e}. This is a bug in the provider; please report it."),
+            )
+        })
+}
+
+fn log_done(rpc: &'static str, type_name: &str, started: Instant) {
+    let duration_us = started.elapsed().as_micros() as u64;
+    if type_name.is_empty() {
+        tracing::debug!(rpc, duration_us, "served RPC");
+    } else {
+        tracing::debug!(rpc, type_name, duration_us, "served RPC");
+    }
+}
+
+type Rpc<T> = Result<Response<T>, Status>;
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Rpc<pb::get_metadata::Response> {
+        let started = Instant::now();
+        let resp = self.cached().metadata_response.clone();
+        log_done("GetMetadata", "", started);
+        Ok(Response::new(resp))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Rpc<pb::get_provider_schema::Response> {
+        let started = Instant::now();
+        let resp = self.cached().schema_response.clone();
+        log_done("GetProviderSchema", "", started);
+        Ok(Response::new(resp))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Rpc<pb::validate_provider_config::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let diagnostics = match self.decode(
+            req.config.as_ref(),
+            &self.cached().provider_type,
+            "provider configuration",
+        ) {
+            Err(d) => vec![d],
+            Ok(config) => match guarded(
+                "ValidateProviderConfig",
+                self.provider.validate_provider_config(config),
+            )
+            .await
+            {
+                Ok(diags) => diagnostics_to_pb(&diags),
+                Err(d) => vec![d],
+            },
+        };
+        log_done("ValidateProviderConfig", "", started);
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics,
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Rpc<pb::validate_resource_config::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let result = async {
+            let ty = self.resource_type(&req.type_name)?;
+            let config = self.decode(req.config.as_ref(), ty, "resource configuration")?;
+            let call = ValidateResourceRequest {
+                type_name: req.type_name.clone(),
+                config,
+                client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
+            };
+            let diags = guarded(
+                "ValidateResourceConfig",
+                self.provider.validate_resource_config(call),
+            )
+            .await?;
+            Ok::<_, pb::Diagnostic>(diagnostics_to_pb(&diags))
+        }
+        .await;
+        log_done("ValidateResourceConfig", &req.type_name, started);
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: result.unwrap_or_else(|d| vec![d]),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Rpc<pb::validate_data_resource_config::Response> {
+        let req = req.into_inner();
+        log_done("ValidateDataResourceConfig", &req.type_name, Instant::now());
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: vec![unknown_data_source(&req.type_name)],
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Rpc<pb::upgrade_resource_state::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let result = async {
+            let ty = self.resource_type(&req.type_name)?;
+            let raw_json = req
+                .raw_state
+                .as_ref()
+                .map(|r| r.json.clone())
+                .filter(|j| !j.is_empty());
+            let call = UpgradeRequest {
+                type_name: req.type_name.clone(),
+                version: req.version,
+                raw_json,
+            };
+            let (value, diags) = guarded(
+                "UpgradeResourceState",
+                self.provider.upgrade_resource_state(call),
+            )
+            .await?;
+            let mut out = diagnostics_to_pb(&diags);
+            let state = match encode_value(&value, ty, "upgraded state") {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    out.push(d);
+                    None
+                }
+            };
+            Ok::<_, pb::Diagnostic>((state, out))
+        }
+        .await;
+        log_done("UpgradeResourceState", &req.type_name, started);
+        let (upgraded_state, diagnostics) = result.unwrap_or_else(|d| (None, vec![d]));
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics,
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Rpc<pb::get_resource_identity_schemas::Response> {
+        log_done("GetResourceIdentitySchemas", "", Instant::now());
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Rpc<pb::upgrade_resource_identity::Response> {
+        let req = req.into_inner();
+        log_done("UpgradeResourceIdentity", &req.type_name, Instant::now());
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: None,
+            diagnostics: vec![unsupported("Resource identity")],
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Rpc<pb::configure_provider::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let diagnostics = match self.decode(
+            req.config.as_ref(),
+            &self.cached().provider_type,
+            "provider configuration",
+        ) {
+            Err(d) => vec![d],
+            Ok(config) => match guarded(
+                "ConfigureProvider",
+                self.provider
+                    .configure_provider(config, req.terraform_version.clone()),
+            )
+            .await
+            {
+                Ok(diags) => diagnostics_to_pb(&diags),
+                Err(d) => vec![d],
+            },
+        };
+        log_done("ConfigureProvider", "", started);
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics,
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Rpc<pb::read_resource::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let result = async {
+            let ty = self.resource_type(&req.type_name)?;
+            let current_state = self.decode(req.current_state.as_ref(), ty, "current state")?;
+            let call = ReadRequest {
+                type_name: req.type_name.clone(),
+                current_state,
+                private: req.private.clone(),
+            };
+            let resp = guarded("ReadResource", self.provider.read_resource(call)).await?;
+            let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
+            let new_state = match encode_value(&resp.new_state, ty, "new state") {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+            };
+            Ok::<_, pb::Diagnostic>(pb::read_resource::Response {
+                new_state,
+                diagnostics,
+                private: resp.private,
+                ..Default::default()
+            })
+        }
+        .await;
+        log_done("ReadResource", &req.type_name, started);
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::read_resource::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            }
+        })))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Rpc<pb::plan_resource_change::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let result = async {
+            let ty = self.resource_type(&req.type_name)?;
+            let call = PlanRequest {
+                type_name: req.type_name.clone(),
+                prior_state: self.decode(req.prior_state.as_ref(), ty, "prior state")?,
+                proposed_new_state: self.decode(
+                    req.proposed_new_state.as_ref(),
+                    ty,
+                    "proposed new state",
+                )?,
+                config: self.decode(req.config.as_ref(), ty, "resource configuration")?,
+                prior_private: req.prior_private.clone(),
+                client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
+            };
+            let resp = guarded(
+                "PlanResourceChange",
+                self.provider.plan_resource_change(call),
+            )
+            .await?;
+            let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
+            let planned_state = match encode_value(&resp.planned_state, ty, "planned state") {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+            };
+            Ok::<_, pb::Diagnostic>(pb::plan_resource_change::Response {
+                planned_state,
+                requires_replace: resp.requires_replace.iter().map(path_to_pb).collect(),
+                planned_private: resp.planned_private,
+                diagnostics,
+                ..Default::default()
+            })
+        }
+        .await;
+        log_done("PlanResourceChange", &req.type_name, started);
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::plan_resource_change::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            }
+        })))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Rpc<pb::apply_resource_change::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let result = async {
+            let ty = self.resource_type(&req.type_name)?;
+            let call = ApplyRequest {
+                type_name: req.type_name.clone(),
+                prior_state: self.decode(req.prior_state.as_ref(), ty, "prior state")?,
+                planned_state: self.decode(req.planned_state.as_ref(), ty, "planned state")?,
+                config: self.decode(req.config.as_ref(), ty, "resource configuration")?,
+                planned_private: req.planned_private.clone(),
+            };
+            let resp = guarded(
+                "ApplyResourceChange",
+                self.provider.apply_resource_change(call),
+            )
+            .await?;
+            let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
+            let new_state = match encode_value(&resp.new_state, ty, "new state") {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+            };
+            Ok::<_, pb::Diagnostic>(pb::apply_resource_change::Response {
+                new_state,
+                private: resp.private,
+                diagnostics,
+                ..Default::default()
+            })
+        }
+        .await;
+        log_done("ApplyResourceChange", &req.type_name, started);
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::apply_resource_change::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            }
+        })))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Rpc<pb::import_resource_state::Response> {
+        let started = Instant::now();
+        let req = req.into_inner();
+        let result = async {
+            self.resource_type(&req.type_name)?;
+            let call = ImportRequest {
+                type_name: req.type_name.clone(),
+                id: req.id.clone(),
+                client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
+            };
+            let resp = guarded(
+                "ImportResourceState",
+                self.provider.import_resource_state(call),
+            )
+            .await?;
+            let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
+            let mut imported_resources = Vec::with_capacity(resp.imported.len());
+            for r in resp.imported {
+                let encoded = self
+                    .resource_type(&r.type_name)
+                    .and_then(|ty| encode_value(&r.state, ty, "imported state"));
+                match encoded {
+                    Ok(state) => {
+                        imported_resources.push(pb::import_resource_state::ImportedResource {
+                            type_name: r.type_name,
+                            state: Some(state),
+                            private: r.private,
+                            identity: None,
+                        })
+                    }
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            Ok::<_, pb::Diagnostic>(pb::import_resource_state::Response {
+                imported_resources,
+                diagnostics,
+                deferred: None,
+            })
+        }
+        .await;
+        log_done("ImportResourceState", &req.type_name, started);
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::import_resource_state::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            }
+        })))
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> Rpc<pb::move_resource_state::Response> {
+        let req = req.into_inner();
+        log_done("MoveResourceState", &req.target_type_name, Instant::now());
+        Ok(Response::new(pb::move_resource_state::Response {
+            diagnostics: vec![error_pb(
+                "Moving resource state not supported",
+                format!(
+                    "This provider cannot move state from {:?} to {:?}; moved blocks between resource types are not supported.",
+                    req.source_type_name, req.target_type_name
+                ),
+            )],
+            ..Default::default()
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Rpc<pb::read_data_source::Response> {
+        let req = req.into_inner();
+        log_done("ReadDataSource", &req.type_name, Instant::now());
+        Ok(Response::new(pb::read_data_source::Response {
+            diagnostics: vec![unknown_data_source(&req.type_name)],
+            ..Default::default()
+        }))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Rpc<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        log_done("GenerateResourceConfig", &req.type_name, Instant::now());
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: None,
+            diagnostics: vec![unsupported("Generating resource configuration")],
+        }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
+        let req = req.into_inner();
+        log_done(
+            "ValidateEphemeralResourceConfig",
+            &req.type_name,
+            Instant::now(),
+        );
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Rpc<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        log_done("OpenEphemeralResource", &req.type_name, Instant::now());
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
+            ..Default::default()
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Rpc<pb::renew_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        log_done("RenewEphemeralResource", &req.type_name, Instant::now());
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
+            ..Default::default()
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Rpc<pb::close_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        log_done("CloseEphemeralResource", &req.type_name, Instant::now());
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
+        }))
+    }
+
+    type ListResourceStream = tokio_stream::Once<Result<pb::list_resource::Event, Status>>;
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Rpc<Self::ListResourceStream> {
+        let req = req.into_inner();
+        log_done("ListResource", &req.type_name, Instant::now());
+        Ok(Response::new(tokio_stream::once(Ok(
+            pb::list_resource::Event {
+                diagnostic: vec![unknown_kind("list resource", &req.type_name)],
+                ..Default::default()
+            },
+        ))))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Rpc<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        log_done("ValidateListResourceConfig", &req.type_name, Instant::now());
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: vec![unknown_kind("list resource", &req.type_name)],
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Rpc<pb::get_functions::Response> {
+        log_done("GetFunctions", "", Instant::now());
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Rpc<pb::call_function::Response> {
+        let req = req.into_inner();
+        log_done("CallFunction", &req.name, Instant::now());
+        Ok(Response::new(pb::call_function::Response {
+            result: None,
+            error: Some(pb::FunctionError {
+                text: format!("function {:?} is not supported by this provider", req.name),
+                function_argument: None,
+            }),
+        }))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> Rpc<pb::plan_action::Response> {
+        let req = req.into_inner();
+        log_done("PlanAction", &req.action_type, Instant::now());
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: vec![unknown_kind("action", &req.action_type)],
+            deferred: None,
+        }))
+    }
+
+    type InvokeActionStream = tokio_stream::Once<Result<pb::invoke_action::Event, Status>>;
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> Rpc<Self::InvokeActionStream> {
+        let req = req.into_inner();
+        log_done("InvokeAction", &req.action_type, Instant::now());
+        Ok(Response::new(tokio_stream::once(Ok(
+            pb::invoke_action::Event {
+                r#type: Some(pb::invoke_action::event::Type::Completed(
+                    pb::invoke_action::event::Completed {
+                        diagnostics: vec![unknown_kind("action", &req.action_type)],
+                    },
+                )),
+            },
+        ))))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Rpc<pb::validate_action_config::Response> {
+        let req = req.into_inner();
+        log_done("ValidateActionConfig", &req.type_name, Instant::now());
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: vec![unknown_kind("action", &req.type_name)],
+        }))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Rpc<pb::stop_provider::Response> {
+        let started = Instant::now();
+        let provider = &self.provider;
+        let error = match std::panic::catch_unwind(AssertUnwindSafe(|| provider.stop())) {
+            Ok(()) => String::new(),
+            Err(payload) => format!(
+                "internal error in the provider: {}",
+                panic_message(&*payload)
+            ),
+        };
+        log_done("StopProvider", "", started);
+        Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+}
+
+fn unknown_data_source(name: &str) -> pb::Diagnostic {
+    unknown_kind("data source", name)
+}
+
+fn unknown_kind(kind: &str, name: &str) -> pb::Diagnostic {
+    error_pb(
+        format!("Unknown {kind} type"),
+        format!("The {kind} {name:?} is not supported by this provider: it has no {kind}s."),
+    )
+}

@@ -1,0 +1,747 @@
+//! Transport-level behaviour of the authentik client, against real sockets on 127.0.0.1: a closed
+//! port, a silent peer, a peer that drops connections, a plain-HTTP peer behind an https:// url,
+//! and a scripted HTTP peer for deterministic retry/cancel/ambiguity sequences. The behaviour
+//! against authentik's API itself is tested against the double in `client_api.rs`.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use terraform_provider_authentik::client::{
+    ApiError, Client, ClientConfig, JsonObject, Secret, TransportKind,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+
+const TOKEN: &str = "tok-transport-SECRET";
+
+fn config(url: &str) -> ClientConfig {
+    let mut c = ClientConfig::new(url, TOKEN);
+    c.max_retries = 2;
+    c.backoff_base = Duration::from_millis(20);
+    c.backoff_max = Duration::from_millis(50);
+    c.request_timeout = Duration::from_secs(5);
+    c.connect_timeout = Duration::from_secs(2);
+    c.headers
+        .push(("X-Extra".into(), Secret::new("hdr-value-SECRET")));
+    c
+}
+
+fn client(c: ClientConfig) -> (Client, CancellationToken) {
+    let cancel = CancellationToken::new();
+    (
+        Client::new(c, cancel.clone()).expect("client builds"),
+        cancel,
+    )
+}
+
+fn obj(v: Value) -> JsonObject {
+    match v {
+        Value::Object(m) => m,
+        _ => panic!("not an object"),
+    }
+}
+
+fn assert_no_secret(e: &ApiError) {
+    for text in [e.to_string(), format!("{e:?}")] {
+        assert!(!text.contains(TOKEN), "token leaked: {text}");
+        assert!(!text.contains("hdr-value-SECRET"), "header leaked: {text}");
+    }
+}
+
+async fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    drop(l);
+    port
+}
+
+/// What the scripted peer does with one request.
+#[derive(Clone)]
+enum Act {
+    /// Answer with status, extra header lines and body.
+    Reply(u16, &'static str, String),
+    /// Wait, then answer.
+    SlowReply(Duration, u16, String),
+    /// Close the connection without answering.
+    Drop,
+    /// Wait, then close the connection without answering.
+    SlowDrop(Duration),
+    /// Never answer (keep the connection open).
+    Silent,
+}
+
+#[derive(Default)]
+struct Script {
+    acts: Mutex<VecDeque<Act>>,
+    /// Request heads seen (request line + headers), in order.
+    seen: Mutex<Vec<String>>,
+    connections: Mutex<u32>,
+}
+
+impl Script {
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn scripted(acts: Vec<Act>) -> (String, Arc<Script>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let script = Arc::new(Script {
+        acts: Mutex::new(acts.into()),
+        ..Default::default()
+    });
+    let s = script.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            *s.connections.lock().unwrap() += 1;
+            tokio::spawn(serve_conn(sock, s.clone()));
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), script)
+}
+
+async fn serve_conn(mut sock: TcpStream, script: Arc<Script>) {
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        // Read one request head + body.
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+            // A TLS ClientHello: answer like a plain HTTP server would.
+            if buf.first() == Some(&0x16) {
+                let _ = sock
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                    .await;
+                return;
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+        let len = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())
+                    .flatten()
+            })
+            .unwrap_or(0);
+        while buf.len() < head_end + len {
+            let mut chunk = [0u8; 4096];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).to_string();
+        buf.drain(..head_end + len);
+        script.seen.lock().unwrap().push(format!("{head}{body}"));
+        let act = script.acts.lock().unwrap().pop_front();
+        let (status, extra, body) = match act {
+            Some(Act::Reply(s, h, b)) => (s, h, b),
+            Some(Act::SlowReply(d, s, b)) => {
+                tokio::time::sleep(d).await;
+                (s, "", b)
+            }
+            Some(Act::Drop) => return,
+            Some(Act::SlowDrop(d)) => {
+                tokio::time::sleep(d).await;
+                return;
+            }
+            Some(Act::Silent) => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            None => (500, "", r#"{"detail":"script exhausted"}"#.to_owned()),
+        };
+        let resp = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n{body}",
+            body.len()
+        );
+        if sock.write_all(resp.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn count(seen: &[String], prefix: &str) -> usize {
+    seen.iter().filter(|h| h.starts_with(prefix)).count()
+}
+
+#[tokio::test]
+async fn closed_port_is_a_connect_error_with_a_hint() {
+    let port = closed_port().await;
+    let (c, _) = client(config(&format!("http://127.0.0.1:{port}")));
+    let started = Instant::now();
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .list(&[])
+        .await
+        .expect_err("nothing listens");
+    match &e {
+        ApiError::Transport { kind, url, message } => {
+            assert_eq!(*kind, TransportKind::Connect, "{e}");
+            assert!(url.contains(&format!("127.0.0.1:{port}")), "{url}");
+            assert!(message.contains("url"), "no hint: {message}");
+        }
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_no_secret(&e);
+}
+
+#[tokio::test]
+async fn requests_carry_auth_headers_and_trailing_slashes() {
+    let (url, script) = scripted(vec![
+        Act::Reply(200, "", r#"{"pk":"abc","name":"x"}"#.into()),
+        Act::Reply(200, "", "[]".into()),
+        Act::Reply(204, "", String::new()),
+    ])
+    .await;
+    let (c, _) = client(config(&format!("{url}/sso/")));
+    assert_eq!(c.base_url(), format!("{url}/sso/api/v3/"));
+    let ep = c.endpoint("stages/authenticator/sms");
+    ep.retrieve("a b/c").await.expect("retrieve");
+    assert!(ep.used_by("abc").await.expect("used_by").is_empty());
+    ep.delete("abc").await.expect("delete");
+    let seen = script.seen();
+    assert!(seen[0].starts_with("GET /sso/api/v3/stages/authenticator/sms/a%20b%2Fc/ HTTP/1.1"));
+    assert!(seen[1].starts_with("GET /sso/api/v3/stages/authenticator/sms/abc/used_by/ HTTP/1.1"));
+    assert!(seen[2].starts_with("DELETE /sso/api/v3/stages/authenticator/sms/abc/ HTTP/1.1"));
+    let lower = seen[0].to_ascii_lowercase();
+    assert!(lower.contains(&format!(
+        "authorization: bearer {}",
+        TOKEN.to_ascii_lowercase()
+    )));
+    assert!(lower.contains("x-extra: hdr-value-secret"));
+    assert!(lower.contains("content-type: application/json"));
+    assert!(lower.contains("user-agent: terraform-provider-authentik/"));
+    // One pool: all three calls went over one kept-alive connection.
+    assert_eq!(*script.connections.lock().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn silent_server_times_out_and_reads_are_retried() {
+    let (url, script) = scripted(vec![Act::Silent, Act::Silent, Act::Silent]).await;
+    let mut cfg = config(&url);
+    cfg.request_timeout = Duration::from_millis(300);
+    let (c, _) = client(cfg);
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .retrieve("x")
+        .await
+        .expect_err("times out");
+    assert!(
+        matches!(
+            e,
+            ApiError::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("timeout"), "{e}");
+    assert_eq!(count(&script.seen(), "GET "), 3, "1 attempt + 2 retries");
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried_then_reported() {
+    let (url, script) = scripted(vec![Act::Drop, Act::Drop, Act::Drop]).await;
+    let (c, _) = client(config(&url));
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .retrieve("x")
+        .await
+        .expect_err("dropped");
+    assert!(
+        matches!(
+            e,
+            ApiError::Transport {
+                kind: TransportKind::Dropped,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(count(&script.seen(), "GET "), 3);
+
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(503, "Retry-After: 0\r\n", r#"{"detail":"busy"}"#.into()),
+        Act::Reply(200, "", r#"{"pk":"x"}"#.into()),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let got = c
+        .endpoint("stages/authenticator/sms")
+        .partial_update("x", &obj(json!({"name": "n"})))
+        .await
+        .expect("third attempt succeeds");
+    assert_eq!(got["pk"], "x");
+    assert_eq!(count(&script.seen(), "PATCH "), 3);
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_tls_error() {
+    let (url, _script) = scripted(vec![]).await;
+    let (c, _) = client(config(&url.replace("http://", "https://")));
+    let e = c
+        .endpoint("flows/instances")
+        .list(&[])
+        .await
+        .expect_err("not TLS");
+    match &e {
+        ApiError::Transport { kind, message, .. } => {
+            assert_eq!(*kind, TransportKind::Tls, "{message}");
+            assert!(message.contains("insecure"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_honours_retry_after_then_gives_a_typed_error() {
+    let (url, script) = scripted(vec![
+        Act::Reply(
+            429,
+            "Retry-After: 1\r\n",
+            r#"{"detail":"slow down"}"#.into(),
+        ),
+        Act::Reply(
+            429,
+            "Retry-After: 1\r\n",
+            r#"{"detail":"slow down"}"#.into(),
+        ),
+        Act::Reply(
+            429,
+            "Retry-After: 1\r\n",
+            r#"{"detail":"slow down"}"#.into(),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let started = Instant::now();
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .retrieve("x")
+        .await
+        .expect_err("rate limited");
+    assert!(
+        matches!(e, ApiError::RateLimited { retry_after: Some(d) } if d == Duration::from_secs(1)),
+        "{e:?}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "Retry-After ignored"
+    );
+    assert_eq!(count(&script.seen(), "GET "), 3);
+}
+
+#[tokio::test]
+async fn server_text_never_echoes_secrets() {
+    let (url, _script) = scripted(vec![
+        Act::Reply(
+            403,
+            "",
+            format!(r#"{{"detail":"token {TOKEN} is invalid"}}"#),
+        ),
+        Act::Reply(500, "", "<html>oops hdr-value-SECRET</html>".into()),
+        Act::Reply(400, "", format!(r#"{{"name":["bad {TOKEN}"]}}"#)),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let ep = c.endpoint("stages/authenticator/sms");
+    let e = ep.retrieve("x").await.expect_err("403");
+    assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
+    assert!(e.to_string().contains("expired"), "hint missing: {e}");
+    assert_no_secret(&e);
+    let e = ep.retrieve("x").await.expect_err("500");
+    assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
+    assert!(e.to_string().contains("oops"), "{e}");
+    assert_no_secret(&e);
+    let e = ep
+        .create(&obj(json!({"name": "n", "auth": "body-SECRET"})))
+        .await
+        .expect_err("400");
+    assert!(matches!(e, ApiError::Validation { .. }), "{e:?}");
+    assert_no_secret(&e);
+    assert!(!e.to_string().contains("body-SECRET"));
+}
+
+#[tokio::test]
+async fn non_json_answers_are_typed() {
+    let (url, _script) = scripted(vec![
+        Act::Reply(404, "", "<h1>Not Found</h1>".into()),
+        Act::Reply(400, "", "<h1>Bad Request</h1>".into()),
+        Act::Reply(200, "", "<html>login page</html>".into()),
+        Act::Reply(
+            301,
+            "Location: https://elsewhere/api/v3/\r\n",
+            String::new(),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let ep = c.endpoint("stages/authenticator/sms");
+    let e = ep.retrieve("x").await.expect_err("404");
+    assert!(
+        matches!(&e, ApiError::NotFound { url_path } if url_path == "/api/v3/stages/authenticator/sms/x/"),
+        "{e:?}"
+    );
+    let e = ep.retrieve("x").await.expect_err("400");
+    match &e {
+        ApiError::Validation { errors } => {
+            assert_eq!(errors.len(), 1);
+            assert!(errors[0].path.is_empty());
+            assert!(errors[0].message.contains("Bad Request"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = ep.retrieve("x").await.expect_err("html");
+    assert!(matches!(e, ApiError::Decode { .. }), "{e:?}");
+    let e = ep.retrieve("x").await.expect_err("redirect");
+    assert!(matches!(e, ApiError::Server { status: 301, .. }), "{e:?}");
+    assert!(e.to_string().contains("https://elsewhere"), "{e}");
+}
+
+#[tokio::test]
+async fn cancel_stops_an_in_flight_read_at_once() {
+    let (url, _script) = scripted(vec![Act::Silent]).await;
+    let (c, cancel) = client(config(&url));
+    let started = Instant::now();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        canceller.cancel();
+    });
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .list(&[])
+        .await
+        .expect_err("cancelled");
+    assert!(matches!(e, ApiError::Cancelled), "{e:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // Once cancelled, nothing new starts.
+    let e = c
+        .endpoint("flows/instances")
+        .retrieve("x")
+        .await
+        .expect_err("cancelled");
+    assert!(matches!(e, ApiError::Cancelled), "{e:?}");
+}
+
+#[tokio::test]
+async fn cancel_stops_a_backoff_sleep() {
+    let port = closed_port().await;
+    let mut cfg = config(&format!("http://127.0.0.1:{port}"));
+    cfg.backoff_base = Duration::from_secs(30);
+    cfg.backoff_max = Duration::from_secs(30);
+    cfg.max_retries = 10;
+    let (c, cancel) = client(cfg);
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        canceller.cancel();
+    });
+    let started = Instant::now();
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .delete("x")
+        .await
+        .expect_err("cancelled");
+    // (The jittered first delay may be ~0, so more than one attempt can fail before the sleep.)
+    assert!(matches!(e, ApiError::Cancelled), "{e:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn cancel_lets_an_in_flight_write_finish_but_not_retry() {
+    let (url, script) = scripted(vec![Act::SlowReply(
+        Duration::from_millis(500),
+        200,
+        r#"{"pk":"x","name":"done"}"#.into(),
+    )])
+    .await;
+    let (c, cancel) = client(config(&url));
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        canceller.cancel();
+    });
+    let got = c
+        .endpoint("stages/authenticator/sms")
+        .update("x", &obj(json!({"name": "done"})))
+        .await
+        .expect("the PUT attempt finishes");
+    assert_eq!(got["name"], "done");
+    assert_eq!(count(&script.seen(), "PUT "), 1);
+
+    let (url, script) = scripted(vec![
+        Act::SlowReply(
+            Duration::from_millis(500),
+            503,
+            r#"{"detail":"busy"}"#.into(),
+        ),
+        Act::Reply(200, "", r#"{"pk":"x"}"#.into()),
+    ])
+    .await;
+    let (c, cancel) = client(config(&url));
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        canceller.cancel();
+    });
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect_err("not retried after cancel");
+    assert!(matches!(e, ApiError::Cancelled), "{e:?}");
+    assert_eq!(count(&script.seen(), "POST "), 1);
+}
+
+#[tokio::test]
+async fn delete_404_after_a_dropped_attempt_is_success() {
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(
+            404,
+            "",
+            r#"{"detail":"No Stage matches the given query."}"#.into(),
+        ),
+        Act::Reply(
+            404,
+            "",
+            r#"{"detail":"No Stage matches the given query."}"#.into(),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let ep = c.endpoint("stages/authenticator/sms");
+    ep.delete("x")
+        .await
+        .expect("the dropped attempt deleted it");
+    assert_eq!(count(&script.seen(), "DELETE "), 2);
+    // Without an interrupted attempt a 404 stays NotFound.
+    let e = ep.delete("x").await.expect_err("404");
+    assert!(e.is_not_found(), "{e:?}");
+}
+
+fn page(results: Value) -> String {
+    json!({"pagination": {"next": 0, "count": 1}, "results": results, "autocomplete": {}})
+        .to_string()
+}
+
+#[tokio::test]
+async fn create_after_a_drop_finds_the_committed_object() {
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(
+            200,
+            "",
+            page(json!([{"pk": "p1", "name": "other"}, {"pk": "p2", "name": "n"}])),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let got = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n", "provider": "generic"})))
+        .await
+        .expect("found by name");
+    assert_eq!(got["pk"], "p2");
+    let seen = script.seen();
+    assert_eq!(count(&seen, "POST "), 1, "no second POST");
+    assert!(
+        seen[1].starts_with("GET /api/v3/stages/authenticator/sms/?name=n&page=1&page_size=100 ")
+    );
+}
+
+#[tokio::test]
+async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clash() {
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(200, "", page(json!([]))),
+        Act::Reply(
+            400,
+            "",
+            r#"{"name":["stage with this name already exists."]}"#.into(),
+        ),
+        Act::Reply(200, "", page(json!([{"pk": "late", "name": "n"}]))),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let got = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect("clash on retry resolved");
+    assert_eq!(got["pk"], "late");
+    assert_eq!(count(&script.seen(), "POST "), 2);
+
+    // A name clash on a first attempt is the user's problem, not ours.
+    let (url, _script) = scripted(vec![Act::Reply(
+        400,
+        "",
+        r#"{"name":["stage with this name already exists."]}"#.into(),
+    )])
+    .await;
+    let (c, _) = client(config(&url));
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect_err("clash");
+    assert!(matches!(e, ApiError::Validation { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn create_without_a_unique_key_is_not_blindly_retried() {
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(201, "", r#"{"pk":"dup"}"#.into()),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"provider": "generic"})))
+        .await
+        .expect_err("ambiguous");
+    assert!(
+        matches!(
+            e,
+            ApiError::Transport {
+                kind: TransportKind::Dropped,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(count(&script.seen(), "POST "), 1);
+}
+
+#[tokio::test]
+async fn flows_resolve_interrupted_creates_by_slug() {
+    let (url, script) = scripted(vec![
+        Act::Reply(504, "", "gateway timeout".into()),
+        Act::Reply(
+            200,
+            "",
+            page(json!([{"pk": "f1", "name": "F", "slug": "f"}])),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let got = c
+        .endpoint("flows/instances")
+        .create(&obj(json!({"name": "F", "slug": "f", "title": "t"})))
+        .await
+        .expect("found by slug");
+    assert_eq!(got["pk"], "f1");
+    assert!(script.seen()[1].contains("slug=f&"), "{:?}", script.seen());
+}
+
+#[tokio::test]
+async fn bad_configuration_is_a_config_error() {
+    let bad = |f: &dyn Fn(&mut ClientConfig)| {
+        let mut c = ClientConfig::new("https://x", TOKEN);
+        f(&mut c);
+        let e = Client::new(c, CancellationToken::new()).expect_err("rejected");
+        assert!(matches!(e, ApiError::Config { .. }), "{e:?}");
+        assert_no_secret(&e);
+        e
+    };
+    bad(&|c| c.url = "nope".into());
+    bad(&|c| c.headers.push(("bad header".into(), Secret::new("v"))));
+    bad(&|c| {
+        c.headers
+            .push(("X-Ok".into(), Secret::new("hdr-value-SECRET\n")))
+    });
+    bad(&|c| c.token = Secret::new(format!("{TOKEN}\n")));
+    bad(&|c| c.ca_bundle_pem = Some(b"not a pem".to_vec()));
+    bad(&|c| {
+        c.ca_bundle_pem =
+            Some(b"-----BEGIN CERTIFICATE-----\nnot base64!!\n-----END CERTIFICATE-----\n".to_vec())
+    });
+    // A Debug of the config itself never shows secrets either.
+    let mut c = config("https://x");
+    c.insecure = true;
+    let d = format!("{c:?}");
+    assert!(!d.contains(TOKEN) && !d.contains("hdr-value-SECRET"), "{d}");
+    let client = Client::new(c, CancellationToken::new()).expect("insecure is fine");
+    assert!(!format!("{client:?}").contains(TOKEN));
+}
+
+const TEST_CA_PEM: &str = "-----BEGIN CERTIFICATE-----
+MIIBfDCCASGgAwIBAgIUakEJsYQmzg2vShS1KdPaik6hms8wCgYIKoZIzj0EAwIw
+EjEQMA4GA1UEAwwHdGVzdC1jYTAgFw0yNjExMjMxMTA3MjJaGA8yMTI2MTAzMDEx
+MDcyMlowEjEQMA4GA1UEAwwHdGVzdC1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEH
+A0IABGHx/fXFZ8ZpYu9UcAC0vZ2PbVHpkD2Cq5a6vMWDl3iDWUZzykpcFysE5Va1
+lz2i7aBvMy+tgrhPchwsT7ABEWCjUzBRMB0GA1UdDgQWBBQe7Y/LxAEa/eJ2r7cr
++nSTfXTPvTAfBgNVHSMEGDAWgBQe7Y/LxAEa/eJ2r7cr+nSTfXTPvTAPBgNVHRMB
+Af8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCj1Pgo3BChacsC51Hwmw3phrh7
+u3XfSfpMya9tgp7lcwIhANAnCEwQDRgNoJ4HBE4R3Dw7ju/BdFd/GCgWmPK1Mv3N
+-----END CERTIFICATE-----
+";
+
+#[test]
+fn a_valid_ca_bundle_is_accepted() {
+    let mut c = ClientConfig::new("https://x", TOKEN);
+    c.ca_bundle_pem = Some(format!("{TEST_CA_PEM}{TEST_CA_PEM}").into_bytes());
+    Client::new(c, CancellationToken::new()).expect("valid bundle");
+}
+
+#[tokio::test]
+async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
+    let (url, script) = scripted(vec![
+        Act::SlowDrop(Duration::from_millis(400)),
+        Act::Reply(200, "", page(json!([{"pk": "committed", "name": "n"}]))),
+    ])
+    .await;
+    let (c, cancel) = client(config(&url));
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        canceller.cancel();
+    });
+    let got = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect("the committed object is found despite the cancel");
+    assert_eq!(got["pk"], "committed");
+    let seen = script.seen();
+    assert_eq!(count(&seen, "POST "), 1);
+    assert_eq!(count(&seen, "GET "), 1);
+
+    // Not found: Cancelled, and no second POST.
+    let (url, script) = scripted(vec![
+        Act::SlowDrop(Duration::from_millis(400)),
+        Act::Reply(200, "", page(json!([]))),
+    ])
+    .await;
+    let (c, cancel) = client(config(&url));
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        canceller.cancel();
+    });
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect_err("cancelled");
+    assert!(matches!(e, ApiError::Cancelled), "{e:?}");
+    assert_eq!(count(&script.seen(), "POST "), 1);
+}

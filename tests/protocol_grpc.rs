@@ -1,0 +1,969 @@
+//! The gRPC server in-process, driven through tonic clients on a unix socket: every RPC of
+//! `tfplugin6.Provider`, go-plugin's services, health, bad input, panics, and AutoMTLS.
+
+#[path = "common/toy.rs"]
+mod toy;
+
+#[path = "common/client.rs"]
+mod client;
+
+use client::{channel, tls_channel};
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use terraform_provider_authentik::protocol::codec::msgpack;
+use terraform_provider_authentik::protocol::pb::plugin as gp;
+use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
+use terraform_provider_authentik::protocol::tls::{generate_cert, server_tls_for};
+use terraform_provider_authentik::protocol::{serve_on, PluginListener, Type, Value};
+use tokio_util::sync::CancellationToken;
+use tonic::transport::{Channel, Endpoint};
+use toy::Toy;
+
+type Client = pb::provider_client::ProviderClient<Channel>;
+
+struct Server {
+    socket: PathBuf,
+    _dir: TempDir,
+    shutdown: CancellationToken,
+    handle: tokio::task::JoinHandle<()>,
+    toy: Arc<Toy>,
+    server_cert: Option<Vec<u8>>,
+}
+
+struct TempDir(PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(tag: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!(
+        "tfproto-test-{tag}-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    TempDir(dir)
+}
+
+async fn start(
+    tag: &str,
+    client_cert: Option<rustls::pki_types::CertificateDer<'static>>,
+) -> Server {
+    let dir = temp_dir(tag);
+    let socket = dir.0.join("p.sock");
+    let listener = PluginListener::unix(&socket).expect("bind");
+    let toy = Arc::new(Toy::default());
+    let shutdown = CancellationToken::new();
+    let tls = client_cert.map(|c| server_tls_for(c).expect("server tls"));
+    let server_cert = tls.as_ref().map(|t| t.cert_der.clone());
+    let handle = tokio::spawn({
+        let toy = toy.clone();
+        let shutdown = shutdown.clone();
+        async move {
+            serve_on(listener, toy, tls.map(|t| t.config), shutdown)
+                .await
+                .expect("server ran");
+        }
+    });
+    Server {
+        socket,
+        _dir: dir,
+        shutdown,
+        handle,
+        toy,
+        server_cert,
+    }
+}
+
+fn thing_type() -> Type {
+    toy::thing_schema().block.object_type()
+}
+
+fn dv(v: &Value) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: msgpack::encode(v, &thing_type()).expect("encode"),
+        json: Vec::new(),
+    })
+}
+
+fn thing(name: &str) -> Value {
+    let Type::Object(attrs) = thing_type() else {
+        panic!("object type")
+    };
+    let mut m: std::collections::BTreeMap<String, Value> =
+        attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
+    m.insert("name".into(), Value::String(name.into()));
+    m.insert(
+        "tags".into(),
+        Value::List(vec![Value::String("t".into()), Value::Unknown]),
+    );
+    Value::Object(m)
+}
+
+fn decode(v: &Option<pb::DynamicValue>) -> Value {
+    let v = v.as_ref().expect("value present");
+    msgpack::decode(&v.msgpack, &thing_type()).expect("decodes")
+}
+
+fn is_error(d: &pb::Diagnostic) -> bool {
+    d.severity == pb::diagnostic::Severity::Error as i32
+}
+
+fn single_error(diags: &[pb::Diagnostic]) -> &pb::Diagnostic {
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(is_error(&diags[0]), "{diags:?}");
+    &diags[0]
+}
+
+async fn validate(
+    client: &mut Client,
+    type_name: &str,
+    config: Option<pb::DynamicValue>,
+) -> Vec<pb::Diagnostic> {
+    client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: type_name.into(),
+            config,
+            client_capabilities: None,
+        })
+        .await
+        .expect("rpc ok")
+        .into_inner()
+        .diagnostics
+}
+
+#[tokio::test]
+async fn schema_metadata_and_provider_config() {
+    let server = start("schema", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+
+    let schema = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(schema.diagnostics.is_empty());
+    let caps = schema.server_capabilities.expect("capabilities");
+    assert!(!caps.plan_destroy && !caps.get_provider_schema_optional);
+    let mut names: Vec<_> = schema.resource_schemas.keys().cloned().collect();
+    names.sort();
+    assert_eq!(names, ["toy_panic", "toy_thing"]);
+    let thing = &schema.resource_schemas["toy_thing"];
+    assert_eq!(thing.version, 1);
+    let attrs = &thing.block.as_ref().expect("block").attributes;
+    let tags = attrs.iter().find(|a| a.name == "tags").expect("tags");
+    assert_eq!(tags.r#type, br#"["list","string"]"#);
+    assert!(attrs.iter().any(|a| a.name == "secret" && a.sensitive));
+    let provider = schema.provider.expect("provider schema");
+    assert_eq!(
+        provider.block.expect("block").attributes[0].name,
+        "endpoint"
+    );
+    assert!(schema.data_source_schemas.is_empty() && schema.functions.is_empty());
+    // Cached: a second call answers the same.
+    let again = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(again.resource_schemas, schema.resource_schemas);
+    // The pre-encoded answer on the wire equals what the plain handler builds.
+    let direct = {
+        use pb::provider_server::Provider as _;
+        terraform_provider_authentik::protocol::grpc::ProviderService::new(Arc::new(Toy::default()))
+            .get_provider_schema(tonic::Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .expect("direct call")
+            .into_inner()
+    };
+    assert_eq!(direct, again);
+
+    let meta = c
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    let names: Vec<_> = meta
+        .resources
+        .iter()
+        .map(|r| r.type_name.as_str())
+        .collect();
+    assert_eq!(names, ["toy_panic", "toy_thing"]);
+
+    let ptype = toy::provider_schema().block.object_type();
+    let pdv = |endpoint: &str| {
+        Some(pb::DynamicValue {
+            msgpack: msgpack::encode(
+                &Value::Object(
+                    [("endpoint".into(), Value::String(endpoint.into()))]
+                        .into_iter()
+                        .collect(),
+                ),
+                &ptype,
+            )
+            .expect("encode"),
+            json: Vec::new(),
+        })
+    };
+    let ok = c
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: pdv("fine"),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(ok.diagnostics.is_empty());
+    let bad = c
+        .validate_provider_config(pb::validate_provider_config::Request { config: pdv("bad") })
+        .await
+        .expect("rpc")
+        .into_inner();
+    let d = single_error(&bad.diagnostics);
+    assert_eq!(d.summary, "Bad endpoint");
+    let step = &d.attribute.as_ref().expect("path").steps[0];
+    assert_eq!(
+        step.selector,
+        Some(pb::attribute_path::step::Selector::AttributeName(
+            "endpoint".into()
+        ))
+    );
+
+    let conf = c
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: pdv("x"),
+            client_capabilities: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(conf.diagnostics.is_empty());
+    assert_eq!(server.toy.configured.load(Ordering::SeqCst), 1);
+    // A provider config that does not fit the provider schema.
+    let conf = c
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: vec![0x81, 0xa1, b'z', 0xc0],
+                json: vec![],
+            }),
+            client_capabilities: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&conf.diagnostics)
+        .detail
+        .contains("unsupported attribute \"z\""));
+    assert_eq!(server.toy.configured.load(Ordering::SeqCst), 1);
+
+    server.shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), server.handle)
+        .await
+        .expect("server stops")
+        .expect("server task");
+}
+
+#[tokio::test]
+async fn managed_resource_lifecycle() {
+    let server = start("lifecycle", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+
+    // Validate: fine, provider diagnostics with paths, client capabilities passed through.
+    assert!(validate(&mut c, "toy_thing", dv(&thing("a")))
+        .await
+        .is_empty());
+    let diags = validate(&mut c, "toy_thing", dv(&thing(""))).await;
+    assert_eq!(single_error(&diags).summary, "Empty name");
+    let caps = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            config: dv(&thing("a")),
+            client_capabilities: Some(pb::ClientCapabilities {
+                deferral_allowed: false,
+                write_only_attributes_allowed: true,
+            }),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(caps.diagnostics.len(), 1);
+    assert_eq!(caps.diagnostics[0].summary, "write-only ok");
+
+    // Plan a create: id becomes unknown, private data flows.
+    let plan = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&Value::Null),
+            proposed_new_state: dv(&thing("a")),
+            config: dv(&thing("a")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    let planned = decode(&plan.planned_state);
+    assert_eq!(planned.get("id"), &Value::Unknown);
+    assert_eq!(plan.planned_private, b"planned");
+    assert!(!plan.legacy_type_system);
+
+    // Apply it.
+    let apply = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: plan.planned_state.clone(),
+            config: dv(&thing("a")),
+            planned_private: plan.planned_private.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(apply.diagnostics.is_empty(), "{:?}", apply.diagnostics);
+    let state = decode(&apply.new_state);
+    assert_eq!(state.get("id"), &Value::String("toy-a".into()));
+    assert_eq!(apply.private, b"planned");
+
+    // Plan an update that renames: requires replacement at "name".
+    let plan2 = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: apply.new_state.clone(),
+            proposed_new_state: dv(&thing("b")),
+            config: dv(&thing("b")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(plan2.requires_replace.len(), 1);
+    assert_eq!(
+        plan2.requires_replace[0].steps[0].selector,
+        Some(pb::attribute_path::step::Selector::AttributeName(
+            "name".into()
+        ))
+    );
+
+    // Read: unchanged, then gone (null).
+    let read = c
+        .read_resource(pb::read_resource::Request {
+            type_name: "toy_thing".into(),
+            current_state: apply.new_state.clone(),
+            private: b"p".to_vec(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(decode(&read.new_state), state);
+    assert_eq!(read.private, b"p");
+    let gone = c
+        .read_resource(pb::read_resource::Request {
+            type_name: "toy_thing".into(),
+            current_state: dv(&thing("gone")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(decode(&gone.new_state), Value::Null);
+    assert_eq!(
+        gone.new_state.as_ref().map(|v| v.msgpack.clone()),
+        Some(vec![0xc0])
+    );
+
+    // Destroy: plan and apply with null proposals.
+    let destroy = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: apply.new_state.clone(),
+            planned_state: dv(&Value::Null),
+            config: dv(&Value::Null),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(decode(&destroy.new_state), Value::Null);
+
+    // Import.
+    let import = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            id: "imp".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(import.diagnostics.is_empty());
+    assert_eq!(import.imported_resources.len(), 1);
+    let imported = &import.imported_resources[0];
+    assert_eq!(imported.type_name, "toy_thing");
+    assert_eq!(
+        decode(&imported.state).get("id"),
+        &Value::String("imp".into())
+    );
+
+    // Upgrade: raw JSON with an attribute the schema dropped.
+    let up = c
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "toy_thing".into(),
+            version: 0,
+            raw_state: Some(pb::RawState {
+                json: br#"{"id":"x","name":"n","size":12345678901234567890123,"removed_long_ago":true}"#.to_vec(),
+                flatmap: Default::default(),
+            }),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(up.diagnostics.is_empty(), "{:?}", up.diagnostics);
+    let upgraded = decode(&up.upgraded_state);
+    assert_eq!(upgraded.get("id"), &Value::String("x".into()));
+    assert_eq!(upgraded.get("tags"), &Value::Null);
+    assert_eq!(
+        upgraded.get("size").as_number().map(|n| n.to_string()),
+        Some("12345678901234567890123".into())
+    );
+
+    // StopProvider reaches the provider; the server keeps serving.
+    let stop = c
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(stop.error, "");
+    assert!(server.toy.stopped.load(Ordering::SeqCst));
+    assert!(validate(&mut c, "toy_thing", dv(&thing("a")))
+        .await
+        .is_empty());
+}
+
+#[tokio::test]
+async fn bad_requests_become_diagnostics() {
+    let server = start("bad", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+
+    // Unknown resource type, on every resource RPC.
+    let d = validate(&mut c, "toy_nope", dv(&thing("a"))).await;
+    assert!(single_error(&d).detail.contains("toy_nope"));
+    let r = c
+        .read_resource(pb::read_resource::Request {
+            type_name: "toy_nope".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(
+        single_error(&r.diagnostics).summary,
+        "Unknown resource type"
+    );
+    let p = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_nope".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&p.diagnostics).detail.contains("toy_nope"));
+    let a = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "toy_nope".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&a.diagnostics).detail.contains("toy_nope"));
+    let i = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "toy_nope".into(),
+            id: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&i.diagnostics).detail.contains("toy_nope"));
+    let u = c
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "toy_nope".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&u.diagnostics).detail.contains("toy_nope"));
+
+    // Malformed DynamicValues: garbage, wrong shape, empty.
+    let garbage = Some(pb::DynamicValue {
+        msgpack: vec![0xc1, 0x00],
+        json: vec![],
+    });
+    let d = validate(&mut c, "toy_thing", garbage).await;
+    let e = single_error(&d);
+    assert_eq!(e.summary, "Malformed value from Terraform");
+    assert!(
+        e.detail.contains("resource configuration") && e.detail.contains("msgpack"),
+        "{}",
+        e.detail
+    );
+    let wrong = Some(pb::DynamicValue {
+        msgpack: msgpack::encode(&Value::String("x".into()), &Type::String).expect("enc"),
+        json: vec![],
+    });
+    let plan = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&Value::Null),
+            proposed_new_state: wrong,
+            config: dv(&thing("a")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&plan.diagnostics)
+        .detail
+        .contains("proposed new state"));
+    assert!(plan.planned_state.is_none());
+    let empty = validate(&mut c, "toy_thing", Some(pb::DynamicValue::default())).await;
+    assert!(single_error(&empty).detail.contains("empty"));
+    // JSON-encoded DynamicValues are accepted too.
+    let json_dv = Some(pb::DynamicValue {
+        msgpack: vec![],
+        json: br#"{"name":"j"}"#.to_vec(),
+    });
+    assert!(validate(&mut c, "toy_thing", json_dv).await.is_empty());
+    let bad_json = Some(pb::DynamicValue {
+        msgpack: vec![],
+        json: b"{".to_vec(),
+    });
+    assert!(single_error(&validate(&mut c, "toy_thing", bad_json).await)
+        .detail
+        .contains("JSON"));
+    // Malformed raw state JSON reaches the provider, which reports it.
+    let u = c
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "toy_thing".into(),
+            version: 1,
+            raw_state: Some(pb::RawState {
+                json: b"[1,".to_vec(),
+                flatmap: Default::default(),
+            }),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(single_error(&u.diagnostics).summary, "Bad stored state");
+}
+
+#[tokio::test]
+async fn panics_become_diagnostics_and_the_server_survives() {
+    let server = start("panic", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+    let check = |diags: &[pb::Diagnostic], what: &str| {
+        let d = single_error(diags);
+        assert!(
+            d.detail.contains("internal error in the provider") && d.detail.contains(what),
+            "{d:?}"
+        );
+    };
+    check(
+        &validate(&mut c, "toy_panic", dv(&thing("a"))).await,
+        "validate exploded",
+    );
+    // The next call on the same connection still works.
+    assert!(validate(&mut c, "toy_thing", dv(&thing("a")))
+        .await
+        .is_empty());
+
+    let r = c
+        .read_resource(pb::read_resource::Request {
+            type_name: "toy_panic".into(),
+            current_state: dv(&thing("a")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    check(&r.diagnostics, "read exploded");
+    let p = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_panic".into(),
+            prior_state: dv(&Value::Null),
+            proposed_new_state: dv(&thing("a")),
+            config: dv(&thing("a")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    check(&p.diagnostics, "plan exploded");
+    let a = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "toy_panic".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&thing("a")),
+            config: dv(&thing("a")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    check(&a.diagnostics, "apply exploded");
+    let i = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "toy_panic".into(),
+            id: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    check(&i.diagnostics, "import exploded");
+    let u = c
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "toy_panic".into(),
+            version: 0,
+            raw_state: Some(pb::RawState {
+                json: b"{}".to_vec(),
+                flatmap: Default::default(),
+            }),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    check(&u.diagnostics, "upgrade exploded");
+    // Still serving, on a fresh connection too.
+    let mut c2 = Client::new(channel(&server.socket).await);
+    assert!(validate(&mut c2, "toy_thing", dv(&thing("a")))
+        .await
+        .is_empty());
+}
+
+#[tokio::test]
+async fn unsupported_rpcs_answer_with_diagnostics() {
+    let server = start("unsupported", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+
+    let ids = c
+        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
+    let up = c
+        .upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+            type_name: "toy_thing".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&up.diagnostics)
+        .detail
+        .contains("not supported by this provider"));
+    let mv = c
+        .move_resource_state(pb::move_resource_state::Request {
+            source_type_name: "other_thing".into(),
+            target_type_name: "toy_thing".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&mv.diagnostics)
+        .summary
+        .contains("not supported"));
+    let ds = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "toy_ds".into(),
+            config: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&ds.diagnostics).detail.contains("toy_ds"));
+    let rd = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "toy_ds".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&rd.diagnostics)
+        .detail
+        .contains("not supported by this provider"));
+    let gen = c
+        .generate_resource_config(pb::generate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            state: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(gen.config.is_none());
+    single_error(&gen.diagnostics);
+
+    let ve = c
+        .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+            type_name: "toy_e".into(),
+            config: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&ve.diagnostics).detail.contains("toy_e"));
+    let oe = c
+        .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+            type_name: "toy_e".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    single_error(&oe.diagnostics);
+    let re = c
+        .renew_ephemeral_resource(pb::renew_ephemeral_resource::Request {
+            type_name: "toy_e".into(),
+            private: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    single_error(&re.diagnostics);
+    let ce = c
+        .close_ephemeral_resource(pb::close_ephemeral_resource::Request {
+            type_name: "toy_e".into(),
+            private: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    single_error(&ce.diagnostics);
+
+    let mut list = c
+        .list_resource(pb::list_resource::Request {
+            type_name: "toy_thing".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    let first = list.message().await.expect("stream ok").expect("one event");
+    single_error(&first.diagnostic);
+    assert!(list.message().await.expect("stream ok").is_none());
+    let vl = c
+        .validate_list_resource_config(pb::validate_list_resource_config::Request {
+            type_name: "toy_thing".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    single_error(&vl.diagnostics);
+
+    let funcs = c
+        .get_functions(pb::get_functions::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(funcs.functions.is_empty() && funcs.diagnostics.is_empty());
+    let call = c
+        .call_function(pb::call_function::Request {
+            name: "f".into(),
+            arguments: vec![],
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(call.error.expect("error").text.contains("\"f\""));
+
+    let pa = c
+        .plan_action(pb::plan_action::Request {
+            action_type: "toy_act".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&pa.diagnostics).detail.contains("toy_act"));
+    let mut inv = c
+        .invoke_action(pb::invoke_action::Request {
+            action_type: "toy_act".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    match inv
+        .message()
+        .await
+        .expect("stream ok")
+        .and_then(|e| e.r#type)
+    {
+        Some(pb::invoke_action::event::Type::Completed(done)) => {
+            single_error(&done.diagnostics);
+        }
+        other => panic!("{other:?}"),
+    }
+    let va = c
+        .validate_action_config(pb::validate_action_config::Request {
+            type_name: "toy_act".into(),
+            config: None,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    single_error(&va.diagnostics);
+}
+
+#[tokio::test]
+async fn go_plugin_services_health_and_shutdown() {
+    let server = start("goplugin", None).await;
+    let ch = channel(&server.socket).await;
+
+    let mut health = tonic_health::pb::health_client::HealthClient::new(ch.clone());
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .expect("health")
+        .into_inner();
+    assert_eq!(
+        status.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+
+    // Stdio stream opens and stays open (nothing arrives).
+    let mut stdio = gp::grpc_stdio_client::GrpcStdioClient::new(ch.clone())
+        .stream_stdio(())
+        .await
+        .expect("stdio")
+        .into_inner();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), stdio.message())
+            .await
+            .is_err()
+    );
+
+    // Broker stream is accepted and left idle.
+    let (tx, rx) = tokio::sync::mpsc::channel::<gp::ConnInfo>(1);
+    let mut broker = gp::grpc_broker_client::GrpcBrokerClient::new(ch.clone())
+        .start_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect("broker")
+        .into_inner();
+    tx.send(gp::ConnInfo {
+        service_id: 1,
+        ..Default::default()
+    })
+    .await
+    .expect("send");
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), broker.message())
+            .await
+            .is_err()
+    );
+
+    // Shutdown: the call succeeds, the open streams end, serve_on returns.
+    gp::grpc_controller_client::GrpcControllerClient::new(ch.clone())
+        .shutdown(gp::Empty {})
+        .await
+        .expect("shutdown");
+    let ended = tokio::time::timeout(Duration::from_secs(5), stdio.message()).await;
+    assert!(matches!(ended, Ok(Ok(None)) | Ok(Err(_))), "{ended:?}");
+    tokio::time::timeout(Duration::from_secs(5), server.handle)
+        .await
+        .expect("server stops after Shutdown")
+        .expect("server task");
+    drop(tx);
+}
+
+#[tokio::test]
+async fn auto_mtls_accepts_exactly_the_given_client_cert() {
+    let (client_cert, client_key) = generate_cert().expect("client cert");
+    let server = start("mtls", Some(client_cert.clone())).await;
+    let server_cert = server.server_cert.clone().expect("server cert");
+
+    let ch = tls_channel(&server.socket, &server_cert, client_cert, client_key)
+        .await
+        .expect("TLS connect");
+    let mut c = Client::new(ch);
+    let schema = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("schema over mTLS")
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key("toy_thing"));
+
+    // Another certificate is refused.
+    let (other_cert, other_key) = generate_cert().expect("other cert");
+    let refused = match tls_channel(&server.socket, &server_cert, other_cert, other_key).await {
+        Err(_) => true,
+        Ok(ch) => Client::new(ch)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a foreign client certificate must be refused");
+
+    // Plain text is refused too.
+    let plain = Client::new(channel(&server.socket).await)
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await;
+    assert!(plain.is_err());
+
+    // The good client still works afterwards.
+    assert!(c.get_metadata(pb::get_metadata::Request {}).await.is_ok());
+    server.shutdown.cancel();
+}
+
+#[tokio::test]
+async fn tcp_fallback_serves_too() {
+    let listener = PluginListener::tcp().await.expect("tcp listener");
+    assert_eq!(listener.network(), "tcp");
+    let address = listener.address();
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    let shutdown = CancellationToken::new();
+    let handle = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move {
+            serve_on(listener, Arc::new(Toy::default()), None, shutdown)
+                .await
+                .expect("server ran");
+        }
+    });
+    let ch = Endpoint::from_shared(format!("http://{address}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect over TCP");
+    let meta = Client::new(ch)
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(meta.resources.len(), 2);
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), handle)
+        .await
+        .expect("server stops")
+        .expect("server task");
+}
