@@ -745,3 +745,23 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert_eq!(count(&script.seen(), "POST "), 1);
 }
+
+#[tokio::test]
+async fn list_stops_when_the_collection_shrinks_between_pages() {
+    let first =
+        json!({"pagination": {"next": 2, "count": 101}, "results": [{"pk": "a", "name": "a"}]});
+    let (url, script) = scripted(vec![
+        Act::Reply(200, "", first.to_string()),
+        Act::Reply(404, "", r#"{"detail":"Invalid page."}"#.into()),
+        Act::Reply(404, "", r#"{"detail":"Invalid page."}"#.into()),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let ep = c.endpoint("stages/authenticator/sms");
+    let all = ep.list(&[]).await.expect("page 1 is the whole list now");
+    assert_eq!(all.len(), 1);
+    let seen = script.seen();
+    assert!(seen[1].starts_with("GET /api/v3/stages/authenticator/sms/?page=2&page_size=100 "));
+    // A 404 on the first page is still an error.
+    assert!(ep.list(&[]).await.expect_err("404").is_not_found());
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// Everything that can go wrong talking to authentik.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
     /// HTTP 404: the object (or the endpoint) does not exist. JSON or not.
     #[error("not found (HTTP 404): {url_path}")]

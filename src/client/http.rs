@@ -742,7 +742,13 @@ impl Endpoint {
                 q.append_pair("page", &page.to_string());
                 q.append_pair("page_size", &PAGE_SIZE.to_string());
             }
-            let value = self.client.get_json(&url, opts).await?;
+            let value = match self.client.get_json(&url, opts).await {
+                Ok(v) => v,
+                // The collection shrank between pages (objects deleted meanwhile): the page
+                // asked for no longer exists, and what was read is the whole list.
+                Err(ApiError::NotFound { .. }) if page > 1 => return Ok(out),
+                Err(e) => return Err(e),
+            };
             let (results, next) = match value {
                 Value::Object(mut m) => {
                     let next = m
