@@ -326,6 +326,17 @@ async fn guarded<T>(rpc: &'static str, fut: impl Future<Output = T>) -> Result<T
         })
 }
 
+/// Run a provider call that answers with diagnostics only; a panic becomes one more.
+async fn guarded_diagnostics(
+    rpc: &'static str,
+    fut: impl Future<Output = Vec<Diagnostic>>,
+) -> Vec<pb::Diagnostic> {
+    match guarded(rpc, fut).await {
+        Ok(diags) => diagnostics_to_pb(&diags),
+        Err(d) => vec![d],
+    }
+}
+
 impl ProviderService {
     /// Decode a `DynamicValue` of type `ty` (dumping it first when asked to).
     fn decode(
@@ -477,15 +488,13 @@ impl pb::provider_server::Provider for ProviderService {
             "provider configuration",
         ) {
             Err(d) => vec![d],
-            Ok(config) => match guarded(
-                "ValidateProviderConfig",
-                self.provider.validate_provider_config(config),
-            )
-            .await
-            {
-                Ok(diags) => diagnostics_to_pb(&diags),
-                Err(d) => vec![d],
-            },
+            Ok(config) => {
+                guarded_diagnostics(
+                    "ValidateProviderConfig",
+                    self.provider.validate_provider_config(config),
+                )
+                .await
+            }
         };
         log_done("ValidateProviderConfig", "", started);
         Ok(Response::new(pb::validate_provider_config::Response {
@@ -507,12 +516,13 @@ impl pb::provider_server::Provider for ProviderService {
                 config,
                 client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
             };
-            let diags = guarded(
-                "ValidateResourceConfig",
-                self.provider.validate_resource_config(call),
+            Ok::<_, pb::Diagnostic>(
+                guarded_diagnostics(
+                    "ValidateResourceConfig",
+                    self.provider.validate_resource_config(call),
+                )
+                .await,
             )
-            .await?;
-            Ok::<_, pb::Diagnostic>(diagnostics_to_pb(&diags))
         }
         .await;
         log_done("ValidateResourceConfig", &req.type_name, started);
@@ -600,16 +610,14 @@ impl pb::provider_server::Provider for ProviderService {
             "provider configuration",
         ) {
             Err(d) => vec![d],
-            Ok(config) => match guarded(
-                "ConfigureProvider",
-                self.provider
-                    .configure_provider(config, req.terraform_version.clone()),
-            )
-            .await
-            {
-                Ok(diags) => diagnostics_to_pb(&diags),
-                Err(d) => vec![d],
-            },
+            Ok(config) => {
+                guarded_diagnostics(
+                    "ConfigureProvider",
+                    self.provider
+                        .configure_provider(config, req.terraform_version.clone()),
+                )
+                .await
+            }
         };
         log_done("ConfigureProvider", "", started);
         Ok(Response::new(pb::configure_provider::Response {
