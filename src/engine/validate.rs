@@ -11,7 +11,7 @@ pub fn validate(def: &ResourceDef, config: &Value, caps: ClientCapabilities) -> 
     let mut diags = Vec::new();
     for f in def.fields {
         let v = config.get(f.name);
-        check_field(def, f, v, &mut diags);
+        check_field(f, v, &mut diags);
         if f.write_only_twin {
             check_secret_pair(def, f, config, caps, &mut diags);
         }
@@ -26,22 +26,19 @@ fn err(path: AttributePath, summary: impl Into<String>, detail: impl Into<String
     Diagnostic::error(summary, detail).at(path)
 }
 
-fn check_field(def: &ResourceDef, f: &Field, v: &Value, diags: &mut Vec<Diagnostic>) {
+fn check_field(f: &Field, v: &Value, diags: &mut Vec<Diagnostic>) {
     let path = AttributePath::attr(f.name);
     match v {
         Value::Unknown => return,
-        Value::Null => {
-            if f.mode == Mode::Required && !f.write_only_twin {
-                // Terraform itself reports missing required attributes; nothing to add.
-            }
-            return;
-        }
+        // Terraform itself reports missing required attributes; secrets with a write-only
+        // twin are checked as a pair below.
+        Value::Null => return,
         _ => {}
     }
     match f.kind {
         Kind::String => {
             if let Some(s) = v.as_str() {
-                check_string(def, f, s, path, diags);
+                check_string(f, s, path, diags);
             }
         }
         Kind::StringSet => {
@@ -58,7 +55,7 @@ fn check_field(def: &ResourceDef, f: &Field, v: &Value, diags: &mut Vec<Diagnost
             }
             for (i, item) in items.iter().enumerate() {
                 if let Some(s) = item.as_str() {
-                    check_string(def, f, s, path.clone().index(i as i64), diags);
+                    check_string(f, s, path.clone().index(i as i64), diags);
                 }
             }
         }
@@ -114,13 +111,7 @@ fn check_int(f: &Field, n: &Number, path: AttributePath, diags: &mut Vec<Diagnos
     }
 }
 
-fn check_string(
-    def: &ResourceDef,
-    f: &Field,
-    s: &str,
-    path: AttributePath,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn check_string(f: &Field, s: &str, path: AttributePath, diags: &mut Vec<Diagnostic>) {
     let name = f.name;
     // The server trims surrounding whitespace of text before it validates (not of UUIDs).
     let s = if f.uuid_semantics { s } else { s.trim() };
@@ -186,7 +177,6 @@ fn check_string(
             }
         }
     }
-    let _ = def;
 }
 
 fn check_secret_pair(
