@@ -86,10 +86,8 @@ fn known_or_null(v: &Value) -> Value {
 
 fn same_uuid(a: &Value, b: &Value) -> bool {
     match (a.as_str(), b.as_str()) {
-        (Some(x), Some(y)) => {
-            super::checks::normalize_uuid(x).is_some()
-                && super::checks::normalize_uuid(x) == super::checks::normalize_uuid(y)
-        }
+        (Some(x), Some(y)) => super::checks::normalize_uuid(x)
+            .is_some_and(|nx| super::checks::normalize_uuid(y).as_deref() == Some(nx.as_str())),
         _ => false,
     }
 }
