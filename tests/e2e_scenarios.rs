@@ -68,14 +68,7 @@ fn older_server_refreshes_cleanly(v: TfVersion) {
     );
     ctx.wd.apply();
     ctx.assert_empty_plan("plan");
-    let out = ctx.wd.run_ok(&[
-        "plan",
-        "-refresh-only",
-        "-detailed-exitcode",
-        "-no-color",
-        "-input=false",
-    ]);
-    assert_eq!(out.code, 0, "{out}");
+    ctx.assert_refresh_only_clean();
     let values = ctx.state_values("authentik_stage_authenticator_validate.t");
     assert_eq!(values["webauthn_hints"], Value::Null);
     ctx.config(
@@ -109,14 +102,7 @@ fn server_hiding_secrets_refreshes_cleanly(v: TfVersion) {
     ctx.config(SMS_SECRETS);
     ctx.wd.apply();
     ctx.assert_empty_plan("plan");
-    let out = ctx.wd.run_ok(&[
-        "plan",
-        "-refresh-only",
-        "-detailed-exitcode",
-        "-no-color",
-        "-input=false",
-    ]);
-    assert_eq!(out.code, 0, "{out}");
+    ctx.assert_refresh_only_clean();
     let values = ctx.state_values("authentik_stage_authenticator_sms.t");
     assert_eq!(values["auth"], "secret-user-token");
     assert_eq!(values["auth_password"], "secret-password");

@@ -124,7 +124,7 @@ A missing, wrong or expired token, or one without permission, makes authentik an
 Values in the provider block win over the environment.\n\n\
 ## Supported versions\n\n\
 - authentik 2026.2 and later (tested against an API double of 2026.2 and 2026.5 behaviour). Fields that only 2026.5 has (`webauthn_hints`, the `*_otp_throttling_factor` numbers) are optional; values the provider does not know (a new enum member) are read without failing.\n\
-- Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later.\n\n\
+- Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later. For drift detection with `terraform plan -refresh-only -detailed-exitcode` use Terraform 1.1.3 or later: older versions store a resource's dependencies in random order and may exit 2 while printing \"No changes\" (hashicorp/terraform#30226).\n\n\
 ## Schema\n\n{attrs}",
         attrs = attribute_sections(provider),
     )

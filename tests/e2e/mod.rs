@@ -72,6 +72,69 @@ impl Ctx {
         assert_eq!(out.code, 0, "{why}: expected an empty plan\n{out}");
     }
 
+    /// `terraform plan -refresh-only -detailed-exitcode` must find no drift.
+    ///
+    /// Terraform before 1.1.3 stores a resource's `dependencies` in random order
+    /// (hashicorp/terraform#30226), so its refresh-only plan may exit 2 while printing "No
+    /// changes" whenever a resource depends on two or more others. There exit 2 is accepted only
+    /// if the output says no changes and an `apply -refresh-only` leaves every stored object
+    /// identical but for the order of `dependencies`.
+    #[track_caller]
+    pub fn assert_refresh_only_clean(&self) {
+        let out = self.wd.run(&[
+            "plan",
+            "-refresh-only",
+            "-detailed-exitcode",
+            "-no-color",
+            "-input=false",
+        ]);
+        if out.code == 0 {
+            return;
+        }
+        let unordered_dependencies = !self.wd.tf.version.at_least(1, 1);
+        assert!(
+            out.code == 2 && unordered_dependencies,
+            "expected a refresh-only plan without drift\n{out}"
+        );
+        assert!(
+            out.stdout.contains("No changes.") && !out.stdout.contains("changed outside of"),
+            "refresh-only plan reported drift\n{out}"
+        );
+        let before = self.stored_objects();
+        self.wd.run_ok(&[
+            "apply",
+            "-refresh-only",
+            "-auto-approve",
+            "-no-color",
+            "-input=false",
+        ]);
+        let after = self.stored_objects();
+        assert_eq!(
+            before, after,
+            "a refresh changed more than the order of dependencies"
+        );
+        eprintln!(
+            "note: Terraform {} refresh-only plan exited 2 for dependency order only \
+             (hashicorp/terraform#30226)",
+            self.wd.tf.version
+        );
+    }
+
+    /// Every resource instance in terraform.tfstate, with `dependencies` sorted.
+    fn stored_objects(&self) -> Value {
+        let state: Value = serde_json::from_str(&self.wd.read("terraform.tfstate"))
+            .unwrap_or_else(|e| panic!("terraform.tfstate is not JSON: {e}"));
+        let mut resources = state["resources"].clone();
+        for resource in resources.as_array_mut().into_iter().flatten() {
+            for instance in resource["instances"].as_array_mut().into_iter().flatten() {
+                if let Some(deps) = instance["dependencies"].as_array_mut() {
+                    deps.sort_by_key(|d| d.to_string());
+                }
+            }
+        }
+        resources
+    }
+
     /// API writes (POST/PUT/PATCH/DELETE under /api/v3) since the log was last cleared.
     pub fn writes(&self) -> Vec<Value> {
         self.dbl
