@@ -70,16 +70,8 @@ const MODEL: &str = "WebAuthnDeviceType";
 
 const LIST: ListSpec = ListSpec {
     filters: &[
-        Filter {
-            param: "aaguid",
-            field: "aaguid",
-            kind: FilterKind::Pk,
-        },
-        Filter {
-            param: "description",
-            field: "description",
-            kind: FilterKind::Text,
-        },
+        Filter::on("aaguid", FilterKind::Pk),
+        Filter::text("description"),
     ],
     search: &["description", "aaguid"],
     ordering: &["description", "aaguid"],

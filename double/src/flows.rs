@@ -68,31 +68,11 @@ const DEFAULT_BACKGROUND: &str = "/static/dist/assets/images/flow_background.jpg
 
 const LIST: ListSpec = ListSpec {
     filters: &[
-        Filter {
-            param: "name",
-            field: "name",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "slug",
-            field: "slug",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "flow_uuid",
-            field: "pk",
-            kind: FilterKind::Pk,
-        },
-        Filter {
-            param: "designation",
-            field: "designation",
-            kind: FilterKind::Choice(DESIGNATIONS),
-        },
-        Filter {
-            param: "denied_action",
-            field: "denied_action",
-            kind: FilterKind::Choice(DENIED_ACTIONS),
-        },
+        Filter::text("name"),
+        Filter::text("slug"),
+        Filter::pk("flow_uuid"),
+        Filter::on("designation", FilterKind::Choice(DESIGNATIONS)),
+        Filter::on("denied_action", FilterKind::Choice(DENIED_ACTIONS)),
     ],
     search: &["name", "slug", "designation", "title"],
     ordering: &["slug"],

@@ -43,6 +43,31 @@ pub struct Filter {
     pub kind: FilterKind,
 }
 
+impl Filter {
+    /// A filter whose query parameter has the name of the field it compares.
+    pub const fn on(field: &'static str, kind: FilterKind) -> Filter {
+        Filter {
+            param: field,
+            field,
+            kind,
+        }
+    }
+
+    /// An exact-text filter on the field of that name.
+    pub const fn text(field: &'static str) -> Filter {
+        Filter::on(field, FilterKind::Text)
+    }
+
+    /// `param` selects by the object's own pk.
+    pub const fn pk(param: &'static str) -> Filter {
+        Filter {
+            param,
+            field: "pk",
+            kind: FilterKind::Pk,
+        }
+    }
+}
+
 /// What a list endpoint supports.
 #[derive(Debug, Clone, Copy)]
 pub struct ListSpec {
@@ -261,18 +286,7 @@ mod tests {
     }
 
     const SPEC: ListSpec = ListSpec {
-        filters: &[
-            Filter {
-                param: "name",
-                field: "name",
-                kind: FilterKind::Text,
-            },
-            Filter {
-                param: "flag",
-                field: "flag",
-                kind: FilterKind::Bool,
-            },
-        ],
+        filters: &[Filter::text("name"), Filter::on("flag", FilterKind::Bool)],
         search: &["name"],
         ordering: &["name"],
     };

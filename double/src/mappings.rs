@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::errors::ApiError;
 use crate::fields::{self, Field, Mode};
 use crate::ids;
-use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::listing::{self, Filter, ListSpec};
 use crate::pagination;
 use crate::query::Query;
 use crate::reply::Reply;
@@ -24,18 +24,7 @@ const MODEL: &str = "NotificationWebhookMapping";
 const NAME_TAKEN: &str = "Property Mapping with this name already exists.";
 
 const LIST: ListSpec = ListSpec {
-    filters: &[
-        Filter {
-            param: "name",
-            field: "name",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "pm_uuid",
-            field: "pk",
-            kind: FilterKind::Pk,
-        },
-    ],
+    filters: &[Filter::text("name"), Filter::pk("pm_uuid")],
     search: &["name"],
     ordering: &["name"],
 };

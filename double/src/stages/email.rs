@@ -6,22 +6,6 @@ use crate::listing::{Filter, FilterKind};
 
 use super::{no_extras, StageKind, NAME, STAGE_UUID_FILTER};
 
-const fn text_filter(name: &'static str) -> Filter {
-    Filter {
-        param: name,
-        field: name,
-        kind: FilterKind::Text,
-    }
-}
-
-const fn filter(name: &'static str, kind: FilterKind) -> Filter {
-    Filter {
-        param: name,
-        field: name,
-        kind,
-    }
-}
-
 /// The Email stage type.
 pub static EMAIL: StageKind = StageKind {
     path: "email",
@@ -55,22 +39,22 @@ pub static EMAIL: StageKind = StageKind {
         Field::text("template").default(Default::Str("email/email_otp.html")),
     ],
     filters: &[
-        text_filter("name"),
+        Filter::text("name"),
         STAGE_UUID_FILTER,
-        filter("configure_flow", FilterKind::Ref(Target::Flow)),
-        text_filter("friendly_name"),
-        text_filter("from_address"),
-        text_filter("host"),
-        text_filter("password"),
-        filter("port", FilterKind::Int),
-        text_filter("subject"),
-        text_filter("template"),
-        filter("timeout", FilterKind::Int),
-        text_filter("token_expiry"),
-        filter("use_global_settings", FilterKind::Bool),
-        filter("use_ssl", FilterKind::Bool),
-        filter("use_tls", FilterKind::Bool),
-        text_filter("username"),
+        Filter::on("configure_flow", FilterKind::Ref(Target::Flow)),
+        Filter::text("friendly_name"),
+        Filter::text("from_address"),
+        Filter::text("host"),
+        Filter::text("password"),
+        Filter::on("port", FilterKind::Int),
+        Filter::text("subject"),
+        Filter::text("template"),
+        Filter::on("timeout", FilterKind::Int),
+        Filter::text("token_expiry"),
+        Filter::on("use_global_settings", FilterKind::Bool),
+        Filter::on("use_ssl", FilterKind::Bool),
+        Filter::on("use_tls", FilterKind::Bool),
+        Filter::text("username"),
     ],
     extras: no_extras,
 };

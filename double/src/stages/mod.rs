@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::errors::ApiError;
 use crate::fields::{self, Field, Mode};
 use crate::ids;
-use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::listing::{self, Filter, ListSpec};
 use crate::query::Query;
 use crate::reply::Reply;
 use crate::store::{Record, Stage, Store};
@@ -64,11 +64,7 @@ pub fn kind_by_path(path: &str) -> Option<&'static StageKind> {
 pub fn no_extras(_record: &Record, _store: &Store, _out: &mut Map<String, Value>) {}
 
 /// Filter on the stage pk, which every stage list has.
-pub const STAGE_UUID_FILTER: Filter = Filter {
-    param: "stage_uuid",
-    field: "pk",
-    kind: FilterKind::Pk,
-};
+pub const STAGE_UUID_FILTER: Filter = Filter::pk("stage_uuid");
 
 impl StageKind {
     /// `app_label.model_name`.

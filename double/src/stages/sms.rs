@@ -36,62 +36,18 @@ pub static SMS: StageKind = StageKind {
         Field::new("mapping", Kind::Ref(Target::NotificationMapping)).nullable(),
     ],
     filters: &[
-        Filter {
-            param: "name",
-            field: "name",
-            kind: FilterKind::Text,
-        },
+        Filter::text("name"),
         STAGE_UUID_FILTER,
-        Filter {
-            param: "account_sid",
-            field: "account_sid",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "auth",
-            field: "auth",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "auth_password",
-            field: "auth_password",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "auth_type",
-            field: "auth_type",
-            kind: FilterKind::Choice(AUTH_TYPES),
-        },
-        Filter {
-            param: "configure_flow",
-            field: "configure_flow",
-            kind: FilterKind::Ref(Target::Flow),
-        },
-        Filter {
-            param: "friendly_name",
-            field: "friendly_name",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "from_number",
-            field: "from_number",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "mapping",
-            field: "mapping",
-            kind: FilterKind::Ref(Target::NotificationMapping),
-        },
-        Filter {
-            param: "provider",
-            field: "provider",
-            kind: FilterKind::Choice(PROVIDERS),
-        },
-        Filter {
-            param: "verify_only",
-            field: "verify_only",
-            kind: FilterKind::Bool,
-        },
+        Filter::text("account_sid"),
+        Filter::text("auth"),
+        Filter::text("auth_password"),
+        Filter::on("auth_type", FilterKind::Choice(AUTH_TYPES)),
+        Filter::on("configure_flow", FilterKind::Ref(Target::Flow)),
+        Filter::text("friendly_name"),
+        Filter::text("from_number"),
+        Filter::on("mapping", FilterKind::Ref(Target::NotificationMapping)),
+        Filter::on("provider", FilterKind::Choice(PROVIDERS)),
+        Filter::on("verify_only", FilterKind::Bool),
     ],
     extras: no_extras,
 };

@@ -127,21 +127,12 @@ pub static VALIDATE: StageKind = StageKind {
         throttling("static_otp_throttling_factor"),
     ],
     filters: &[
-        Filter {
-            param: "name",
-            field: "name",
-            kind: FilterKind::Text,
-        },
-        Filter {
-            param: "not_configured_action",
-            field: "not_configured_action",
-            kind: FilterKind::Choice(NOT_CONFIGURED_ACTIONS),
-        },
-        Filter {
-            param: "configuration_stages",
-            field: "configuration_stages",
-            kind: FilterKind::RefAny(Target::Stage),
-        },
+        Filter::text("name"),
+        Filter::on(
+            "not_configured_action",
+            FilterKind::Choice(NOT_CONFIGURED_ACTIONS),
+        ),
+        Filter::on("configuration_stages", FilterKind::RefAny(Target::Stage)),
     ],
     extras,
 };
