@@ -500,18 +500,13 @@ impl Client {
                         location: None,
                     });
                 }
-                Ok(a) if matches!(a.status, 429 | 502 | 503 | 504) => {
-                    if matches!(a.status, 502 | 504) {
-                        maybe_processed_before = true;
+                Ok(a) => match retryable_status(a.status) {
+                    Some((reason, maybe_processed)) => {
+                        maybe_processed_before |= maybe_processed;
+                        (self.answer_error(url, &a), a.retry_after, reason)
                     }
-                    let reason = match a.status {
-                        429 => "rate limited",
-                        503 => "service unavailable",
-                        _ => "bad gateway or gateway timeout",
-                    };
-                    (self.answer_error(url, &a), a.retry_after, reason)
-                }
-                Ok(a) => return Err(self.answer_error(url, &a)),
+                    None => return Err(self.answer_error(url, &a)),
+                },
                 Err(Failure::Cancelled) => return Err(ApiError::Cancelled),
                 Err(Failure::Transport {
                     kind,
@@ -545,6 +540,17 @@ impl Client {
     async fn get_json(&self, url: &Url, opts: Opts) -> Result<Value, ApiError> {
         let a = self.send(Verb::Get, url, None, opts).await?;
         parse_json(&a.body)
+    }
+}
+
+/// A status worth retrying: why, and whether the server may have processed the request anyway
+/// (a proxy's 502/504 can come after the backend committed).
+fn retryable_status(status: u16) -> Option<(&'static str, bool)> {
+    match status {
+        429 => Some(("rate limited", false)),
+        503 => Some(("service unavailable", false)),
+        502 | 504 => Some(("bad gateway or gateway timeout", true)),
+        _ => None,
     }
 }
 
@@ -839,28 +845,25 @@ impl Endpoint {
                 Ok(a) if (200..300).contains(&a.status) => {
                     return into_object(parse_json(&a.body)?, "the created object")
                 }
-                Ok(a) if matches!(a.status, 429 | 503) => {
-                    (client.answer_error(&url, &a), a.retry_after, false)
-                }
-                Ok(a) if matches!(a.status, 502 | 504) => {
-                    (client.answer_error(&url, &a), a.retry_after, true)
-                }
                 Ok(a) => {
                     let error = client.answer_error(&url, &a);
-                    if ambiguous_before && self.is_unique_clash(&error) {
-                        if let Some(v) = &key_value {
-                            tracing::info!(
-                                method = "POST",
-                                path = url.path(),
-                                attempt,
-                                "create retry clashed on its unique key: resolving by lookup"
-                            );
-                            if let Ok(Some(found)) = self.resolve(v).await {
-                                return Ok(found);
+                    let Some((_, ambiguous)) = retryable_status(a.status) else {
+                        if ambiguous_before && self.is_unique_clash(&error) {
+                            if let Some(v) = &key_value {
+                                tracing::info!(
+                                    method = "POST",
+                                    path = url.path(),
+                                    attempt,
+                                    "create retry clashed on its unique key: resolving by lookup"
+                                );
+                                if let Ok(Some(found)) = self.resolve(v).await {
+                                    return Ok(found);
+                                }
                             }
                         }
-                    }
-                    return Err(error);
+                        return Err(error);
+                    };
+                    (error, a.retry_after, ambiguous)
                 }
                 Err(Failure::Cancelled) => return Err(ApiError::Cancelled),
                 Err(Failure::Transport {
@@ -893,10 +896,7 @@ impl Endpoint {
                     );
                     if client.sleep(delay).await.is_err() {
                         // Cancelled: still settle the ambiguity with one last look.
-                        return match self.resolve(v).await {
-                            Ok(Some(found)) => Ok(found),
-                            _ => Err(ApiError::Cancelled),
-                        };
+                        return self.last_look(v).await;
                     }
                 }
                 match self.resolve(v).await {
@@ -912,10 +912,7 @@ impl Endpoint {
                     Ok(None) => {}
                     // Cancelled while looking: one last uncancellable look settles it.
                     Err(ApiError::Cancelled) => {
-                        return match self.resolve(v).await {
-                            Ok(Some(found)) => Ok(found),
-                            _ => Err(ApiError::Cancelled),
-                        };
+                        return self.last_look(v).await;
                     }
                     // Unknown whether it exists: report the original failure, do not retry.
                     Err(_) => return Err(error),
@@ -941,6 +938,15 @@ impl Endpoint {
                 client.sleep(delay).await?;
             }
             attempt += 1;
+        }
+    }
+
+    /// Cancelled while an interrupted create is unsettled: one last look finds the object if the
+    /// create went through; otherwise the call ends as cancelled.
+    async fn last_look(&self, value: &str) -> Result<JsonObject, ApiError> {
+        match self.resolve(value).await {
+            Ok(Some(found)) => Ok(found),
+            _ => Err(ApiError::Cancelled),
         }
     }
 
