@@ -6,65 +6,13 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use terraform_provider_authentik::client::{Client, ClientConfig, JsonObject, Secret};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-const TOKEN: &str = "tok-logs-SECRET";
+#[path = "common/scripted.rs"]
+mod scripted;
+use scripted::{scripted, Act};
 
-/// A peer that answers 503 (Retry-After: 0) to the first request and 201 to the second.
-async fn peer() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move {
-        let mut n = 0;
-        while let Ok((mut sock, _)) = listener.accept().await {
-            loop {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Good enough for these small bodies: read until the body is in.
-                loop {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
-                    }
-                    let text = String::from_utf8_lossy(&buf);
-                    if let Some(i) = text.find("\r\n\r\n") {
-                        let len = text[..i]
-                            .lines()
-                            .find_map(|l| {
-                                let (k, v) = l.split_once(':')?;
-                                k.eq_ignore_ascii_case("content-length")
-                                    .then(|| v.trim().parse::<usize>().ok())
-                                    .flatten()
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= i + 4 + len {
-                            break;
-                        }
-                    }
-                }
-                if buf.is_empty() {
-                    break;
-                }
-                n += 1;
-                let (status, extra, body) = if n == 1 {
-                    (503, "Retry-After: 0\r\n", r#"{"detail":"busy"}"#)
-                } else {
-                    (201, "", r#"{"pk":"p","name":"n","auth":"answer-SECRET"}"#)
-                };
-                let resp = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n{body}",
-                    body.len()
-                );
-                if sock.write_all(resp.as_bytes()).await.is_err() {
-                    break;
-                }
-            }
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
+const TOKEN: &str = "tok-logs-SECRET";
 
 fn obj(v: Value) -> JsonObject {
     match v {
@@ -121,7 +69,15 @@ mod capture {
 async fn logs_carry_method_path_status_but_no_secrets_or_bodies() {
     let sub = capture::Capture::default();
     let _guard = tracing::subscriber::set_default(sub.clone());
-    let url = peer().await;
+    let (url, _script) = scripted(vec![
+        Act::Reply(503, "Retry-After: 0\r\n", r#"{"detail":"busy"}"#.into()),
+        Act::Reply(
+            201,
+            "",
+            r#"{"pk":"p","name":"n","auth":"answer-SECRET"}"#.into(),
+        ),
+    ])
+    .await;
     let mut cfg = ClientConfig::new(url, TOKEN);
     cfg.backoff_base = Duration::from_millis(10);
     cfg.headers

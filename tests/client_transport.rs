@@ -3,17 +3,17 @@
 //! and a scripted HTTP peer for deterministic retry/cancel/ambiguity sequences. The behaviour
 //! against authentik's API itself is tested against the double in `client_api.rs`.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use terraform_provider_authentik::client::{
     ApiError, Client, ClientConfig, JsonObject, Secret, TransportKind,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+#[path = "common/scripted.rs"]
+mod scripted;
+use scripted::{count, scripted, Act};
 
 const TOKEN: &str = "tok-transport-SECRET";
 
@@ -56,125 +56,6 @@ async fn closed_port() -> u16 {
     let port = l.local_addr().expect("addr").port();
     drop(l);
     port
-}
-
-/// What the scripted peer does with one request.
-#[derive(Clone)]
-enum Act {
-    /// Answer with status, extra header lines and body.
-    Reply(u16, &'static str, String),
-    /// Wait, then answer.
-    SlowReply(Duration, u16, String),
-    /// Close the connection without answering.
-    Drop,
-    /// Wait, then close the connection without answering.
-    SlowDrop(Duration),
-    /// Never answer (keep the connection open).
-    Silent,
-}
-
-#[derive(Default)]
-struct Script {
-    acts: Mutex<VecDeque<Act>>,
-    /// Request heads seen (request line + headers), in order.
-    seen: Mutex<Vec<String>>,
-    connections: Mutex<u32>,
-}
-
-impl Script {
-    fn seen(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-async fn scripted(acts: Vec<Act>) -> (String, Arc<Script>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let script = Arc::new(Script {
-        acts: Mutex::new(acts.into()),
-        ..Default::default()
-    });
-    let s = script.clone();
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            *s.connections.lock().unwrap() += 1;
-            tokio::spawn(serve_conn(sock, s.clone()));
-        }
-    });
-    (format!("http://127.0.0.1:{port}"), script)
-}
-
-async fn serve_conn(mut sock: TcpStream, script: Arc<Script>) {
-    let mut buf: Vec<u8> = Vec::new();
-    loop {
-        // Read one request head + body.
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            let mut chunk = [0u8; 4096];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-            // A TLS ClientHello: answer like a plain HTTP server would.
-            if buf.first() == Some(&0x16) {
-                let _ = sock
-                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-                    .await;
-                return;
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-        let len = head
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse::<usize>().ok())
-                    .flatten()
-            })
-            .unwrap_or(0);
-        while buf.len() < head_end + len {
-            let mut chunk = [0u8; 4096];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).to_string();
-        buf.drain(..head_end + len);
-        script.seen.lock().unwrap().push(format!("{head}{body}"));
-        let act = script.acts.lock().unwrap().pop_front();
-        let (status, extra, body) = match act {
-            Some(Act::Reply(s, h, b)) => (s, h, b),
-            Some(Act::SlowReply(d, s, b)) => {
-                tokio::time::sleep(d).await;
-                (s, "", b)
-            }
-            Some(Act::Drop) => return,
-            Some(Act::SlowDrop(d)) => {
-                tokio::time::sleep(d).await;
-                return;
-            }
-            Some(Act::Silent) => {
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                return;
-            }
-            None => (500, "", r#"{"detail":"script exhausted"}"#.to_owned()),
-        };
-        let resp = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n{body}",
-            body.len()
-        );
-        if sock.write_all(resp.as_bytes()).await.is_err() {
-            return;
-        }
-    }
-}
-
-fn count(seen: &[String], prefix: &str) -> usize {
-    seen.iter().filter(|h| h.starts_with(prefix)).count()
 }
 
 #[tokio::test]
