@@ -91,7 +91,7 @@ impl Ctx {
         if out.code == 0 {
             return;
         }
-        let unordered_dependencies = !self.wd.tf.version.at_least(1, 1);
+        let unordered_dependencies = self.wd.tf.version.triple() < (1, 1, 3);
         assert!(
             out.code == 2 && unordered_dependencies,
             "expected a refresh-only plan without drift\n{out}"
