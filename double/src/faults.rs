@@ -178,7 +178,7 @@ mod tests {
         assert!(drawn.iter().all(|f| *f == Fault::DropAfter));
         let plan = FaultPlan::with_kinds(1.0, 3, &[FaultKind::Unavailable, FaultKind::Slow]);
         let drawn: Vec<_> = (0..200).filter_map(|_| plan.next()).collect();
-        assert!(drawn.iter().any(|f| *f == Fault::Unavailable));
+        assert!(drawn.contains(&Fault::Unavailable));
         assert!(drawn.iter().any(|f| matches!(f, Fault::Slow(_))));
         assert!(drawn
             .iter()
