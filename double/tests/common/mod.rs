@@ -4,6 +4,7 @@
 
 #[path = "../../../tests/support/double.rs"]
 pub mod double;
+pub mod facts;
 pub mod openapi;
 
 use std::collections::BTreeSet;
