@@ -31,6 +31,8 @@ const DOCS_MIRROR: &str = "/opt/terraform/providers";
 const DOCS_NETWORK_MIRROR: &str = "https://terraform.example.com/providers/";
 /// The version the official provider's lock file holds in the migration tests.
 const OFFICIAL_VERSION: &str = "2025.10.0";
+/// What the official provider (plugin SDK v2) keeps as private data: `{"schema_version":"0"}`.
+const SDK_V2_PRIVATE: &str = "eyJzY2hlbWFfdmVyc2lvbiI6IjAifQ==";
 /// Terraform's own words for an archive that is not the one locked.
 const CHECKSUM_MISMATCH: &str =
     "doesn't match any of the checksums previously recorded in the dependency lock file";
@@ -523,7 +525,7 @@ impl Official {
             json!({
                 "mode": "managed", "type": kind, "name": name,
                 "provider": format!("provider[\"{OFFICIAL}\"]"),
-                "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": [], "private": "bnVsbA=="}]
+                "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": [], "private": SDK_V2_PRIVATE}]
             })
         };
         let state = json!({
