@@ -22,6 +22,31 @@ fn walk_every_operation(args: &[&str]) {
     );
     assert_eq!(status, 400);
 
+    let flow_body = json!({"name": "configure-flow", "slug": "configure-flow", "title": "t", "designation": "stage_configuration"});
+    assert_eq!(
+        api.put("/flows/instances/configure-flow/", flow_body).0,
+        200
+    );
+    assert_eq!(
+        api.patch(
+            "/flows/instances/configure-flow/",
+            json!({"title": "Configure"})
+        )
+        .0,
+        200
+    );
+    let bad_flow = json!({"designation": "nope"});
+    assert_eq!(
+        api.put("/flows/instances/configure-flow/", bad_flow.clone())
+            .0,
+        400
+    );
+    assert_eq!(
+        api.patch("/flows/instances/configure-flow/", bad_flow).0,
+        400
+    );
+    let flow = api.get("/flows/instances/configure-flow/").1;
+
     let mapping = api.create(
         "/propertymappings/notification/",
         json!({"name": "hook", "expression": "return {}"}),
@@ -30,6 +55,17 @@ fn walk_every_operation(args: &[&str]) {
     assert_eq!(status, 200);
     let (status, _) = api.post("/propertymappings/notification/", json!({"name": ""}));
     assert_eq!(status, 400);
+    let mapping_detail = format!("/propertymappings/notification/{}/", pk(&mapping));
+    assert_eq!(api.get(&mapping_detail), (200, mapping.clone()));
+    let spare = api.create(
+        "/propertymappings/notification/",
+        json!({"name": "spare", "expression": "return {}"}),
+    );
+    assert_eq!(
+        api.delete(&format!("/propertymappings/notification/{}/", pk(&spare)))
+            .0,
+        204
+    );
 
     let (status, types) = api.get("/stages/authenticator/webauthn_device_types/");
     assert_eq!(status, 200);
@@ -105,6 +141,9 @@ fn walk_every_operation(args: &[&str]) {
     let mut missing = Vec::new();
     for (template, item) in spec().doc()["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("operations") {
+            if not_served(method, template) {
+                continue;
+            }
             let success: Vec<u16> = operation["responses"]
                 .as_object()
                 .expect("responses")
@@ -132,6 +171,73 @@ fn walk_every_operation(args: &[&str]) {
     );
 }
 
+/// Operations of the API facts that the double does not serve yet, as (method or `*`, path
+/// template prefix): it answers them with the unknown-route 404 or a 405.
+/// [`operations_not_served_are_really_not_served`] fails as soon as one of them is served, so
+/// that it is then exercised above and this list only shrinks.
+const NOT_SERVED: &[(&str, &str)] = &[
+    ("*", "/stages/all/"),
+    ("*", "/stages/authenticator/totp/"),
+    ("*", "/stages/authenticator/static/"),
+    ("*", "/stages/authenticator/webauthn/"),
+    ("*", "/stages/authenticator/duo/"),
+    ("*", "/stages/authenticator/endpoint_gdtc/"),
+    ("*", "/flows/instances/{slug}/used_by/"),
+    ("PUT", "/propertymappings/notification/{pm_uuid}/"),
+    ("PATCH", "/propertymappings/notification/{pm_uuid}/"),
+    ("*", "/propertymappings/notification/{pm_uuid}/used_by/"),
+];
+
+fn not_served(method: &str, template: &str) -> bool {
+    NOT_SERVED.iter().any(|(m, prefix)| {
+        (*m == "*" || m.eq_ignore_ascii_case(method)) && template.starts_with(prefix)
+    })
+}
+
+/// A concrete path for a template.
+fn concrete(template: &str) -> String {
+    let id = "00000000-0000-0000-0000-000000000000";
+    template
+        .replace("{stage_uuid}", id)
+        .replace("{pm_uuid}", id)
+        .replace("{aaguid}", id)
+        .replace("{slug}", "some-flow")
+}
+
+#[test]
+fn operations_not_served_are_really_not_served() {
+    let api = Api::start(&[]);
+    let auth = format!("Bearer {}", api.double.token);
+    let mut listed = 0;
+    for (template, item) in spec().doc()["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("operations").keys() {
+            if !not_served(method, template) {
+                continue;
+            }
+            listed += 1;
+            let method = method.to_ascii_uppercase();
+            let response = api
+                .double
+                .raw(
+                    &method,
+                    &concrete(template),
+                    &[("Authorization", &auth)],
+                    None,
+                )
+                .expect("answer");
+            let unrouted =
+                response.status == 404 && serde_json::from_str::<Value>(&response.body).is_err();
+            assert!(
+                unrouted || response.status == 405,
+                "the double serves {method} {template} now ({}): exercise it in \
+                 walk_every_operation and drop it from NOT_SERVED",
+                response.status
+            );
+        }
+    }
+    assert!(listed > 0, "NOT_SERVED matches no operation of the facts");
+}
+
 #[test]
 fn every_operation_answers_as_declared_2026_2() {
     walk_every_operation(&["--version", "2026.2"]);
@@ -145,13 +251,12 @@ fn every_operation_answers_as_declared_2026_5() {
 #[test]
 fn every_operation_is_403_without_a_valid_token() {
     let api = Api::start(&[]);
-    let id = "00000000-0000-0000-0000-000000000000";
     for (template, item) in spec().doc()["paths"].as_object().expect("paths") {
-        let path = template
-            .replace("{stage_uuid}", id)
-            .replace("{aaguid}", id)
-            .replace("{slug}", "some-flow");
+        let path = concrete(template);
         for method in item.as_object().expect("operations").keys() {
+            if not_served(method, template) {
+                continue;
+            }
             let method = method.to_ascii_uppercase();
             for headers in [vec![], vec![("Authorization", "Bearer wrong")]] {
                 let response = api

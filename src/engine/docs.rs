@@ -97,6 +97,10 @@ Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A c
     out
 }
 
+/// The "Installing" section of the provider's index page (and of the README): release archives,
+/// mirrors, the lock file and the two ways over from the official provider.
+pub const INSTALLING: &str = include_str!("installing.md");
+
 /// The provider's index page.
 pub fn index_markdown(provider: &Schema, example: &str, resources: &[&ResourceDef]) -> String {
     let list: String = resources
@@ -112,7 +116,7 @@ pub fn index_markdown(provider: &Schema, example: &str, resources: &[&ResourceDe
         .collect();
     format!(
         "---\npage_title: \"authentik Provider\"\ndescription: |-\n  Manage authentik authenticator stages as code.\n---\n\n# authentik Provider\n\n\
-Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n\
+Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n{INSTALLING}\
 ## Example Usage\n\n```terraform\n{example}```\n\n## Authentication\n\n\
 Create an API token in authentik (Directory → Tokens and App passwords, intent *API*) for a user allowed to manage stages, and give it as `token` or `AUTHENTIK_TOKEN`. \
 A missing, wrong or expired token, or one without permission, makes authentik answer 403; the provider then says so and names the URL it called. The token is never logged.\n\n\
