@@ -14,6 +14,15 @@ pub enum Kind {
     Float,
     /// `set(string)` ↔ JSON array of strings (order means nothing).
     StringSet,
+    /// `list(string)` ↔ JSON array of strings (order and duplicates mean something).
+    StringList,
+}
+
+impl Kind {
+    /// A collection of strings (set or list).
+    pub const fn is_collection(self) -> bool {
+        matches!(self, Kind::StringSet | Kind::StringList)
+    }
 }
 
 /// A default value, equal to the server's own default.
@@ -86,7 +95,7 @@ pub struct Field {
     pub mode: Mode,
     /// Value check.
     pub check: Check,
-    /// A set that must not be empty.
+    /// A set or list that must not be empty.
     pub non_empty: bool,
     /// Hidden in plans and logs.
     pub sensitive: bool,
@@ -94,6 +103,12 @@ pub struct Field {
     pub write_only_twin: bool,
     /// Values are UUIDs, compared case- and hyphen-insensitively.
     pub uuid_semantics: bool,
+    /// The default is the server's own (false: the server has none and requires a value; the
+    /// default is the official provider's, sent on create).
+    pub server_default: bool,
+    /// The server never returns the value (a write-only secret): it is kept from the
+    /// configuration and state, and drift on it cannot be seen.
+    pub never_returned: bool,
     /// Markdown description (schema, docs).
     pub doc: &'static str,
 }
@@ -110,6 +125,8 @@ impl Field {
             sensitive: false,
             write_only_twin: false,
             uuid_semantics: false,
+            server_default: true,
+            never_returned: false,
             doc: "",
         }
     }
@@ -133,6 +150,10 @@ impl Field {
     pub const fn string_set(name: &'static str) -> Field {
         Field::new(name, Kind::StringSet)
     }
+    /// An ordered list of strings (the server keeps order and duplicates).
+    pub const fn string_list(name: &'static str) -> Field {
+        Field::new(name, Kind::StringList)
+    }
     /// A reference to another object by UUID.
     pub const fn uuid(name: &'static str) -> Field {
         Field::string(name).check(Check::Uuid).uuids()
@@ -154,6 +175,18 @@ impl Field {
     /// Optional with the server's default.
     pub const fn default(mut self, d: Dflt) -> Field {
         self.mode = Mode::Default(d);
+        self
+    }
+    /// Optional with a default the server lacks (it requires the field): the official
+    /// provider's default, sent on create when the configuration leaves the field out.
+    pub const fn provider_default(mut self, d: Dflt) -> Field {
+        self.mode = Mode::Default(d);
+        self.server_default = false;
+        self
+    }
+    /// The server never returns this value (write-only on the server).
+    pub const fn never_returned(mut self) -> Field {
+        self.never_returned = true;
         self
     }
     /// Only on newer servers.

@@ -41,7 +41,7 @@ fn check_field(f: &Field, v: &Value, diags: &mut Vec<Diagnostic>) {
                 check_string(f, s, path, diags);
             }
         }
-        Kind::StringSet => {
+        Kind::StringSet | Kind::StringList => {
             let Some(items) = v.as_elements() else { return };
             if f.non_empty && items.is_empty() {
                 diags.push(err(
