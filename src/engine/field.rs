@@ -293,3 +293,85 @@ pub fn wo_name(f: &Field) -> String {
 pub fn wo_version_name(f: &Field) -> String {
     format!("{}_wo_version", f.name)
 }
+
+/// How a data source attribute takes part in the lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// Optional and computed: when set, the server filters on it (`?<api>=<value>`), and only
+    /// objects whose value is exactly this count.
+    Server,
+    /// Optional and computed: when set, only objects with exactly this value count (the API
+    /// cannot filter on it, so the provider compares).
+    Client,
+    /// Computed: read from the object found.
+    Output,
+}
+
+/// One attribute of a data source.
+#[derive(Clone, Copy, Debug)]
+pub struct DataAttr {
+    /// Name, API key, type, check and description.
+    pub field: Field,
+    /// Its part in the lookup.
+    pub lookup: Lookup,
+}
+
+impl DataAttr {
+    /// A lookup key the server filters on.
+    pub const fn server(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Server,
+        }
+    }
+    /// A lookup key the provider compares itself.
+    pub const fn client(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Client,
+        }
+    }
+    /// A value read from the object found.
+    pub const fn output(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Output,
+        }
+    }
+    /// True for the attributes one can look an object up by.
+    pub fn is_key(&self) -> bool {
+        self.lookup != Lookup::Output
+    }
+}
+
+/// A data source: exactly one object of an authentik collection, found by the attributes set.
+#[derive(Debug)]
+pub struct DataSourceDef {
+    /// Terraform type name.
+    pub type_name: &'static str,
+    /// API collection path below `/api/v3/`, without slashes at the ends.
+    pub api_path: &'static str,
+    /// Human name of one object ("flow"), for messages.
+    pub title: &'static str,
+    /// Human name of several ("flows").
+    pub plural: &'static str,
+    /// Markdown description.
+    pub doc: &'static str,
+    /// The object's identifier in the API, which becomes `id`.
+    pub id_key: &'static str,
+    /// Attributes (besides `id`).
+    pub attributes: &'static [DataAttr],
+    /// Query parameters sent with every list (a stable ordering, say).
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+impl DataSourceDef {
+    /// The attribute with this Terraform name.
+    pub fn attribute(&self, name: &str) -> Option<&'static DataAttr> {
+        self.attributes.iter().find(|a| a.field.name == name)
+    }
+    /// The attribute with this API name.
+    pub fn attribute_by_api(&self, api: &str) -> Option<&'static DataAttr> {
+        self.attributes.iter().find(|a| a.field.api == api)
+    }
+}

@@ -7,6 +7,7 @@ pub mod convert;
 pub mod docs;
 pub mod errors;
 pub mod field;
+pub mod lookup;
 pub mod ops;
 pub mod plan;
 pub mod private;

@@ -1,7 +1,8 @@
-//! One declarative description per authentik stage. Adding a stage is one small file here and
-//! one line in [`ALL`].
+//! One declarative description per authentik stage (and, in [`data_sources`], per data source).
+//! Adding a stage is one small file here and one line in [`ALL`].
 
 mod common;
+pub mod data_sources;
 pub mod duo;
 pub mod email;
 pub mod sms;
@@ -10,7 +11,7 @@ pub mod totp;
 pub mod validate;
 pub mod webauthn;
 
-use crate::engine::field::ResourceDef;
+use crate::engine::field::{DataSourceDef, ResourceDef};
 
 /// Every resource this provider serves.
 pub const ALL: &[&ResourceDef] = &[
@@ -21,4 +22,11 @@ pub const ALL: &[&ResourceDef] = &[
     &static_tokens::STATIC,
     &webauthn::WEBAUTHN,
     &duo::DUO,
+];
+
+/// Every data source this provider serves.
+pub const DATA_SOURCES: &[&DataSourceDef] = &[
+    &data_sources::stage::STAGE,
+    &data_sources::flow::FLOW,
+    &data_sources::webauthn_device_type::WEBAUTHN_DEVICE_TYPE,
 ];
