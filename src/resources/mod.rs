@@ -3,6 +3,7 @@
 
 mod common;
 pub mod data_sources;
+pub mod differences;
 pub mod duo;
 pub mod email;
 pub mod sms;
