@@ -51,7 +51,7 @@ pub struct AppState {
 impl AppState {
     /// Fresh state for a configuration.
     pub fn new(config: Config) -> AppState {
-        let faults = FaultPlan::new(config.fault_rate, config.seed);
+        let faults = FaultPlan::with_kinds(config.fault_rate, config.seed, &config.fault_kinds);
         let store = RwLock::new(Store::new(config.version));
         AppState {
             config,

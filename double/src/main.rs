@@ -11,10 +11,8 @@ use authentik_double::{http, AppState};
 fn main() -> ExitCode {
     let config = match Config::from_args(std::env::args().skip(1)) {
         Ok(config) => config,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+        // clap prints usage errors (exit 2) and --help/--version (exit 0) itself.
+        Err(error) => error.exit(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
