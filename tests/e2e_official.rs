@@ -74,7 +74,9 @@ fn random_name() -> String {
         .collect();
     (0..10)
         .map(|_| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             chars[((x >> 70) % chars.len() as u128) as usize]
         })
         .collect()
