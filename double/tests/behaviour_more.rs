@@ -1047,7 +1047,7 @@ fn all_retrieve_delete_and_used_by_for_any_type_typed_endpoints_404_other_types(
         (status, users),
         (
             200,
-            json!([{"app": "authentik_stages_authenticator_validate", "model_name": "authenticatorvalidatestage", "pk": pk(&validate), "name": "Stage v", "action": "cascade_many"}])
+            json!([{"app": "authentik_stages_authenticator_validate", "model_name": "authenticatorvalidatestage", "pk": pk(&validate), "name": "v", "action": "cascade_many"}])
         )
     );
     assert_eq!(api.delete(&format!("{ALL}{}/", pk(&totp))).0, 204);
