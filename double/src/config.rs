@@ -29,7 +29,10 @@ impl ApiVersion {
 #[command(
     name = "authentik-double",
     about = "A stateful stand-in for authentik's REST API (authenticator stages).",
-    after_help = "The first stdout line is `listening on http://127.0.0.1:PORT`."
+    after_help = "The first stdout line is `listening on http://127.0.0.1:PORT`.",
+    // A repeated option takes its last value (the test harness passes `--port 0 --token <random>`
+    // first; a test may pass its own `--token` after it).
+    args_override_self = true
 )]
 pub struct Config {
     /// TCP port on 127.0.0.1; 0 picks any free port.
@@ -135,6 +138,17 @@ mod tests {
         assert_eq!(config.seed, 7);
         assert!(config.shuffle && config.secrets_write_only);
         assert!(config.no_builtins && config.enterprise);
+    }
+
+    #[test]
+    fn a_repeated_option_takes_its_last_value() {
+        let config = parse(&[
+            "--port", "0", "--token", "first", "--token", "second", "--port", "9",
+        ])
+        .expect("parses");
+        assert_eq!((config.token.as_str(), config.port), ("second", 9));
+        let config = parse(&["--token", "t", "--shuffle", "--shuffle"]).expect("parses");
+        assert!(config.shuffle);
     }
 
     #[test]
