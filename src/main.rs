@@ -8,5 +8,7 @@ use terraform_provider_authentik::provider::AuthentikProvider;
 use terraform_provider_authentik::resources;
 
 fn main() -> ExitCode {
-    protocol::serve(Arc::new(AuthentikProvider::new(resources::ALL)))
+    protocol::serve(Arc::new(
+        AuthentikProvider::new(resources::ALL).with_data_sources(resources::DATA_SOURCES),
+    ))
 }

@@ -2,11 +2,15 @@
 //! of each resource call to the engine. Knows both sides, does little itself.
 
 use crate::client::{Client, ClientConfig};
-use crate::engine::{self, field::ResourceDef};
+use crate::engine::{
+    self,
+    field::{DataSourceDef, ResourceDef},
+};
 use crate::protocol::{
-    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic, ImportRequest,
-    ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchemas, ReadRequest,
-    ReadResponse, Schema, Type, UpgradeRequest, ValidateResourceRequest, Value,
+    no_data_source, ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchemas,
+    ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, Type,
+    UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest, Value,
 };
 use std::sync::RwLock;
 use std::time::Duration;
@@ -20,17 +24,33 @@ pub const DEFAULT_MAX_RETRIES: i64 = 4;
 /// The provider.
 pub struct AuthentikProvider {
     resources: &'static [&'static ResourceDef],
+    data_sources: &'static [&'static DataSourceDef],
     /// The client and the configuration it was built from (kept to rebuild it after a stop).
     client: RwLock<Option<(ClientConfig, Client)>>,
 }
 
 impl AuthentikProvider {
-    /// A provider serving these resources.
+    /// A provider serving these resources (and no data sources).
     pub fn new(resources: &'static [&'static ResourceDef]) -> Self {
         AuthentikProvider {
             resources,
+            data_sources: &[],
             client: RwLock::new(None),
         }
+    }
+
+    /// The same provider, also serving these data sources.
+    pub fn with_data_sources(mut self, data_sources: &'static [&'static DataSourceDef]) -> Self {
+        self.data_sources = data_sources;
+        self
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&'static DataSourceDef, Diagnostic> {
+        self.data_sources
+            .iter()
+            .copied()
+            .find(|d| d.type_name == type_name)
+            .ok_or_else(|| no_data_source(type_name))
     }
 
     fn def(&self, type_name: &str) -> Result<&'static ResourceDef, Diagnostic> {
@@ -139,6 +159,16 @@ impl Provider for AuthentikProvider {
                 .resources
                 .iter()
                 .map(|d| (d.type_name.to_string(), engine::schema::resource_schema(d)))
+                .collect(),
+            data_sources: self
+                .data_sources
+                .iter()
+                .map(|d| {
+                    (
+                        d.type_name.to_string(),
+                        engine::lookup::data_source_schema(d),
+                    )
+                })
                 .collect(),
         }
     }
@@ -295,6 +325,26 @@ impl Provider for AuthentikProvider {
             }
         };
         engine::ops::import(def, &client, &req).await
+    }
+
+    async fn validate_data_source_config(&self, req: ValidateDataSourceRequest) -> Vec<Diagnostic> {
+        match self.data_source(&req.type_name) {
+            Ok(def) => engine::lookup::validate(def, &req.config),
+            Err(d) => vec![d],
+        }
+    }
+
+    async fn read_data_source(&self, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
+        let found = self
+            .data_source(&req.type_name)
+            .and_then(|def| Ok((def, self.client()?)));
+        match found {
+            Ok((def, client)) => engine::lookup::read(def, &client, &req.config).await,
+            Err(d) => ReadDataSourceResponse {
+                state: Value::Null,
+                diagnostics: vec![d],
+            },
+        }
     }
 
     fn stop(&self) {

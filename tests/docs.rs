@@ -2,10 +2,12 @@
 
 use std::path::Path;
 use terraform_provider_authentik::engine::docs::{
-    index_markdown, resource_doc_file, resource_markdown,
+    data_source_doc_file, data_source_markdown, index_markdown, resource_doc_file,
+    resource_markdown,
 };
 use terraform_provider_authentik::provider::provider_schema;
-use terraform_provider_authentik::resources::ALL;
+use terraform_provider_authentik::resources::differences::DIFFERENCES;
+use terraform_provider_authentik::resources::{ALL, DATA_SOURCES};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -49,11 +51,57 @@ fn docs_match_the_schema() {
             &mut failures,
         );
     }
+    for def in DATA_SOURCES {
+        let example = read(
+            &root
+                .join("examples/data-sources")
+                .join(def.type_name)
+                .join("data-source.tf"),
+        );
+        let md = data_source_markdown(def, &example);
+        for a in def.attributes {
+            assert!(
+                md.contains(&format!("- `{}` (", a.field.name)),
+                "{} lacks {}",
+                def.type_name,
+                a.field.name
+            );
+        }
+        assert!(
+            example.contains(&format!("data \"{}\"", def.type_name)),
+            "the example of {} uses it",
+            def.type_name
+        );
+        check(
+            &root
+                .join("docs/data-sources")
+                .join(data_source_doc_file(def)),
+            &md,
+            &mut failures,
+        );
+    }
     let index = index_markdown(
         &provider_schema(),
         &read(&root.join("examples/provider/provider.tf")),
         ALL,
+        DATA_SOURCES,
+        DIFFERENCES,
     );
+    assert!(index.contains("## Differences from the official provider"));
+    for def in ALL {
+        assert!(
+            index.contains(def.type_name),
+            "index lacks {}",
+            def.type_name
+        );
+    }
+    for def in DATA_SOURCES {
+        assert!(
+            index.contains(def.type_name),
+            "index lacks {}",
+            def.type_name
+        );
+    }
     check(&root.join("docs/index.md"), &index, &mut failures);
     assert!(failures.is_empty(), "docs out of date with the schema: {failures:?}; run `UPDATE_DOCS=1 cargo test --test docs` and commit");
 }

@@ -44,6 +44,21 @@ fn validate(extra: &str) -> String {
     format!("resource \"authentik_stage_authenticator_validate\" \"t\" {{\n  {name}{extra}\n}}")
 }
 
+fn stage(ty: &str, required: &str, extra: &str) -> String {
+    let mut lines: Vec<String> = required.lines().map(str::to_string).collect();
+    for e in extra.lines() {
+        let key = e.split('=').next().unwrap_or("").trim();
+        lines.retain(|l| l.split('=').next().unwrap_or("").trim() != key);
+        lines.push(e.to_string());
+    }
+    format!(
+        "resource \"authentik_stage_authenticator_{ty}\" \"t\" {{\n  {}\n}}",
+        lines.join("\n  ")
+    )
+}
+
+const DUO_BASE: &str = "name = \"duo\"\nclient_id = \"DI1\"\nclient_secret = \"s\"\napi_hostname = \"api-1.duosecurity.com\"";
+
 fn catalogue() -> Vec<(String, &'static str, &'static str)> {
     let sms_cases: &[Bad] = &[
         ("sms_provider = \"nexmo\"", "sms_provider", "Use one of"),
@@ -168,7 +183,120 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
         ),
         ("name = \"\"", "name", "must not be blank"),
     ];
+    let new_stage_cases: &[(&str, &str, &str, &str)] = &[
+        ("totp", "digits = \"7\"", "digits", "Use one of"),
+        ("totp", "digits = 10", "digits", "Use one of"),
+        (
+            "totp",
+            "configure_flow = \"default-authenticator-totp-setup\"",
+            "configure_flow",
+            "not a UUID",
+        ),
+        ("totp", "name = \" \"", "name", "must not be blank"),
+        (
+            "static",
+            "token_length = 101",
+            "token_length",
+            "at most 100",
+        ),
+        ("static", "token_count = -1", "token_count", "between 0 and"),
+        ("static", "token_count = 2.5", "token_count", "whole number"),
+        (
+            "webauthn",
+            "user_verification = \"always\"",
+            "user_verification",
+            "Use one of",
+        ),
+        (
+            "webauthn",
+            "resident_key_requirement = \"maybe\"",
+            "resident_key_requirement",
+            "Use one of",
+        ),
+        (
+            "webauthn",
+            "authenticator_attachment = \"\"",
+            "authenticator_attachment",
+            "Use one of",
+        ),
+        (
+            "webauthn",
+            "authenticator_attachment = \"usb\"",
+            "authenticator_attachment",
+            "Use one of",
+        ),
+        (
+            "webauthn",
+            "device_type_restrictions = [\"yubikey\"]",
+            "device_type_restrictions",
+            "not a UUID",
+        ),
+        (
+            "webauthn",
+            "max_attempts = -1",
+            "max_attempts",
+            "0 means unlimited",
+        ),
+        ("webauthn", "hints = [\"usb\"]", "hints", "Use one of"),
+        (
+            "duo",
+            "client_secret = null",
+            "client_secret",
+            "set `client_secret`",
+        ),
+        (
+            "duo",
+            "client_secret = \"\"",
+            "client_secret",
+            "must not be blank",
+        ),
+        (
+            "duo",
+            "api_hostname = \"\"",
+            "api_hostname",
+            "must not be blank",
+        ),
+        (
+            "duo",
+            "client_id = \"  \"",
+            "client_id",
+            "must not be blank",
+        ),
+        (
+            "duo",
+            "admin_secret_key_wo = \"x\"",
+            "admin_secret_key_wo",
+            "Terraform 1.11",
+        ),
+    ];
     let mut all: Vec<(String, &str, &str)> = Vec::new();
+    for (ty, extra, attr, msg) in new_stage_cases {
+        let base = if *ty == "duo" {
+            DUO_BASE
+        } else {
+            "name = \"s\""
+        };
+        all.push((stage(ty, base, extra), attr, msg));
+    }
+    for (body, attr, msg) in [
+        (
+            "data \"authentik_stage\" \"s\" {}",
+            "name",
+            "Set at least one of",
+        ),
+        (
+            "data \"authentik_flow\" \"f\" {\n  slug = \"\"\n}",
+            "slug",
+            "must not be blank",
+        ),
+        (
+            "data \"authentik_webauthn_device_type\" \"t\" {\n  aaguid = \"yubikey\"\n}",
+            "aaguid",
+            "not a UUID",
+        ),
+    ] {
+        all.push((body.to_string(), attr, msg));
+    }
     all.extend(sms_cases.iter().map(|(b, a, m)| (sms(b), *a, *m)));
     all.extend(email_cases.iter().map(|(b, a, m)| (email(b), *a, *m)));
     all.extend(validate_cases.iter().map(|(b, a, m)| (validate(b), *a, *m)));
@@ -296,13 +424,15 @@ resource "authentik_stage_authenticator_email" "many" {
     );
 }
 
-const SECRETS: [&str; 6] = [
+const SECRETS: [&str; 8] = [
     "tok-SECRET-api-token",
     "sms-SECRET-auth",
     "sms-SECRET-password",
     "mail-SECRET-password",
     "hdr-SECRET-value",
     "wo-SECRET-value",
+    "duo-SECRET-client",
+    "duo-SECRET-admin",
 ];
 
 /// apply, plan, import and destroy at TF_LOG=trace: no secret, token or header value in the log
@@ -354,7 +484,16 @@ resource "authentik_stage_authenticator_email" "t" {{
   name     = "mail"
   password = "{mail}"
 }}
+resource "authentik_stage_authenticator_duo" "t" {{
+  name             = "duo"
+  client_id        = "DI1"
+  client_secret    = "{duo}"
+  api_hostname     = "api-1.duosecurity.com"
+  admin_secret_key = "{duo_admin}"
+}}
 "#,
+        duo = SECRETS[6],
+        duo_admin = SECRETS[7],
         hdr = SECRETS[4],
         auth = SECRETS[1],
         pw = SECRETS[2],
@@ -364,6 +503,10 @@ resource "authentik_stage_authenticator_email" "t" {{
     let mut outputs = vec![wd.apply(), wd.run(&["plan", "-no-color", "-input=false"])];
     outputs.push(wd.run_ok(&["state", "rm", "authentik_stage_authenticator_email.t"]));
     outputs.push(wd.import("authentik_stage_authenticator_email.t", "name:mail"));
+    // Duo's secrets cannot be imported: the apply after the import sends them again.
+    outputs.push(wd.run_ok(&["state", "rm", "authentik_stage_authenticator_duo.t"]));
+    outputs.push(wd.import("authentik_stage_authenticator_duo.t", "name:duo"));
+    outputs.push(wd.apply());
     // A failing call too: its diagnostics must not echo secrets either.
     wd.write("extra.tf", "resource \"authentik_stage_authenticator_email\" \"clash\" {\n  name = \"sms\"\n  password = \"mail-SECRET-password\"\n}\n");
     outputs.push(wd.run(&["apply", "-auto-approve", "-no-color", "-input=false"]));

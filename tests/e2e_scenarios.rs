@@ -59,18 +59,41 @@ fn shuffled_sets_never_diff(v: TfVersion) {
     }
 }
 
-/// authentik 2026.2 has no webauthn_hints or throttling factors: refresh stays clean, and
-/// configuring one says clearly that the server is too old.
+const WEBAUTHN_MINIMAL: &str = r#"
+resource "authentik_stage_authenticator_webauthn" "w" {
+  name = "webauthn"
+}
+"#;
+
+/// authentik 2026.2 has no webauthn_hints or throttling factors (Validate), nor hints and
+/// prevent_duplicate_devices (WebAuthn): refresh stays clean, and configuring one says clearly
+/// that the server is too old.
 fn older_server_refreshes_cleanly(v: TfVersion) {
     let ctx = Ctx::new(v, &["--version", "2026.2"]);
-    ctx.config(
-        &VALIDATE_WITH_STAGES.replace("{{TYPES}}", "\"00000000-0000-0000-0000-000000000000\""),
-    );
+    ctx.config(&format!(
+        "{}{WEBAUTHN_MINIMAL}",
+        VALIDATE_WITH_STAGES.replace("{{TYPES}}", "\"00000000-0000-0000-0000-000000000000\"")
+    ));
     ctx.wd.apply();
     ctx.assert_empty_plan("plan");
     ctx.assert_refresh_only_clean();
     let values = ctx.state_values("authentik_stage_authenticator_validate.t");
     assert_eq!(values["webauthn_hints"], Value::Null);
+    let values = ctx.state_values("authentik_stage_authenticator_webauthn.w");
+    assert_eq!(values["hints"], Value::Null);
+    assert_eq!(values["prevent_duplicate_devices"], Value::Null);
+    ctx.config(
+        r#"
+resource "authentik_stage_authenticator_webauthn" "new" {
+  name                      = "webauthn-2026-5"
+  prevent_duplicate_devices = false
+}"#,
+    );
+    let out = ctx.wd.apply_err();
+    assert!(
+        out.combined().contains("prevent_duplicate_devices") && out.combined().contains("2026.5"),
+        "{out}"
+    );
     ctx.config(
         r#"
 resource "authentik_stage_authenticator_validate" "new" {
@@ -203,7 +226,9 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// The example module, used the way teams package it: apply, empty plan, outputs wired.
+/// The example module, used the way teams package it: apply, empty plan, outputs wired, every
+/// enabled setup stage (and the built-in one asked for) offered by the validation stage; then
+/// methods switched off by variable, and the plan after that empty too.
 fn mfa_module(v: TfVersion) {
     let ctx = Ctx::new(v, &[]);
     copy_dir(
@@ -211,15 +236,16 @@ fn mfa_module(v: TfVersion) {
         &ctx.wd.path().join("modules/mfa"),
     );
     let demo = std::fs::read_to_string(repo_root().join("examples/demo/main.tf")).expect("demo");
-    ctx.wd
-        .write("main.tf", &demo.replace("../modules/mfa", "./modules/mfa"));
+    let demo = demo.replace("../modules/mfa", "./modules/mfa");
+    ctx.wd.write("main.tf", &demo);
     ctx.wd.run_ok(&["get", "-no-color"]);
     ctx.wd.apply();
     ctx.assert_empty_plan("plan");
     let state = ctx.wd.state_json();
     let outputs = &state["values"]["outputs"]["stage_ids"]["value"];
+    let root = &state["values"]["root_module"];
     let validate = find_resource(
-        &state["values"]["root_module"],
+        root,
         "module.mfa.authentik_stage_authenticator_validate.this",
     )
     .expect("validate stage in state");
@@ -228,11 +254,251 @@ fn mfa_module(v: TfVersion) {
         .expect("stages")
         .iter()
         .collect();
-    assert!(
-        stages.contains(&&outputs["sms"]) && stages.contains(&&outputs["email"]),
+    for method in ["totp", "webauthn", "static", "sms", "email"] {
+        assert!(
+            outputs[method].is_string() && stages.contains(&&outputs[method]),
+            "{method} is offered: {validate:#}"
+        );
+    }
+    let builtin = find_resource(
+        root,
+        "module.mfa.data.authentik_stage.extra[\"default-authenticator-static-setup\"]",
+    )
+    .expect("built-in stage looked up");
+    assert!(stages.contains(&&builtin["id"]), "{validate:#}");
+    assert_eq!(stages.len(), 6);
+    assert_eq!(validate["not_configured_action"], "configure");
+    let webauthn = find_resource(
+        root,
+        "module.mfa.authentik_stage_authenticator_webauthn.this[0]",
+    )
+    .expect("webauthn stage");
+    assert_eq!(
+        webauthn["device_type_restrictions"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{webauthn:#}"
+    );
+    assert!(outputs["default_validation"].is_string(), "{outputs:#}");
+    assert_eq!(ctx.dbl.stages().len(), 6);
+
+    // Switch SMS, email and WebAuthn off: their stages go, the validation stage follows.
+    ctx.wd.write(
+        "main.tf",
+        &demo
+            .replace("    email    = true\n", "    email    = false\n")
+            .replace("    sms      = true\n", "    sms      = false\n")
+            .replace("    webauthn = true\n", "    webauthn = false\n"),
+    );
+    ctx.wd.apply();
+    ctx.assert_empty_plan("plan after switching methods off");
+    assert_eq!(ctx.dbl.stages().len(), 3, "{:#?}", ctx.dbl.stages());
+    let validate = ctx.state_values("module.mfa.authentik_stage_authenticator_validate.this");
+    assert_eq!(
+        validate["configuration_stages"].as_array().map(Vec::len),
+        Some(3),
         "{validate:#}"
     );
-    assert_eq!(ctx.dbl.stages().len(), 3);
+}
+
+const MFA: &str = r#"
+data "authentik_stage" "builtin_validation" {
+  name = "default-authentication-mfa-validation"
+}
+data "authentik_stage" "builtin_totp" {
+  name = "default-authenticator-totp-setup"
+}
+data "authentik_flow" "webauthn_setup" {
+  slug = "default-authenticator-webauthn-setup"
+}
+data "authentik_flow" "totp_setup" {
+  slug = "default-authenticator-totp-setup"
+}
+data "authentik_webauthn_device_type" "yubikey" {
+  description = "YubiKey 5 Series"
+}
+data "authentik_webauthn_device_type" "unknown" {
+  aaguid = "00000000-0000-0000-0000-000000000000"
+}
+
+resource "authentik_stage_authenticator_webauthn" "keys" {
+  name                     = "mfa-webauthn"
+  friendly_name            = "Security key"
+  configure_flow           = data.authentik_flow.webauthn_setup.id
+  user_verification        = "required"
+  resident_key_requirement = "required"
+  device_type_restrictions = [data.authentik_webauthn_device_type.yubikey.aaguid]
+}
+resource "authentik_stage_authenticator_totp" "app" {
+  name           = "mfa-totp"
+  friendly_name  = "Authenticator app"
+  configure_flow = data.authentik_flow.totp_setup.id
+  digits         = 6
+}
+resource "authentik_stage_authenticator_static" "codes" {
+  name          = "mfa-recovery-codes"
+  friendly_name = "Recovery codes"
+  token_count   = 8
+}
+resource "authentik_stage_authenticator_validate" "mfa" {
+  name                          = "mfa-validate"
+  device_classes                = ["webauthn", "totp", "static"]
+  not_configured_action         = "configure"
+  configuration_stages          = [{{STAGES}}]
+  webauthn_user_verification    = "required"
+  webauthn_allowed_device_types = [{{TYPES}}]
+  last_auth_threshold           = "hours=12"
+}
+
+output "builtin_validation" {
+  value = data.authentik_stage.builtin_validation.id
+}
+"#;
+
+/// A realistic MFA configuration (WebAuthn, TOTP and recovery-code setup stages, a validation
+/// stage configuring them and a built-in one, built-ins found by data source) applies and plans
+/// empty against a server answering sets in random order; listing `configuration_stages` in
+/// another order never diffs.
+fn mfa_configuration(v: TfVersion) {
+    let ctx = Ctx::new(v, &["--shuffle"]);
+    let orders = [
+        "authentik_stage_authenticator_webauthn.keys.id, authentik_stage_authenticator_totp.app.id, authentik_stage_authenticator_static.codes.id, data.authentik_stage.builtin_totp.id",
+        "data.authentik_stage.builtin_totp.id, authentik_stage_authenticator_static.codes.id, authentik_stage_authenticator_totp.app.id, authentik_stage_authenticator_webauthn.keys.id",
+        "authentik_stage_authenticator_totp.app.id, data.authentik_stage.builtin_totp.id, authentik_stage_authenticator_webauthn.keys.id, authentik_stage_authenticator_static.codes.id",
+    ];
+    let types = [
+        "data.authentik_webauthn_device_type.yubikey.aaguid, data.authentik_webauthn_device_type.unknown.aaguid",
+        "data.authentik_webauthn_device_type.unknown.aaguid, data.authentik_webauthn_device_type.yubikey.aaguid",
+    ];
+    let config = |stages: &str, t: &str| {
+        ctx.config(&MFA.replace("{{STAGES}}", stages).replace("{{TYPES}}", t));
+    };
+    config(orders[0], types[0]);
+    ctx.wd.apply();
+    for _ in 0..2 {
+        ctx.assert_empty_plan("plan after apply (shuffled answers)");
+    }
+    ctx.assert_refresh_only_clean();
+    let validate = ctx.state_values("authentik_stage_authenticator_validate.mfa");
+    assert_eq!(
+        validate["configuration_stages"].as_array().map(Vec::len),
+        Some(4),
+        "{validate:#}"
+    );
+    let (status, builtin) = ctx
+        .dbl
+        .get("/api/v3/stages/all/?name=default-authenticator-totp-setup");
+    assert_eq!(status, 200, "{builtin}");
+    let builtin_id = builtin["results"][0]["pk"].as_str().expect("built-in pk");
+    assert!(
+        validate["configuration_stages"]
+            .as_array()
+            .expect("set")
+            .iter()
+            .any(|s| s == builtin_id),
+        "{validate:#}"
+    );
+    let state = ctx.wd.state_json();
+    assert!(state["values"]["outputs"]["builtin_validation"]["value"].is_string());
+    for (stages, t) in [(orders[1], types[1]), (orders[2], types[0])] {
+        config(stages, t);
+        ctx.dbl.clear_requests();
+        ctx.assert_empty_plan("another order of configuration_stages");
+        assert!(ctx.writes().is_empty());
+    }
+    ctx.wd.destroy();
+    assert!(ctx.dbl.stages().is_empty(), "{:#?}", ctx.dbl.stages());
+    let (status, _) = ctx.dbl.get(&format!("/api/v3/stages/all/{builtin_id}/"));
+    assert_eq!(
+        status, 200,
+        "a built-in stage referenced by data source is left alone"
+    );
+}
+
+/// A data source that finds nothing names what it looked for and the closest values; one that
+/// finds several lists them and the attribute that tells them apart; one with no key says so.
+fn data_source_lookups_never_guess(v: TfVersion) {
+    let ctx = Ctx::new(v, &[]);
+    let plan_err = |body: &str| {
+        ctx.config(body);
+        let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
+        assert!(!out.success(), "plan should fail for\n{body}\n{out}");
+        out.combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let text = plan_err(
+        r#"data "authentik_flow" "f" {
+  slug = "default-authenticator-totp-setpu"
+}"#,
+    );
+    assert!(
+        text.contains(r#"slug "default-authenticator-totp-setpu""#)
+            && text.contains(r#""default-authenticator-totp-setup""#),
+        "{text}"
+    );
+    let text = plan_err(
+        r#"data "authentik_stage" "s" {
+  name = "default-authentication-mfa-validaton"
+}"#,
+    );
+    assert!(
+        text.contains("No stage found")
+            && text.contains(r#""default-authentication-mfa-validation""#),
+        "{text}"
+    );
+    let text = plan_err(
+        r#"data "authentik_webauthn_device_type" "t" {
+  description = "YubiKey 5 Series with NFC"
+}"#,
+    );
+    assert!(
+        text.contains("More than one WebAuthn device type matches")
+            && text.contains("aaguid = ")
+            && text.contains("`aaguid`"),
+        "{text}"
+    );
+    let text = plan_err(
+        r#"data "authentik_flow" "f" {
+  designation = "authentication"
+}"#,
+    );
+    assert!(
+        text.contains("flows in authentik have designation")
+            && text.contains(r#"slug = "default-authentication-flow""#),
+        "{text}"
+    );
+    let text = plan_err(
+        r#"data "authentik_flow" "f" {
+  slug           = "default-authenticator-totp-setup"
+  authentication = "none"
+}"#,
+    );
+    assert!(
+        text.contains(r#"authentication "require_authenticated""#),
+        "{text}"
+    );
+    let text = plan_err(r#"data "authentik_stage" "s" {}"#);
+    assert!(text.contains("Set at least one of `name`"), "{text}");
+    // A unique key finds it, in any spelling of the UUID, and plans empty.
+    ctx.config(
+        r#"data "authentik_webauthn_device_type" "t" {
+  aaguid = "EE882879-721C-4913-9775-3DFCCE97072A"
+}
+output "d" {
+  value = data.authentik_webauthn_device_type.t.description
+}"#,
+    );
+    ctx.wd.apply();
+    let state = ctx.wd.state_json();
+    assert_eq!(
+        state["values"]["outputs"]["d"]["value"],
+        "YubiKey 5 Series with NFC"
+    );
+    ctx.assert_empty_plan("data source by aaguid");
+    assert!(ctx.writes().is_empty());
 }
 
 /// State written by the official provider, switched with `terraform state replace-provider`,
@@ -251,6 +517,16 @@ fn switch_from_official_provider(v: TfVersion) {
     );
     assert_eq!(status, 201, "{stage}");
     let id = stage["pk"].as_str().expect("pk");
+    let (status, totp) = dbl.post(
+        "/api/v3/stages/authenticator/totp/",
+        json!({"name": "legacy-totp", "digits": "6"}),
+    );
+    assert_eq!(status, 201, "{totp}");
+    let (status, webauthn) = dbl.post(
+        "/api/v3/stages/authenticator/webauthn/",
+        json!({"name": "legacy-webauthn", "device_type_restrictions": ["00000000-0000-0000-0000-000000000000"]}),
+    );
+    assert_eq!(status, 201, "{webauthn}");
     let state = json!({
         "version": 4, "terraform_version": v.as_str(), "serial": 1, "lineage": "6f1c1c8e-9a1e-4b8e-8f43-0d9f5c1c2a11",
         "outputs": {},
@@ -261,6 +537,21 @@ fn switch_from_official_provider(v: TfVersion) {
                 "id": id, "name": "legacy-sms", "sms_provider": "twilio", "from_number": "+1555", "account_sid": "AC1",
                 "auth": "tok", "auth_type": "basic", "auth_password": "", "configure_flow": "", "friendly_name": "",
                 "mapping": "", "verify_only": false
+            }, "sensitive_attributes": []}]
+        }, {
+            "mode": "managed", "type": "authentik_stage_authenticator_totp", "name": "t",
+            "provider": "provider[\"registry.terraform.io/goauthentik/authentik\"]",
+            "instances": [{"schema_version": 0, "attributes": {
+                "id": totp["pk"], "name": "legacy-totp", "friendly_name": "", "configure_flow": "", "digits": "6"
+            }, "sensitive_attributes": []}]
+        }, {
+            "mode": "managed", "type": "authentik_stage_authenticator_webauthn", "name": "t",
+            "provider": "provider[\"registry.terraform.io/goauthentik/authentik\"]",
+            "instances": [{"schema_version": 0, "attributes": {
+                "id": webauthn["pk"], "name": "legacy-webauthn", "friendly_name": "", "configure_flow": "",
+                "user_verification": "preferred", "resident_key_requirement": "preferred", "authenticator_attachment": "",
+                "device_type_restrictions": ["00000000-0000-0000-0000-000000000000"], "max_attempts": 0,
+                "hints": [], "prevent_duplicate_devices": true
             }, "sensitive_attributes": []}]
         }]
     });
@@ -278,6 +569,13 @@ resource "authentik_stage_authenticator_sms" "t" {
   from_number  = "+1555"
   account_sid  = "AC1"
   auth         = "tok"
+}
+resource "authentik_stage_authenticator_totp" "t" {
+  name = "legacy-totp"
+}
+resource "authentik_stage_authenticator_webauthn" "t" {
+  name                     = "legacy-webauthn"
+  device_type_restrictions = ["00000000-0000-0000-0000-000000000000"]
 }
 "#),
     );
@@ -335,6 +633,8 @@ per_version!(
     write_only_secrets,
     update_of_deleted_stage_is_a_clear_error,
     mfa_module,
+    mfa_configuration,
+    data_source_lookups_never_guess,
     switch_from_official_provider,
     partial_failure_keeps_other_state,
     wrong_token_and_unreachable_url_say_how_to_fix,

@@ -140,6 +140,121 @@ async fn validate(
         .diagnostics
 }
 
+fn lookup_value(name: Option<&str>) -> Value {
+    Value::Object(
+        [
+            ("id".to_owned(), Value::Null),
+            (
+                "name".to_owned(),
+                name.map_or(Value::Null, |n| Value::String(n.into())),
+            ),
+            ("size".to_owned(), Value::Null),
+        ]
+        .into_iter()
+        .collect(),
+    )
+}
+
+/// Data sources: listed in the metadata, their configuration validated and read through the
+/// provider, values decoded and encoded against their own schema, errors as diagnostics.
+#[tokio::test]
+async fn data_sources_are_validated_and_read() {
+    let server = start("datasource", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+    let ty = toy::lookup_schema().block.object_type();
+    let dv = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: terraform_provider_authentik::protocol::codec::msgpack::encode(v, &ty)
+                .expect("encode"),
+            json: Vec::new(),
+        })
+    };
+    let meta = c
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    let names: Vec<_> = meta
+        .data_sources
+        .iter()
+        .map(|d| d.type_name.as_str())
+        .collect();
+    assert_eq!(names, ["toy_lookup"]);
+
+    let ok = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "toy_lookup".into(),
+            config: dv(&lookup_value(Some("a"))),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    let empty = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "toy_lookup".into(),
+            config: dv(&lookup_value(None)),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(
+        single_error(&empty.diagnostics).summary,
+        "Nothing to look up"
+    );
+
+    let read = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "toy_lookup".into(),
+            config: dv(&lookup_value(Some("abc"))),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    let state = terraform_provider_authentik::protocol::codec::msgpack::decode(
+        &read.state.expect("state").msgpack,
+        &ty,
+    )
+    .expect("decode");
+    assert_eq!(state.get("id"), &Value::String("toy-abc".into()));
+    assert_eq!(
+        state.get("size"),
+        &Value::Number(terraform_provider_authentik::protocol::Number::Int(3))
+    );
+
+    let missing = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "toy_lookup".into(),
+            config: dv(&lookup_value(Some("missing"))),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(missing.state.is_none());
+    let d = single_error(&missing.diagnostics);
+    assert_eq!(d.summary, "Not found");
+    assert!(d.attribute.is_some(), "the error points at `name`");
+
+    let garbage = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "toy_lookup".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: vec![0xc1],
+                json: Vec::new(),
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&garbage.diagnostics)
+        .summary
+        .contains("Malformed value"));
+}
+
 #[tokio::test]
 async fn schema_metadata_and_provider_config() {
     let server = start("schema", None).await;
@@ -167,7 +282,13 @@ async fn schema_metadata_and_provider_config() {
         provider.block.expect("block").attributes[0].name,
         "endpoint"
     );
-    assert!(schema.data_source_schemas.is_empty() && schema.functions.is_empty());
+    let lookup = &schema.data_source_schemas["toy_lookup"];
+    let lookup_attrs = &lookup.block.as_ref().expect("block").attributes;
+    assert!(lookup_attrs
+        .iter()
+        .any(|a| a.name == "name" && a.optional && a.computed));
+    assert_eq!(schema.data_source_schemas.len(), 1);
+    assert!(schema.functions.is_empty());
     // Cached: a second call answers the same.
     let again = c
         .get_provider_schema(pb::get_provider_schema::Request {})
@@ -706,9 +827,10 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
         .await
         .expect("rpc")
         .into_inner();
+    assert!(rd.state.is_none());
     assert!(single_error(&rd.diagnostics)
         .detail
-        .contains("not supported by this provider"));
+        .contains("no data source \"toy_ds\""));
     let gen = c
         .generate_resource_config(pb::generate_resource_config::Request {
             type_name: "toy_thing".into(),

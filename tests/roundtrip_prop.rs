@@ -36,7 +36,7 @@ fn refs_for(field: &Field, refs: &Refs) -> Vec<String> {
         "configure_flow" => refs.flows.clone(),
         "mapping" => refs.mappings.clone(),
         "configuration_stages" => refs.stages.clone(),
-        "webauthn_allowed_device_types" => refs.device_types.clone(),
+        "webauthn_allowed_device_types" | "device_type_restrictions" => refs.device_types.clone(),
         other => panic!("no reference pool for {other}"),
     }
 }
@@ -123,6 +123,13 @@ fn value_for(field: &'static Field, refs: &Refs) -> BoxedStrategy<Value> {
                     v.dedup();
                     Value::Set(v.into_iter().map(Value::String).collect())
                 })
+                .boxed()
+        }
+        // Order and duplicates are kept: the strategy makes both.
+        Kind::StringList => {
+            let min = usize::from(field.non_empty);
+            prop::collection::vec(string_for(field, refs), min..4)
+                .prop_map(|v| Value::List(v.into_iter().map(Value::String).collect()))
                 .boxed()
         }
     };

@@ -12,16 +12,24 @@ pub fn tf_type(kind: Kind) -> Type {
         Kind::Bool => Type::Bool,
         Kind::Int | Kind::Float => Type::Number,
         Kind::StringSet => Type::set(Type::String),
+        Kind::StringList => Type::list(Type::String),
     }
 }
 
-/// A default as a Terraform value.
-pub fn default_value(d: Dflt) -> Value {
+/// A field's default as a Terraform value of the field's type.
+pub fn default_value(field: &Field, d: Dflt) -> Value {
     match d {
         Dflt::Str(s) => Value::String(s.to_string()),
         Dflt::Bool(b) => Value::Bool(b),
         Dflt::Int(i) => Value::Number(Number::Int(i)),
-        Dflt::Strs(v) => Value::Set(v.iter().map(|s| Value::String(s.to_string())).collect()),
+        Dflt::Strs(v) => {
+            let items = v.iter().map(|s| Value::String(s.to_string())).collect();
+            if field.kind == Kind::StringList {
+                Value::List(items)
+            } else {
+                Value::Set(items)
+            }
+        }
     }
 }
 
@@ -70,6 +78,15 @@ pub fn from_json(field: &Field, j: &Json) -> Option<Value> {
             }
             Value::Set(out)
         }
+        (Kind::StringList, Json::Array(items)) => Value::List(
+            items
+                .iter()
+                .map(|i| match i {
+                    Json::String(s) => Value::String(s.clone()),
+                    other => Value::String(other.to_string()),
+                })
+                .collect(),
+        ),
         _ => return None,
     })
 }
@@ -94,23 +111,20 @@ pub fn stored_form(field: &Field, s: &str) -> String {
 }
 
 /// Equality as the server means it: strings as stored (trimmed; UUIDs ignore case and
-/// hyphens), sets ignore order.
+/// hyphens), sets ignore order, lists do not.
 pub fn same(field: &Field, a: &Value, b: &Value) -> bool {
-    if !matches!(field.kind, Kind::String | Kind::StringSet) {
+    if !matches!(field.kind, Kind::String) && !field.kind.is_collection() {
         return a.semantic_eq(b);
     }
+    let elem = |i: &Value| match i {
+        Value::String(s) => Value::String(stored_form(field, s)),
+        other => other.clone(),
+    };
     let norm = |v: &Value| -> Value {
         match v {
             Value::String(s) => Value::String(stored_form(field, s)),
-            Value::Set(items) => Value::Set(
-                items
-                    .iter()
-                    .map(|i| match i {
-                        Value::String(s) => Value::String(stored_form(field, s)),
-                        other => other.clone(),
-                    })
-                    .collect(),
-            ),
+            Value::Set(items) => Value::Set(items.iter().map(elem).collect()),
+            Value::List(items) => Value::List(items.iter().map(elem).collect()),
             other => other.clone(),
         }
     };

@@ -1,7 +1,8 @@
 //! Registry-style documentation rendered from the schemas, so docs and schema cannot disagree
 //! (a test compares the committed files with this rendering).
 
-use super::field::{wo_name, ResourceDef};
+use super::field::{wo_name, DataSourceDef, ResourceDef};
+use super::lookup::data_source_schema;
 use super::schema::resource_schema;
 use crate::protocol::{Attribute, Schema, Type};
 
@@ -65,6 +66,12 @@ pub fn resource_markdown(def: &ResourceDef, example: &str, import: &str) -> Stri
         .filter(|f| f.write_only_twin)
         .map(|f| f.name)
         .collect();
+    let hidden: Vec<String> = def
+        .fields
+        .iter()
+        .filter(|f| f.never_returned)
+        .map(|f| format!("`{}`", f.name))
+        .collect();
     let mut out = format!(
         "---\npage_title: \"{t} Resource - authentik\"\ndescription: |-\n  {d}\n---\n\n# {t} (Resource)\n\n{d}\n\n## Example Usage\n\n```terraform\n{ex}```\n\n## Schema\n\n{attrs}",
         t = def.type_name,
@@ -87,7 +94,15 @@ pub fn resource_markdown(def: &ResourceDef, example: &str, import: &str) -> Stri
             "## Secrets\n\n{list} are sensitive: hidden in plans, never logged (not even with `TF_LOG=trace`) and never put in error messages. They are kept in state; \
 on Terraform 1.11 and later use the write-only twins {wo} instead, which reach authentik but never plan or state (bump the matching `*_wo_version` to send a new value). \
 Terraform 1.10 and older refuse the write-only twins with an error rather than storing them.\n\n\
-Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.\n\n"
+{drift}\n\n",
+            drift = if hidden.is_empty() {
+                "Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
+            } else {
+                format!(
+                    "authentik never returns {}: the provider keeps the value from the configuration and state, so a change made outside Terraform cannot be seen (apply with a new value to be sure the server has it). After an import they are empty, and the first plan shows an update that sends them.",
+                    hidden.join(" and ")
+                )
+            }
         ));
     }
     out.push_str(&format!(
@@ -101,8 +116,67 @@ Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A c
 /// mirrors, the lock file and the two ways over from the official provider.
 pub const INSTALLING: &str = include_str!("installing.md");
 
+/// The file name of a data source's doc page (`flow.md`).
+pub fn data_source_doc_file(def: &DataSourceDef) -> String {
+    format!("{}.md", def.type_name.trim_start_matches("authentik_"))
+}
+
+/// The doc page of one data source.
+pub fn data_source_markdown(def: &DataSourceDef, example: &str) -> String {
+    let schema = data_source_schema(def);
+    format!(
+        "---\npage_title: \"{t} Data Source - authentik\"\ndescription: |-\n  {d}\n---\n\n# {t} (Data Source)\n\n{d}\n\n## Example Usage\n\n```terraform\n{ex}```\n\n## Schema\n\n{attrs}\
+## Lookup\n\nThe {title} must match every lookup attribute that is set, exactly (case included). No match is an error that names what was looked for and the closest values that exist; more than one match is an error that lists them and says which attribute tells them apart. (The official provider silently takes the first {title} authentik lists in both cases.)\n",
+        t = def.type_name,
+        d = def.doc,
+        ex = example,
+        attrs = attribute_sections(&schema),
+        title = def.title,
+    )
+}
+
+/// One deliberate difference from the official provider, for the index page's table.
+#[derive(Clone, Copy, Debug)]
+pub struct Difference {
+    /// Resources or attributes concerned.
+    pub what: &'static str,
+    /// What the official provider does.
+    pub official: &'static str,
+    /// What this provider does, and why.
+    pub here: &'static str,
+    /// What a user moving over sees.
+    pub migrating: &'static str,
+}
+
+fn differences_table(differences: &[Difference]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let rows: String = differences
+        .iter()
+        .map(|d| {
+            format!(
+                "| {} | {} | {} | {} |\n",
+                cell(d.what),
+                cell(d.official),
+                cell(d.here),
+                cell(d.migrating)
+            )
+        })
+        .collect();
+    format!(
+        "## Differences from the official provider\n\n\
+Resource, data source and attribute names and types are the official provider's, so every configuration it accepts plans and applies here unchanged, and a state moves over with `terraform state replace-provider`. These differences are deliberate:\n\n\
+| what | official provider | this provider, and why | what a migrating user sees |\n|---|---|---|---|\n{rows}\n"
+    )
+}
+
 /// The provider's index page.
-pub fn index_markdown(provider: &Schema, example: &str, resources: &[&ResourceDef]) -> String {
+pub fn index_markdown(
+    provider: &Schema,
+    example: &str,
+    resources: &[&ResourceDef],
+    data_sources: &[&DataSourceDef],
+    differences: &[Difference],
+) -> String {
     let list: String = resources
         .iter()
         .map(|d| {
@@ -114,9 +188,20 @@ pub fn index_markdown(provider: &Schema, example: &str, resources: &[&ResourceDe
             )
         })
         .collect();
+    let data_list: String = data_sources
+        .iter()
+        .map(|d| {
+            format!(
+                "- [`{}`](data-sources/{}) — one {}\n",
+                d.type_name,
+                data_source_doc_file(d),
+                d.title
+            )
+        })
+        .collect();
     format!(
         "---\npage_title: \"authentik Provider\"\ndescription: |-\n  Manage authentik authenticator stages as code.\n---\n\n# authentik Provider\n\n\
-Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n{INSTALLING}\
+Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n## Data Sources\n\n{data_list}\n{INSTALLING}\
 ## Example Usage\n\n```terraform\n{example}```\n\n## Authentication\n\n\
 Create an API token in authentik (Directory → Tokens and App passwords, intent *API*) for a user allowed to manage stages, and give it as `token` or `AUTHENTIK_TOKEN`. \
 A missing, wrong or expired token, or one without permission, makes authentik answer 403; the provider then says so and names the URL it called. The token is never logged.\n\n\
@@ -133,9 +218,11 @@ Requests that fail before authentik handled them (connection refused, 429, 503) 
 - **Delete**: a retried `DELETE` that finds the stage gone (404) counts as done: the stage is gone, whoever removed it.\n\
 - **Import**: by UUID or exact name of the resource's own stage type; a UUID or name that belongs to a stage of another type is reported as such, never imported as this type.\n\n\
 ## Supported versions\n\n\
-- authentik 2026.2 and later (tested against an API double of 2026.2 and 2026.5 behaviour). Fields that only 2026.5 has (`webauthn_hints`, the `*_otp_throttling_factor` numbers) are optional; values the provider does not know (a new enum member) are read without failing.\n\
+- authentik 2026.2 and later (tested against an API double of 2026.2 and 2026.5 behaviour). Fields that only 2026.5 has (Validate's `webauthn_hints` and `*_otp_throttling_factor` numbers, WebAuthn's `hints` and `prevent_duplicate_devices`) are optional; values the provider does not know (a new enum member) are read without failing.\n\
 - Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later. For drift detection with `terraform plan -refresh-only -detailed-exitcode` use Terraform 1.1.3 or later: older versions store a resource's dependencies in random order and may exit 2 while printing \"No changes\" (hashicorp/terraform#30226).\n\n\
+{differences}\
 ## Schema\n\n{attrs}",
+        differences = differences_table(differences),
         attrs = attribute_sections(provider),
     )
 }

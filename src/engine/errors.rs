@@ -2,13 +2,30 @@
 //! a 403 says what to do about the token, transport failures say which URL failed and how to
 //! fix it. Nothing here ever includes the token, a header value or a secret.
 
-use super::field::{Kind, ResourceDef};
+use super::field::{DataSourceDef, Field, Kind, ResourceDef};
 use crate::client::{ApiError, FieldPathStep};
 use crate::protocol::{AttributePath, Diagnostic};
 
 /// Diagnostics for an API error during `action` (e.g. "creating") on a resource.
 pub fn api_error(def: &ResourceDef, action: &str, e: &ApiError) -> Vec<Diagnostic> {
-    let summary = format!("authentik rejected {action} the {}", def.title);
+    errors_for(def.title, action, e, |api| def.field_by_api(api))
+}
+
+/// Diagnostics for an API error while a data source looks its object up (a 400 names the
+/// query parameter, which is the attribute's API name).
+pub fn lookup_error(def: &DataSourceDef, e: &ApiError) -> Vec<Diagnostic> {
+    errors_for(def.title, "looking up", e, |api| {
+        def.attribute_by_api(api).map(|a| &a.field)
+    })
+}
+
+fn errors_for<'a>(
+    title: &str,
+    action: &str,
+    e: &ApiError,
+    field_by_api: impl Fn(&str) -> Option<&'a Field>,
+) -> Vec<Diagnostic> {
+    let summary = format!("authentik rejected {action} the {title}");
     match e {
         ApiError::Validation { errors } => errors
             .iter()
@@ -17,7 +34,7 @@ pub fn api_error(def: &ResourceDef, action: &str, e: &ApiError) -> Vec<Diagnosti
                 let mut where_ = String::new();
                 let mut steps = fe.path.iter();
                 if let Some(FieldPathStep::Field(api)) = steps.next() {
-                    if let Some(f) = def.field_by_api(api) {
+                    if let Some(f) = field_by_api(api) {
                         let mut p = AttributePath::attr(f.name);
                         for s in steps {
                             if let FieldPathStep::Index(i) = s {

@@ -14,6 +14,15 @@ pub enum Kind {
     Float,
     /// `set(string)` ↔ JSON array of strings (order means nothing).
     StringSet,
+    /// `list(string)` ↔ JSON array of strings (order and duplicates mean something).
+    StringList,
+}
+
+impl Kind {
+    /// A collection of strings (set or list).
+    pub const fn is_collection(self) -> bool {
+        matches!(self, Kind::StringSet | Kind::StringList)
+    }
 }
 
 /// A default value, equal to the server's own default.
@@ -86,7 +95,7 @@ pub struct Field {
     pub mode: Mode,
     /// Value check.
     pub check: Check,
-    /// A set that must not be empty.
+    /// A set or list that must not be empty.
     pub non_empty: bool,
     /// Hidden in plans and logs.
     pub sensitive: bool,
@@ -94,6 +103,12 @@ pub struct Field {
     pub write_only_twin: bool,
     /// Values are UUIDs, compared case- and hyphen-insensitively.
     pub uuid_semantics: bool,
+    /// The default is the server's own (false: the server has none and requires a value; the
+    /// default is the official provider's, sent on create).
+    pub server_default: bool,
+    /// The server never returns the value (a write-only secret): it is kept from the
+    /// configuration and state, and drift on it cannot be seen.
+    pub never_returned: bool,
     /// Markdown description (schema, docs).
     pub doc: &'static str,
 }
@@ -110,6 +125,8 @@ impl Field {
             sensitive: false,
             write_only_twin: false,
             uuid_semantics: false,
+            server_default: true,
+            never_returned: false,
             doc: "",
         }
     }
@@ -133,6 +150,10 @@ impl Field {
     pub const fn string_set(name: &'static str) -> Field {
         Field::new(name, Kind::StringSet)
     }
+    /// An ordered list of strings (the server keeps order and duplicates).
+    pub const fn string_list(name: &'static str) -> Field {
+        Field::new(name, Kind::StringList)
+    }
     /// A reference to another object by UUID.
     pub const fn uuid(name: &'static str) -> Field {
         Field::string(name).check(Check::Uuid).uuids()
@@ -154,6 +175,18 @@ impl Field {
     /// Optional with the server's default.
     pub const fn default(mut self, d: Dflt) -> Field {
         self.mode = Mode::Default(d);
+        self
+    }
+    /// Optional with a default the server lacks (it requires the field): the official
+    /// provider's default, sent on create when the configuration leaves the field out.
+    pub const fn provider_default(mut self, d: Dflt) -> Field {
+        self.mode = Mode::Default(d);
+        self.server_default = false;
+        self
+    }
+    /// The server never returns this value (write-only on the server).
+    pub const fn never_returned(mut self) -> Field {
+        self.never_returned = true;
         self
     }
     /// Only on newer servers.
@@ -259,4 +292,86 @@ pub fn wo_name(f: &Field) -> String {
 /// Name of the version attribute of a write-only twin.
 pub fn wo_version_name(f: &Field) -> String {
     format!("{}_wo_version", f.name)
+}
+
+/// How a data source attribute takes part in the lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// Optional and computed: when set, the server filters on it (`?<api>=<value>`), and only
+    /// objects whose value is exactly this count.
+    Server,
+    /// Optional and computed: when set, only objects with exactly this value count (the API
+    /// cannot filter on it, so the provider compares).
+    Client,
+    /// Computed: read from the object found.
+    Output,
+}
+
+/// One attribute of a data source.
+#[derive(Clone, Copy, Debug)]
+pub struct DataAttr {
+    /// Name, API key, type, check and description.
+    pub field: Field,
+    /// Its part in the lookup.
+    pub lookup: Lookup,
+}
+
+impl DataAttr {
+    /// A lookup key the server filters on.
+    pub const fn server(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Server,
+        }
+    }
+    /// A lookup key the provider compares itself.
+    pub const fn client(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Client,
+        }
+    }
+    /// A value read from the object found.
+    pub const fn output(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Output,
+        }
+    }
+    /// True for the attributes one can look an object up by.
+    pub fn is_key(&self) -> bool {
+        self.lookup != Lookup::Output
+    }
+}
+
+/// A data source: exactly one object of an authentik collection, found by the attributes set.
+#[derive(Debug)]
+pub struct DataSourceDef {
+    /// Terraform type name.
+    pub type_name: &'static str,
+    /// API collection path below `/api/v3/`, without slashes at the ends.
+    pub api_path: &'static str,
+    /// Human name of one object ("flow"), for messages.
+    pub title: &'static str,
+    /// Human name of several ("flows").
+    pub plural: &'static str,
+    /// Markdown description.
+    pub doc: &'static str,
+    /// The object's identifier in the API, which becomes `id`.
+    pub id_key: &'static str,
+    /// Attributes (besides `id`).
+    pub attributes: &'static [DataAttr],
+    /// Query parameters sent with every list (a stable ordering, say).
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+impl DataSourceDef {
+    /// The attribute with this Terraform name.
+    pub fn attribute(&self, name: &str) -> Option<&'static DataAttr> {
+        self.attributes.iter().find(|a| a.field.name == name)
+    }
+    /// The attribute with this API name.
+    pub fn attribute_by_api(&self, api: &str) -> Option<&'static DataAttr> {
+        self.attributes.iter().find(|a| a.field.api == api)
+    }
 }

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod errors;
 pub mod field;
 pub mod holder;
+pub mod lookup;
 pub mod ops;
 pub mod plan;
 pub mod private;

@@ -63,10 +63,10 @@ fn plan_field(f: &Field, prior: &Value, config: &Value) -> Value {
         Mode::Required | Mode::Nullable => return c.clone(),
         Mode::Default(_) | Mode::Versioned(_) if !c.is_null() => c.clone(),
         Mode::Default(_) if uses_wo => Value::Null,
-        Mode::Default(d) => default_value(d),
+        Mode::Default(d) => default_value(f, d),
         Mode::Versioned(_) if prior.is_null() => return Value::Unknown,
         Mode::Versioned(_) if prior.get(f.name).is_null() => return Value::Null,
-        Mode::Versioned(d) => default_value(d),
+        Mode::Versioned(d) => default_value(f, d),
     };
     // For computed attributes, keep the prior spelling when it means the same (UUID case, set order).
     let before = prior.get(f.name);

@@ -79,6 +79,9 @@ fn field_attribute(f: &Field) -> Attribute {
 /// The full description of a field: its doc plus default and allowed values.
 pub fn describe(f: &Field) -> String {
     let mut s = f.doc.to_string();
+    if f.never_returned {
+        s.push_str(" authentik never returns it: the value is kept from the configuration and state, so a change made outside Terraform cannot be seen, and after an import it is empty until the next apply sends it.");
+    }
     if let super::field::Check::OneOf(values) = f.check {
         let list = values
             .iter()
@@ -88,12 +91,20 @@ pub fn describe(f: &Field) -> String {
         s.push_str(&format!(" Allowed values: {list}."));
     }
     match f.mode {
-        Mode::Default(d) => s.push_str(&format!(" Defaults to {} (the server's default).", show_default(d))),
+        Mode::Default(d) if f.server_default => s.push_str(&format!(" Defaults to {} (the server's default).", show_default(d))),
+        Mode::Default(d) => s.push_str(&format!(
+            " Defaults to {} (authentik itself has no default and requires a value; this is the official provider's default, sent when the attribute is left out).",
+            show_default(d)
+        )),
         Mode::Versioned(d) => s.push_str(&format!(
             " Only on authentik 2026.5 and later; the server's default is {}. Left out, it is not sent and is read back when the server has it.",
             show_default(d)
         )),
         Mode::Nullable => s.push_str(" Left out, it is `null` (none)."),
+        Mode::Required if f.write_only_twin => s.push_str(&format!(
+            " Required: set it or, on Terraform 1.11 and later, its write-only twin `{}`.",
+            wo_name(f)
+        )),
         Mode::Required => {}
     }
     s

@@ -7,7 +7,9 @@ use super::private::Private;
 use super::state::state_from_api;
 use super::validate::validate;
 use crate::protocol::{ClientCapabilities, Diagnostic, Number, Value};
-use crate::resources::{email::EMAIL, sms::SMS, validate::VALIDATE};
+use crate::resources::{
+    duo::DUO, email::EMAIL, sms::SMS, totp::TOTP, validate::VALIDATE, webauthn::WEBAUTHN,
+};
 use serde_json::json;
 
 fn s(v: &str) -> Value {
@@ -15,6 +17,9 @@ fn s(v: &str) -> Value {
 }
 fn set(v: &[&str]) -> Value {
     Value::Set(v.iter().map(|x| s(x)).collect())
+}
+fn list(v: &[&str]) -> Value {
+    Value::List(v.iter().map(|x| s(x)).collect())
 }
 fn n(i: i64) -> Value {
     Value::Number(Number::Int(i))
@@ -210,7 +215,7 @@ fn set_order_and_uuid_case_never_diff() {
         planned.get("configuration_stages")
     );
     assert_eq!(state.get("device_classes"), planned.get("device_classes"));
-    assert_eq!(state.get("webauthn_hints"), &Value::Set(vec![]));
+    assert_eq!(state.get("webauthn_hints"), &Value::List(vec![]));
     assert_eq!(state.get("sms_otp_throttling_factor"), &n(1));
     // The next plan is empty.
     let next = plan_of(&VALIDATE, &state, &cfg, &Private::default());
@@ -242,7 +247,7 @@ fn newer_server_fields_absent_on_older_servers() {
     // Configured on a server that ignores it: a clear error, not a confusing inconsistency.
     let cfg = config(
         &VALIDATE,
-        &[("name", s("v")), ("webauthn_hints", set(&["hybrid"]))],
+        &[("name", s("v")), ("webauthn_hints", list(&["hybrid"]))],
     );
     let planned = plan_of(&VALIDATE, &Value::Null, &cfg, &Private::default());
     let mut diags = Vec::new();
@@ -452,4 +457,171 @@ fn validation_names_the_attribute() {
         caps
     ))
     .is_empty());
+}
+
+#[test]
+fn sms_provider_defaults_to_twilio_as_the_official_provider_does() {
+    // The official provider's acceptance configuration leaves `sms_provider` out.
+    let cfg = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("from_number", s("1234")),
+            ("account_sid", s("bar")),
+            ("auth", s("baz")),
+        ],
+    );
+    assert!(errors(&validate(&SMS, &cfg, ClientCapabilities::default())).is_empty());
+    let planned = plan_of(&SMS, &Value::Null, &cfg, &Private::default());
+    assert_eq!(planned.get("sms_provider"), &s("twilio"));
+    let body = create_body(&SMS, &planned, &cfg).unwrap();
+    assert_eq!(body.json["provider"], json!("twilio"));
+}
+
+#[test]
+fn totp_digits_is_sent_though_left_out_and_read_as_a_string() {
+    let cfg = config(&TOTP, &[("name", s("totp"))]);
+    let planned = plan_of(&TOTP, &Value::Null, &cfg, &Private::default());
+    assert_eq!(planned.get("digits"), &s("6"));
+    let body = create_body(&TOTP, &planned, &cfg).unwrap();
+    assert_eq!(body.json["digits"], json!("6"), "authentik requires digits");
+    // A server answering with the database's integer still reads as the same string.
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "totp", "digits": 6,
+        "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let state = state_from_api(
+        &TOTP,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &Private::default(),
+        &mut diags,
+    );
+    assert_eq!(state.get("digits"), &s("6"));
+    assert_eq!(plan_of(&TOTP, &state, &cfg, &Private::default()), state);
+    let bad = config(&TOTP, &[("name", s("totp")), ("digits", s("7"))]);
+    let errs = errors(&validate(&TOTP, &bad, ClientCapabilities::default()));
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("digits") && e.contains("\"6\", \"8\"")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn list_order_is_meaningful_where_the_server_keeps_it() {
+    let cfg = |hints: &[&str]| config(&WEBAUTHN, &[("name", s("w")), ("hints", list(hints))]);
+    let prior = settle(plan_of(
+        &WEBAUTHN,
+        &Value::Null,
+        &cfg(&["hybrid", "security-key"]),
+        &Private::default(),
+    ));
+    let planned = plan_of(
+        &WEBAUTHN,
+        &prior,
+        &cfg(&["security-key", "hybrid"]),
+        &Private::default(),
+    );
+    let body = update_body(
+        &WEBAUTHN,
+        &prior,
+        &planned,
+        &cfg(&["security-key", "hybrid"]),
+        &Private::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"hints": ["security-key", "hybrid"]}),
+        "a reordered list is a change, sent whole"
+    );
+    // A set in the same resource still ignores order.
+    let a = "0f3c5a4e-1b2c-4d5e-8f90-112233445566";
+    let b = "1f3c5a4e-1b2c-4d5e-8f90-112233445566";
+    let with_types = |t: &[&str]| {
+        config(
+            &WEBAUTHN,
+            &[("name", s("w")), ("device_type_restrictions", set(t))],
+        )
+    };
+    let prior = settle(plan_of(
+        &WEBAUTHN,
+        &Value::Null,
+        &with_types(&[a, b]),
+        &Private::default(),
+    ));
+    let planned = plan_of(
+        &WEBAUTHN,
+        &prior,
+        &with_types(&[b, &a.to_uppercase()]),
+        &Private::default(),
+    );
+    let body = update_body(
+        &WEBAUTHN,
+        &prior,
+        &planned,
+        &with_types(&[b, a]),
+        &Private::default(),
+    )
+    .unwrap();
+    assert!(body.json.is_empty(), "{:?}", body.json);
+}
+
+#[test]
+fn secrets_the_server_never_returns_are_kept_from_state() {
+    let cfg = config(
+        &DUO,
+        &[
+            ("name", s("duo")),
+            ("client_id", s("id")),
+            ("client_secret", s("secret")),
+            ("api_hostname", s("api-1.duosecurity.com")),
+        ],
+    );
+    let planned = plan_of(&DUO, &Value::Null, &cfg, &Private::default());
+    let body = create_body(&DUO, &planned, &cfg).unwrap();
+    assert_eq!(body.json["client_secret"], json!("secret"));
+    assert_eq!(body.json["admin_secret_key"], json!(""));
+    // authentik never returns either secret.
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "duo", "client_id": "id",
+        "api_hostname": "api-1.duosecurity.com", "admin_integration_key": "", "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let state = state_from_api(
+        &DUO,
+        obj.as_object().unwrap(),
+        &planned,
+        &cfg,
+        &Private::default(),
+        &mut diags,
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(state.get("client_secret"), &s("secret"));
+    assert_eq!(state.get("admin_secret_key"), &s(""));
+    let refreshed = state_from_api(
+        &DUO,
+        obj.as_object().unwrap(),
+        &state,
+        &Value::Null,
+        &Private::default(),
+        &mut diags,
+    );
+    assert_eq!(refreshed, state);
+    assert_eq!(
+        plan_of(&DUO, &refreshed, &cfg, &Private::default()),
+        refreshed
+    );
+    let missing = config(
+        &DUO,
+        &[
+            ("name", s("duo")),
+            ("client_id", s("id")),
+            ("api_hostname", s("h")),
+        ],
+    );
+    let errs = errors(&validate(&DUO, &missing, ClientCapabilities::default()));
+    assert!(
+        errs.iter().any(|e| e.starts_with("client_secret")),
+        "{errs:?}"
+    );
 }

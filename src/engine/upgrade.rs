@@ -45,6 +45,7 @@ pub fn upgrade(def: &ResourceDef, raw_json: Option<&[u8]>) -> (Value, Vec<Diagno
         // A list in the official provider's state is a set here.
         let v = match (f.kind, v) {
             (Kind::StringSet, Value::List(items)) => Value::Set(items),
+            (Kind::StringList, Value::Set(items)) => Value::List(items),
             (_, v) => v,
         };
         out.insert(f.name.to_string(), v);

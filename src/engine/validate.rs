@@ -26,7 +26,8 @@ fn err(path: AttributePath, summary: impl Into<String>, detail: impl Into<String
     Diagnostic::error(summary, detail).at(path)
 }
 
-fn check_field(f: &Field, v: &Value, diags: &mut Vec<Diagnostic>) {
+/// Check one configured value against its field's kind and check (null and unknown pass).
+pub fn check_field(f: &Field, v: &Value, diags: &mut Vec<Diagnostic>) {
     let path = AttributePath::attr(f.name);
     match v {
         Value::Unknown => return,
@@ -41,7 +42,7 @@ fn check_field(f: &Field, v: &Value, diags: &mut Vec<Diagnostic>) {
                 check_string(f, s, path, diags);
             }
         }
-        Kind::StringSet => {
+        Kind::StringSet | Kind::StringList => {
             let Some(items) = v.as_elements() else { return };
             if f.non_empty && items.is_empty() {
                 diags.push(err(

@@ -10,8 +10,8 @@ use super::convert::{client_capabilities_from_pb, diagnostics_to_pb, path_to_pb,
 use super::diag::Diagnostic;
 use super::pb::tfplugin6 as pb;
 use super::provider::{
-    ApplyRequest, ImportRequest, PlanRequest, Provider, ReadRequest, UpgradeRequest,
-    ValidateResourceRequest,
+    ApplyRequest, ImportRequest, PlanRequest, Provider, ReadDataSourceRequest, ReadRequest,
+    UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest,
 };
 use super::value::{Type, Value};
 use futures_util::FutureExt;
@@ -33,6 +33,7 @@ struct Cached {
     metadata_response: pb::get_metadata::Response,
     provider_type: Type,
     resource_types: HashMap<String, Type>,
+    data_source_types: HashMap<String, Type>,
 }
 
 /// Environment variable naming a directory where every received `DynamicValue` is written
@@ -130,6 +131,13 @@ impl ProviderService {
         })
     }
 
+    fn data_source_type(&self, name: &str) -> Result<&Type, pb::Diagnostic> {
+        self.cached()
+            .data_source_types
+            .get(name)
+            .ok_or_else(|| super::convert::diagnostic_to_pb(&super::provider::no_data_source(name)))
+    }
+
     fn resource_type(&self, name: &str) -> Result<&Type, pb::Diagnostic> {
         self.cached().resource_types.get(name).ok_or_else(|| {
             error_pb(
@@ -159,9 +167,17 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
         .collect();
     let mut names: Vec<&String> = resource_schemas.keys().collect();
     names.sort();
+    let data_source_schemas: HashMap<String, pb::Schema> = schemas
+        .data_sources
+        .iter()
+        .map(|(name, s)| (name.clone(), schema_to_pb(s)))
+        .collect();
+    let mut data_source_names: Vec<&String> = data_source_schemas.keys().collect();
+    data_source_names.sort();
     let schema_response = pb::get_provider_schema::Response {
         provider: Some(schema_to_pb(&schemas.provider)),
         resource_schemas: resource_schemas.clone(),
+        data_source_schemas: data_source_schemas.clone(),
         server_capabilities: Some(capabilities),
         ..Default::default()
     };
@@ -175,11 +191,22 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
                     type_name: (*n).clone(),
                 })
                 .collect(),
+            data_sources: data_source_names
+                .iter()
+                .map(|n| pb::get_metadata::DataSourceMetadata {
+                    type_name: (*n).clone(),
+                })
+                .collect(),
             ..Default::default()
         },
         schema_response,
         provider_type: schemas.provider.block.object_type(),
         resource_types,
+        data_source_types: schemas
+            .data_sources
+            .iter()
+            .map(|(name, s)| (name.clone(), s.block.object_type()))
+            .collect(),
     }
 }
 
@@ -437,6 +464,7 @@ macro_rules! diagnostics_only {
 }
 
 diagnostics_only!(
+    pb::read_data_source::Response,
     pb::read_resource::Response,
     pb::plan_resource_change::Response,
     pb::apply_resource_change::Response,
@@ -535,10 +563,27 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Rpc<pb::validate_data_resource_config::Response> {
+        let started = Instant::now();
         let req = req.into_inner();
-        log_done("ValidateDataResourceConfig", &req.type_name, Instant::now());
+        let result = async {
+            let ty = self.data_source_type(&req.type_name)?;
+            let config = self.decode(req.config.as_ref(), ty, "data source configuration")?;
+            let call = ValidateDataSourceRequest {
+                type_name: req.type_name.clone(),
+                config,
+            };
+            Ok::<_, pb::Diagnostic>(
+                guarded_diagnostics(
+                    "ValidateDataResourceConfig",
+                    self.provider.validate_data_source_config(call),
+                )
+                .await,
+            )
+        }
+        .await;
+        log_done("ValidateDataResourceConfig", &req.type_name, started);
         Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: vec![unknown_data_source(&req.type_name)],
+            diagnostics: result.unwrap_or_else(|d| vec![d]),
         }))
     }
 
@@ -794,12 +839,30 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::read_data_source::Request>,
     ) -> Rpc<pb::read_data_source::Response> {
+        let started = Instant::now();
         let req = req.into_inner();
-        log_done("ReadDataSource", &req.type_name, Instant::now());
-        Ok(Response::new(pb::read_data_source::Response {
-            diagnostics: vec![unknown_data_source(&req.type_name)],
-            ..Default::default()
-        }))
+        let result = async {
+            let ty = self.data_source_type(&req.type_name)?;
+            let call = ReadDataSourceRequest {
+                type_name: req.type_name.clone(),
+                config: self.decode(req.config.as_ref(), ty, "data source configuration")?,
+                client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
+            };
+            let resp = guarded("ReadDataSource", self.provider.read_data_source(call)).await?;
+            let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
+            let state = if resp.state.is_null() {
+                None
+            } else {
+                encode_into(&resp.state, ty, "data source state", &mut diagnostics)
+            };
+            Ok::<_, pb::Diagnostic>(pb::read_data_source::Response {
+                state,
+                diagnostics,
+                deferred: None,
+            })
+        }
+        .await;
+        respond("ReadDataSource", &req.type_name, started, result)
     }
 
     async fn generate_resource_config(
@@ -974,10 +1037,6 @@ impl pb::provider_server::Provider for ProviderService {
         log_done("StopProvider", "", started);
         Ok(Response::new(pb::stop_provider::Response { error }))
     }
-}
-
-fn unknown_data_source(name: &str) -> pb::Diagnostic {
-    unknown_kind("data source", name)
 }
 
 fn unknown_kind(kind: &str, name: &str) -> pb::Diagnostic {

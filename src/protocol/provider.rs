@@ -22,6 +22,37 @@ pub struct ProviderSchemas {
     pub provider: Schema,
     /// Managed resources by type name.
     pub resources: Vec<(String, Schema)>,
+    /// Data sources by type name.
+    pub data_sources: Vec<(String, Schema)>,
+}
+
+/// ValidateDataResourceConfig.
+#[derive(Clone, Debug)]
+pub struct ValidateDataSourceRequest {
+    /// Data source type name.
+    pub type_name: String,
+    /// Configuration (may contain unknowns).
+    pub config: Value,
+}
+
+/// ReadDataSource.
+#[derive(Clone, Debug)]
+pub struct ReadDataSourceRequest {
+    /// Data source type name.
+    pub type_name: String,
+    /// Configuration (known: Terraform defers the read while it is not).
+    pub config: Value,
+    /// Client capabilities.
+    pub client_capabilities: ClientCapabilities,
+}
+
+/// Answer to ReadDataSource.
+#[derive(Clone, Debug, Default)]
+pub struct ReadDataSourceResponse {
+    /// The data source's state (null when the read failed).
+    pub state: Value,
+    /// Diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// ValidateResourceConfig.
@@ -188,6 +219,28 @@ pub trait Provider: Send + Sync + 'static {
     /// ImportResourceState.
     async fn import_resource_state(&self, req: ImportRequest) -> ImportResponse;
 
+    /// ValidateDataResourceConfig: static checks of one data block. The default knows no data
+    /// sources.
+    async fn validate_data_source_config(&self, req: ValidateDataSourceRequest) -> Vec<Diagnostic> {
+        vec![no_data_source(&req.type_name)]
+    }
+
+    /// ReadDataSource. The default knows no data sources.
+    async fn read_data_source(&self, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
+        ReadDataSourceResponse {
+            state: Value::Null,
+            diagnostics: vec![no_data_source(&req.type_name)],
+        }
+    }
+
     /// StopProvider: cancel in-flight work soon; the server keeps serving.
     fn stop(&self);
+}
+
+/// The error for a data source type the provider does not have.
+pub fn no_data_source(type_name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Unknown data source type",
+        format!("This provider has no data source {type_name:?}."),
+    )
 }

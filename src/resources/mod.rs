@@ -1,12 +1,33 @@
-//! One declarative description per authentik stage. Adding a stage is one small file here and
-//! one line in [`ALL`].
+//! One declarative description per authentik stage (and, in [`data_sources`], per data source).
+//! Adding a stage is one small file here and one line in [`ALL`].
 
 mod common;
+pub mod data_sources;
+pub mod differences;
+pub mod duo;
 pub mod email;
 pub mod sms;
+pub mod static_tokens;
+pub mod totp;
 pub mod validate;
+pub mod webauthn;
 
-use crate::engine::field::ResourceDef;
+use crate::engine::field::{DataSourceDef, ResourceDef};
 
 /// Every resource this provider serves.
-pub const ALL: &[&ResourceDef] = &[&sms::SMS, &email::EMAIL, &validate::VALIDATE];
+pub const ALL: &[&ResourceDef] = &[
+    &sms::SMS,
+    &email::EMAIL,
+    &validate::VALIDATE,
+    &totp::TOTP,
+    &static_tokens::STATIC,
+    &webauthn::WEBAUTHN,
+    &duo::DUO,
+];
+
+/// Every data source this provider serves.
+pub const DATA_SOURCES: &[&DataSourceDef] = &[
+    &data_sources::stage::STAGE,
+    &data_sources::flow::FLOW,
+    &data_sources::webauthn_device_type::WEBAUTHN_DEVICE_TYPE,
+];

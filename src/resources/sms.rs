@@ -15,7 +15,7 @@ pub const SMS: ResourceDef = ResourceDef {
         CONFIGURE_FLOW,
         Field::string("sms_provider")
             .api("provider")
-            .required()
+            .provider_default(Dflt::Str("twilio"))
             .one_of(&["twilio", "generic"])
             .doc("Who sends the messages: `twilio`, or `generic` (authentik POSTs to the URL in `account_sid`)."),
         Field::string("from_number")

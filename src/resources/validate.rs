@@ -36,10 +36,10 @@ pub const VALIDATE: ResourceDef = ResourceDef {
         Field::uuid_set("webauthn_allowed_device_types").default(Dflt::Strs(&[])).doc(
             "AAGUIDs of the WebAuthn device types allowed (see `/api/v3/stages/authenticator/webauthn_device_types/`). Empty means no restriction. Order does not matter.",
         ),
-        Field::string_set("webauthn_hints")
+        Field::string_list("webauthn_hints")
             .versioned(Dflt::Strs(&[]))
             .one_of(&["security-key", "client-device", "hybrid"])
-            .doc("Hints to the browser about which WebAuthn authenticators to offer."),
+            .doc("Hints to the browser about which WebAuthn authenticators to offer, most preferred first (order matters: authentik keeps it as sent)."),
         Field::float("email_otp_throttling_factor").versioned(Dflt::Int(1)).check(Check::AtLeast(0.0)).doc("Throttling factor for email codes."),
         Field::float("sms_otp_throttling_factor").versioned(Dflt::Int(1)).check(Check::AtLeast(0.0)).doc("Throttling factor for SMS codes."),
         Field::float("totp_otp_throttling_factor").versioned(Dflt::Int(1)).check(Check::AtLeast(0.0)).doc("Throttling factor for TOTP codes."),

@@ -1,5 +1,6 @@
 //! A toy provider for protocol tests: one well-behaved resource type (`toy_thing`) with an
-//! attribute of every kind, and one (`toy_panic`) whose every method panics.
+//! attribute of every kind, one (`toy_panic`) whose every method panics, and one data source
+//! (`toy_lookup`) that finds `toy-<name>` and refuses the name `missing`.
 //!
 //! Included with `#[path]` by the in-process gRPC tests and by `examples/toy_provider.rs` (a
 //! binary real Terraform can drive).
@@ -10,7 +11,8 @@ use terraform_provider_authentik::protocol::codec::json;
 use terraform_provider_authentik::protocol::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic, ImportRequest,
     ImportResponse, ImportedResource, PlanRequest, PlanResponse, Provider, ProviderSchemas,
-    ReadRequest, ReadResponse, Schema, Type, UpgradeRequest, ValidateResourceRequest, Value,
+    ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, Type,
+    UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest, Value,
 };
 
 /// The toy provider. Counts calls so tests can see what reached it.
@@ -71,6 +73,26 @@ pub fn thing_schema() -> Schema {
     }
 }
 
+/// The `toy_lookup` data source: a `name` to look up, an `id` and a `size` found.
+pub fn lookup_schema() -> Schema {
+    let mut id = attr("id", Type::String);
+    id.optional = false;
+    id.computed = true;
+    let mut size = attr("size", Type::Number);
+    size.optional = false;
+    size.computed = true;
+    let mut name = attr("name", Type::String);
+    name.computed = true;
+    Schema {
+        version: 0,
+        block: Block {
+            attributes: vec![id, name, size],
+            description: "A toy lookup.".to_owned(),
+            deprecated: false,
+        },
+    }
+}
+
 /// The provider block: one optional string.
 pub fn provider_schema() -> Schema {
     Schema {
@@ -98,6 +120,39 @@ impl Provider for Toy {
                 ("toy_thing".to_owned(), thing_schema()),
                 ("toy_panic".to_owned(), thing_schema()),
             ],
+            data_sources: vec![("toy_lookup".to_owned(), lookup_schema())],
+        }
+    }
+
+    async fn validate_data_source_config(&self, req: ValidateDataSourceRequest) -> Vec<Diagnostic> {
+        match req.config.get("name") {
+            Value::Null => vec![Diagnostic::error("Nothing to look up", "set name")],
+            _ => Vec::new(),
+        }
+    }
+
+    async fn read_data_source(&self, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
+        let name = req.config.get("name").as_str().unwrap_or("").to_string();
+        if name == "missing" {
+            return ReadDataSourceResponse {
+                state: Value::Null,
+                diagnostics: vec![Diagnostic::error("Not found", "no toy called missing")
+                    .at(AttributePath::attr("name"))],
+            };
+        }
+        let state = [
+            ("id".to_owned(), Value::String(format!("toy-{name}"))),
+            ("name".to_owned(), Value::String(name.clone())),
+            (
+                "size".to_owned(),
+                Value::Number(terraform_provider_authentik::protocol::Number::Int(
+                    name.len() as i64,
+                )),
+            ),
+        ];
+        ReadDataSourceResponse {
+            state: Value::Object(state.into_iter().collect()),
+            diagnostics: Vec::new(),
         }
     }
 

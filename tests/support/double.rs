@@ -35,6 +35,8 @@ pub struct Double {
     pub token: String,
     /// The double's process; `None` for a real authentik (see [`Double::remote`]).
     child: Option<Child>,
+    /// Stages present at start-up (authentik's built-ins), left out by [`Double::stages`].
+    builtin: Vec<String>,
     // Kept open so the double never writes to a closed pipe.
     _stdout: Option<BufReader<ChildStdout>>,
     agent: ureq::Agent,
@@ -55,7 +57,8 @@ impl Double {
         dir.join(format!("authentik-double{}", std::env::consts::EXE_SUFFIX))
     }
 
-    /// Starts a double with `--port 0 --token <random>` plus `extra` arguments
+    /// Starts a double with `--port 0 --token <random>` (the token only when `extra` has no
+    /// `--token`) plus `extra` arguments
     /// (e.g. `&["--version", "2026.2"]`, `&["--fault-rate", "0.2", "--seed", "7"]`).
     pub fn start(extra: &[&str]) -> Double {
         let binary = Double::binary();
@@ -67,9 +70,21 @@ impl Double {
                 binary.display()
             );
         }
-        let token = format!("test-{:016x}", RandomState::new().build_hasher().finish());
-        let mut child = Command::new(&binary)
-            .args(["--port", "0", "--token", &token])
+        // A `--token` among `extra` is the token (the double accepts the option once).
+        let given = extra
+            .iter()
+            .position(|a| *a == "--token")
+            .and_then(|i| extra.get(i + 1));
+        let token = match given {
+            Some(t) => t.to_string(),
+            None => format!("test-{:016x}", RandomState::new().build_hasher().finish()),
+        };
+        let mut command = Command::new(&binary);
+        command.args(["--port", "0"]);
+        if given.is_none() {
+            command.args(["--token", &token]);
+        }
+        let mut child = command
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -101,13 +116,20 @@ impl Double {
                 panic!("authentik-double {extra:?} did not start: first line {line:?} ({read:?}), exit {status:?}");
             }
         };
-        Double {
+        let mut double = Double {
             url,
             token,
             child: Some(child),
+            builtin: Vec::new(),
             _stdout: Some(stdout),
             agent: agent(),
-        }
+        };
+        double.builtin = double
+            .all_stages()
+            .iter()
+            .filter_map(|s| s["pk"].as_str().map(str::to_string))
+            .collect();
+        double
     }
 
     /// A real authentik at `url` with `token`, driven through the same helpers. The control
@@ -118,6 +140,7 @@ impl Double {
             url: url.trim_end_matches('/').to_string(),
             token: token.to_string(),
             child: None,
+            builtin: Vec::new(),
             _stdout: None,
             agent: agent(),
         }
@@ -258,10 +281,28 @@ impl Double {
         assert_eq!(response.status, 204, "DELETE /_double/requests");
     }
 
-    /// Every stage of every type (full representation, secrets included, plus `"type"`:
-    /// `sms`, `email` or `validate`), ordered by name.
+    /// Every stage of every type that was not there at start-up, i.e. what the test made
+    /// (full representation, secrets included, plus `"type"`), ordered by name. authentik's
+    /// built-in stages are left out: see [`Double::all_stages`].
     pub fn stages(&self) -> Vec<Value> {
+        self.all_stages()
+            .into_iter()
+            .filter(|s| {
+                !s["pk"]
+                    .as_str()
+                    .is_some_and(|pk| self.builtin.iter().any(|b| b == pk))
+            })
+            .collect()
+    }
+
+    /// Every stage the double has, authentik's built-ins (present at start-up) included.
+    pub fn all_stages(&self) -> Vec<Value> {
         self.control_list("/_double/stages")
+    }
+
+    /// The stages present at start-up (authentik's built-ins), by pk.
+    pub fn builtin_stages(&self) -> &[String] {
+        &self.builtin
     }
 
     fn control_list(&self, path: &str) -> Vec<Value> {

@@ -1,11 +1,26 @@
-output "sms_stage_id" {
-  description = "UUID of the SMS setup stage."
-  value       = authentik_stage_authenticator_sms.this.id
+output "totp_stage_id" {
+  description = "UUID of the TOTP setup stage (null when disabled)."
+  value       = one(authentik_stage_authenticator_totp.this[*].id)
+}
+
+output "webauthn_stage_id" {
+  description = "UUID of the WebAuthn setup stage (null when disabled)."
+  value       = one(authentik_stage_authenticator_webauthn.this[*].id)
+}
+
+output "static_stage_id" {
+  description = "UUID of the static recovery code setup stage (null when disabled)."
+  value       = one(authentik_stage_authenticator_static.this[*].id)
 }
 
 output "email_stage_id" {
-  description = "UUID of the email setup stage."
-  value       = authentik_stage_authenticator_email.this.id
+  description = "UUID of the email setup stage (null when disabled)."
+  value       = one(authentik_stage_authenticator_email.this[*].id)
+}
+
+output "sms_stage_id" {
+  description = "UUID of the SMS setup stage (null when disabled)."
+  value       = one(authentik_stage_authenticator_sms.this[*].id)
 }
 
 output "validate_stage_id" {

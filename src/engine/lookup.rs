@@ -1,0 +1,391 @@
+//! Data sources from their attribute table: schema, validation and the read, which finds exactly
+//! one object by the attributes set. No match, or more than one, is an error that says what was
+//! looked for and, for a near miss, what exists.
+
+use super::checks::normalize_uuid;
+use super::convert::{from_json, same, tf_type};
+use super::errors::lookup_error;
+use super::field::{DataAttr, DataSourceDef, Lookup};
+use super::validate::check_field;
+use crate::client::{Client, JsonObject};
+use crate::protocol::{
+    Attribute, AttributePath, Block, Diagnostic, ReadDataSourceResponse, Schema, Type, Value,
+};
+use std::collections::BTreeMap;
+
+/// How many near misses or ambiguous matches an error lists.
+const SHOWN: usize = 5;
+
+/// The Terraform schema of a data source.
+pub fn data_source_schema(def: &DataSourceDef) -> Schema {
+    let keys = key_list(def);
+    let mut attributes = vec![Attribute {
+        name: "id".into(),
+        ty: Some(Type::String),
+        description: format!(
+            "The {}'s identifier (authentik's `{}`).",
+            def.title, def.id_key
+        ),
+        computed: true,
+        ..Default::default()
+    }];
+    for a in def.attributes {
+        let mut description = a.field.doc.to_string();
+        match a.lookup {
+            Lookup::Server | Lookup::Client => description.push_str(&format!(
+                " A lookup key: set at least one of {keys}; the {} must match every key set exactly.",
+                def.title
+            )),
+            Lookup::Output => {}
+        }
+        attributes.push(Attribute {
+            name: a.field.name.to_string(),
+            ty: Some(tf_type(a.field.kind)),
+            description,
+            optional: a.is_key(),
+            computed: true,
+            ..Default::default()
+        });
+    }
+    Schema {
+        version: 0,
+        block: Block {
+            attributes,
+            description: def.doc.to_string(),
+            deprecated: false,
+        },
+    }
+}
+
+fn key_list(def: &DataSourceDef) -> String {
+    def.attributes
+        .iter()
+        .filter(|a| a.is_key())
+        .map(|a| format!("`{}`", a.field.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// ValidateDataResourceConfig: at least one lookup key, each value well-formed.
+pub fn validate(def: &DataSourceDef, config: &Value) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut any_key = false;
+    for a in def.attributes.iter().filter(|a| a.is_key()) {
+        let v = config.get(a.field.name);
+        any_key |= !v.is_null();
+        check_field(&a.field, v, &mut diags);
+    }
+    if !any_key {
+        diags.push(Diagnostic::error(
+            format!("Nothing to look the {} up by", def.title),
+            format!(
+                "Set at least one of {} to say which {} this is. (Without one the official provider takes whichever {} authentik lists first; this provider refuses to guess.)",
+                key_list(def),
+                def.title,
+                def.title
+            ),
+        ));
+    }
+    diags
+}
+
+/// One lookup key that is set, with its configured value.
+struct Key<'a> {
+    attr: &'static DataAttr,
+    value: &'a Value,
+    text: String,
+}
+
+impl Key<'_> {
+    fn matches(&self, obj: &JsonObject) -> bool {
+        let f = &self.attr.field;
+        obj.get(f.api)
+            .and_then(|j| from_json(f, j))
+            .is_some_and(|v| same(f, self.value, &v))
+    }
+    fn describe(&self) -> String {
+        format!("{} {:?}", self.attr.field.name, self.text)
+    }
+}
+
+/// ReadDataSource: the one object matching every key set.
+pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadDataSourceResponse {
+    let keys: Vec<Key> = def
+        .attributes
+        .iter()
+        .filter(|a| a.is_key())
+        .filter_map(|attr| {
+            let value = config.get(attr.field.name);
+            let text = value.as_str()?.to_string();
+            Some(Key { attr, value, text })
+        })
+        .collect();
+    let fail = |diagnostics: Vec<Diagnostic>| ReadDataSourceResponse {
+        state: Value::Null,
+        diagnostics,
+    };
+    if keys.is_empty() {
+        return fail(validate(def, config));
+    }
+    let endpoint = client.endpoint(def.api_path);
+    let server_values: Vec<String> = keys
+        .iter()
+        .filter(|k| k.attr.lookup == Lookup::Server)
+        .map(|k| server_form(k))
+        .collect();
+    let mut query: Vec<(&str, &str)> = def.query.to_vec();
+    for (k, v) in keys
+        .iter()
+        .filter(|k| k.attr.lookup == Lookup::Server)
+        .zip(&server_values)
+    {
+        query.push((k.attr.field.api, v.as_str()));
+    }
+    let listed = match endpoint.list(&query).await {
+        Ok(l) => l,
+        Err(e) => return fail(lookup_error(def, &e)),
+    };
+    // Compare every key here too: a server may ignore a filter or match loosely.
+    let server_keys: Vec<&Key> = keys
+        .iter()
+        .filter(|k| k.attr.lookup == Lookup::Server)
+        .collect();
+    let by_server: Vec<&JsonObject> = listed
+        .iter()
+        .filter(|o| server_keys.iter().all(|k| k.matches(o)))
+        .collect();
+    let found: Vec<&JsonObject> = by_server
+        .iter()
+        .copied()
+        .filter(|o| keys.iter().all(|k| k.matches(o)))
+        .collect();
+    let wanted = keys
+        .iter()
+        .map(Key::describe)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    match found.as_slice() {
+        [one] => ReadDataSourceResponse {
+            state: state_of(def, one, config),
+            diagnostics: Vec::new(),
+        },
+        [] => {
+            let detail = if !by_server.is_empty() {
+                mismatch_detail(def, &keys, &by_server, &wanted)
+            } else {
+                let near = near_misses(def, client, &keys[0]).await;
+                let mut d = format!("No {} in authentik has {wanted}.", def.title);
+                if !near.is_empty() {
+                    d.push_str(&format!(
+                        " Did you mean {}? (the closest `{}` values there are)",
+                        near.iter()
+                            .map(|n| format!("{n:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        keys[0].attr.field.name
+                    ));
+                } else {
+                    d.push_str(&format!(
+                        " Check the spelling (values are compared exactly, case included), or create the {} first.",
+                        def.title
+                    ));
+                }
+                d
+            };
+            fail(vec![Diagnostic::error(
+                format!("No {} found", def.title),
+                detail,
+            )
+            .at(AttributePath::attr(keys[0].attr.field.name))])
+        }
+        many => fail(vec![Diagnostic::error(
+            format!("More than one {} matches", def.title),
+            ambiguous_detail(def, &keys, many, &wanted),
+        )
+        .at(AttributePath::attr(keys[0].attr.field.name))]),
+    }
+}
+
+/// A key's value as sent in the query (UUIDs in the server's spelling).
+fn server_form(k: &Key) -> String {
+    if k.attr.field.uuid_semantics {
+        if let Some(u) = normalize_uuid(&k.text) {
+            return u;
+        }
+    }
+    k.text.trim().to_string()
+}
+
+fn text_of(obj: &JsonObject, api: &str) -> Option<String> {
+    match obj.get(api)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Objects that match the server-side keys but not the others: say what they have.
+fn mismatch_detail(
+    def: &DataSourceDef,
+    keys: &[Key],
+    candidates: &[&JsonObject],
+    wanted: &str,
+) -> String {
+    let others: Vec<&Key> = keys
+        .iter()
+        .filter(|k| k.attr.lookup != Lookup::Server)
+        .collect();
+    let shown: Vec<String> = candidates
+        .iter()
+        .take(SHOWN)
+        .map(|o| {
+            others
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{} {:?}",
+                        k.attr.field.name,
+                        text_of(o, k.attr.field.api).unwrap_or_else(|| "null".into())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    let server_part = keys
+        .iter()
+        .filter(|k| k.attr.lookup == Lookup::Server)
+        .map(Key::describe)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    format!(
+        "No {} in authentik has {wanted}. The {} with {server_part} {} {}.",
+        def.title,
+        if candidates.len() == 1 {
+            def.title
+        } else {
+            def.plural
+        },
+        if candidates.len() == 1 { "has" } else { "have" },
+        shown.join("; ")
+    )
+}
+
+/// Several objects match: list them by the keys that tell them apart.
+fn ambiguous_detail(
+    def: &DataSourceDef,
+    keys: &[Key],
+    many: &[&JsonObject],
+    wanted: &str,
+) -> String {
+    let set: Vec<&str> = keys.iter().map(|k| k.attr.field.name).collect();
+    let distinguishing: Vec<&DataAttr> = def
+        .attributes
+        .iter()
+        .filter(|a| a.is_key() && !set.contains(&a.field.name))
+        .collect();
+    let shown: Vec<String> = many
+        .iter()
+        .take(SHOWN)
+        .map(|o| {
+            let mut parts: Vec<String> = distinguishing
+                .iter()
+                .filter_map(|a| {
+                    text_of(o, a.field.api).map(|v| format!("{} = {v:?}", a.field.name))
+                })
+                .collect();
+            if parts.is_empty() {
+                parts.push(format!(
+                    "id {:?}",
+                    text_of(o, def.id_key).unwrap_or_default()
+                ));
+            }
+            parts.join(", ")
+        })
+        .collect();
+    let more = if many.len() > SHOWN {
+        format!(" and {} more", many.len() - SHOWN)
+    } else {
+        String::new()
+    };
+    let hint = if distinguishing.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Add {} to say which one.",
+            distinguishing
+                .iter()
+                .map(|a| format!("`{}`", a.field.name))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    };
+    format!(
+        "{} {} in authentik have {wanted}: {}{more}.{hint} (The official provider silently takes the first; this provider refuses to guess.)",
+        many.len(),
+        def.plural,
+        shown.join("; ")
+    )
+}
+
+/// Values of the key's attribute close to the one looked for: by the server's substring
+/// search first, else by edit distance over the whole collection.
+async fn near_misses(def: &DataSourceDef, client: &Client, key: &Key<'_>) -> Vec<String> {
+    let endpoint = client.endpoint(def.api_path);
+    let wanted = key.text.trim().to_lowercase();
+    let api = key.attr.field.api;
+    let mut query: Vec<(&str, &str)> = def.query.to_vec();
+    query.push(("search", wanted.as_str()));
+    let mut candidates: Vec<String> = endpoint
+        .list(&query)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|o| text_of(o, api))
+        .collect();
+    if candidates.is_empty() {
+        candidates = endpoint
+            .list(def.query)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| text_of(o, api))
+            .collect();
+    }
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, String)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let d = strsim::levenshtein(&wanted, &lower);
+            let close = lower.contains(&wanted) || wanted.contains(&lower) || d <= limit;
+            (close && !lower.is_empty()).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(SHOWN).map(|(_, c)| c).collect()
+}
+
+/// The data source's state from the object found: configured keys keep their spelling.
+fn state_of(def: &DataSourceDef, obj: &JsonObject, config: &Value) -> Value {
+    let mut out = BTreeMap::new();
+    out.insert(
+        "id".to_string(),
+        text_of(obj, def.id_key)
+            .map(Value::String)
+            .unwrap_or(Value::Null),
+    );
+    for a in def.attributes {
+        let f = &a.field;
+        let read = obj.get(f.api).and_then(|j| from_json(f, j));
+        let configured = config.get(f.name);
+        let v = match read {
+            Some(v) if !configured.is_null() && same(f, configured, &v) => configured.clone(),
+            Some(v) => v,
+            None => Value::Null,
+        };
+        out.insert(f.name.to_string(), v);
+    }
+    Value::Object(out)
+}
