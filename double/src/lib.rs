@@ -1,7 +1,8 @@
 //! `authentik-double`: a stateful stand-in for authentik's REST API (authenticator stages SMS,
 //! Email and Validate, plus the flows, notification webhook mappings and WebAuthn device types
 //! they reference), reproducing the behaviour described in `server-behaviour.md`, with optional
-//! injected faults for resilience tests.
+//! injected faults for resilience tests and an optional cost model of a real server (latency per
+//! request and per listed object, a fixed number of workers) for benchmarks.
 //!
 //! Layout: [`http`] is the transport, [`routes`] the API routing, [`control`] the test-only
 //! endpoints; [`stages`] holds the generic stage handlers and one file per stage type, each a
@@ -11,6 +12,7 @@
 pub mod auth;
 pub mod config;
 pub mod control;
+pub mod cost;
 pub mod device_types;
 pub mod duration;
 pub mod errors;
@@ -32,6 +34,7 @@ pub mod store;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use config::Config;
+use cost::CostModel;
 use faults::FaultPlan;
 use requestlog::RequestLog;
 use store::Store;
@@ -45,6 +48,8 @@ pub struct AppState {
     pub log: RequestLog,
     /// The fault sequence.
     pub faults: FaultPlan,
+    /// Server time per request and the worker pool.
+    pub cost: CostModel,
     store: RwLock<Store>,
 }
 
@@ -54,6 +59,7 @@ impl AppState {
         let faults = FaultPlan::with_kinds(config.fault_rate, config.seed, &config.fault_kinds);
         let store = RwLock::new(Store::new(config.version));
         AppState {
+            cost: CostModel::new(&config),
             config,
             log: RequestLog::default(),
             faults,
