@@ -2,13 +2,14 @@
 //! of each resource call to the engine. Knows both sides, does little itself.
 
 use crate::client::{Client, ClientConfig};
+use crate::engine::reader::{Reader, ReaderSettings};
 use crate::engine::{self, field::ResourceDef};
 use crate::protocol::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic, ImportRequest,
     ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchemas, ReadRequest,
     ReadResponse, Schema, Type, UpgradeRequest, ValidateResourceRequest, Value,
 };
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -20,8 +21,9 @@ pub const DEFAULT_MAX_RETRIES: i64 = 4;
 /// The provider.
 pub struct AuthentikProvider {
     resources: &'static [&'static ResourceDef],
-    /// The client and the configuration it was built from (kept to rebuild it after a stop).
-    client: RwLock<Option<(ClientConfig, Client)>>,
+    /// The configuration and the reader over the client built from it (kept to rebuild both
+    /// after a stop).
+    client: RwLock<Option<(ClientConfig, Arc<Reader>)>>,
 }
 
 impl AuthentikProvider {
@@ -46,17 +48,18 @@ impl AuthentikProvider {
             })
     }
 
-    /// The resource definition and the configured client for a call that talks to authentik.
-    fn target(&self, type_name: &str) -> Result<(&'static ResourceDef, Client), Diagnostic> {
-        Ok((self.def(type_name)?, self.client()?))
+    /// The resource definition and the configured reader (and through it the client) for a
+    /// call that talks to authentik.
+    fn target(&self, type_name: &str) -> Result<(&'static ResourceDef, Arc<Reader>), Diagnostic> {
+        Ok((self.def(type_name)?, self.reader()?))
     }
 
-    fn client(&self) -> Result<Client, Diagnostic> {
+    fn reader(&self) -> Result<Arc<Reader>, Diagnostic> {
         let guard = self
             .client
             .read()
             .map_err(|_| Diagnostic::error("Internal error", "client lock poisoned"))?;
-        guard.as_ref().map(|(_, c)| c.clone()).ok_or_else(|| {
+        guard.as_ref().map(|(_, r)| Arc::clone(r)).ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
                 "The authentik provider has no usable configuration (its `url` or `token` were unknown or missing when it was configured).",
@@ -221,7 +224,7 @@ impl Provider for AuthentikProvider {
         match Client::new(cfg.clone(), CancellationToken::new()) {
             Ok(c) => {
                 if let Ok(mut slot) = self.client.write() {
-                    *slot = Some((cfg, c));
+                    *slot = Some((cfg, Reader::new(c, ReaderSettings::from_env())));
                 }
             }
             Err(e) => diags.push(Diagnostic::error(
@@ -247,7 +250,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn read_resource(&self, req: ReadRequest) -> ReadResponse {
-        let (def, client) = match self.target(&req.type_name) {
+        let (def, reader) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ReadResponse {
@@ -257,7 +260,7 @@ impl Provider for AuthentikProvider {
                 }
             }
         };
-        engine::ops::read(def, &client, &req).await
+        engine::ops::read(def, &reader, &req).await
     }
 
     async fn plan_resource_change(&self, req: PlanRequest) -> PlanResponse {
@@ -271,7 +274,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn apply_resource_change(&self, req: ApplyRequest) -> ApplyResponse {
-        let (def, client) = match self.target(&req.type_name) {
+        let (def, reader) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ApplyResponse {
@@ -281,11 +284,13 @@ impl Provider for AuthentikProvider {
                 }
             }
         };
-        engine::ops::apply(def, &client, &req).await
+        // No read in this process is served a cached object from before the write.
+        let _writing = reader.begin_write();
+        engine::ops::apply(def, reader.client(), &req).await
     }
 
     async fn import_resource_state(&self, req: ImportRequest) -> ImportResponse {
-        let (def, client) = match self.target(&req.type_name) {
+        let (def, reader) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ImportResponse {
@@ -294,7 +299,7 @@ impl Provider for AuthentikProvider {
                 }
             }
         };
-        engine::ops::import(def, &client, &req).await
+        engine::ops::import(def, &reader, &req).await
     }
 
     fn stop(&self) {
@@ -305,10 +310,10 @@ impl Provider for AuthentikProvider {
             return;
         };
         if let Some((cfg, old)) = slot.take() {
-            old.cancel_token().cancel();
+            old.client().cancel_token().cancel();
             *slot = Client::new(cfg.clone(), CancellationToken::new())
                 .ok()
-                .map(|c| (cfg, c));
+                .map(|c| (cfg, Reader::new(c, ReaderSettings::from_env())));
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod field;
 pub mod ops;
 pub mod plan;
 pub mod private;
+pub mod reader;
 pub mod schema;
 pub mod state;
 pub mod upgrade;
