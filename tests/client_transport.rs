@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use terraform_provider_authentik::client::{
-    ApiError, Client, ClientConfig, JsonObject, Secret, TransportKind,
+    ApiError, Client, ClientConfig, Created, JsonObject, Secret, TransportKind,
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -418,6 +418,18 @@ async fn delete_404_after_a_dropped_attempt_is_success() {
     assert!(e.is_not_found(), "{e:?}");
 }
 
+/// The object of a create that was resolved by looking its key up, which must say why the
+/// answer was lost.
+fn found_by_key(c: Created) -> JsonObject {
+    match c {
+        Created::FoundByKey { object, lost } => {
+            assert!(!lost.is_empty(), "the reason the answer was lost");
+            object
+        }
+        other => panic!("expected an object found by its key, got {other:?}"),
+    }
+}
+
 fn page(results: Value) -> String {
     json!({"pagination": {"next": 0, "count": 1}, "results": results, "autocomplete": {}})
         .to_string()
@@ -439,6 +451,7 @@ async fn create_after_a_drop_finds_the_committed_object() {
         .endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n", "provider": "generic"})))
         .await
+        .map(found_by_key)
         .expect("found by name");
     assert_eq!(got["pk"], "p2");
     let seen = script.seen();
@@ -466,6 +479,7 @@ async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clas
         .endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n"})))
         .await
+        .map(found_by_key)
         .expect("clash on retry resolved");
     assert_eq!(got["pk"], "late");
     assert_eq!(count(&script.seen(), "POST "), 2);
@@ -528,6 +542,7 @@ async fn flows_resolve_interrupted_creates_by_slug() {
         .endpoint("flows/instances")
         .create(&obj(json!({"name": "F", "slug": "f", "title": "t"})))
         .await
+        .map(found_by_key)
         .expect("found by slug");
     assert_eq!(got["pk"], "f1");
     assert!(script.seen()[1].contains("slug=f&"), "{:?}", script.seen());
@@ -600,6 +615,7 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
         .endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n"})))
         .await
+        .map(found_by_key)
         .expect("the committed object is found despite the cancel");
     assert_eq!(got["pk"], "committed");
     let seen = script.seen();
@@ -645,4 +661,31 @@ async fn list_stops_when_the_collection_shrinks_between_pages() {
     assert!(seen[1].starts_with("GET /api/v3/stages/authenticator/sms/?page=2&page_size=100 "));
     // A 404 on the first page is still an error.
     assert!(ep.list(&[]).await.expect_err("404").is_not_found());
+}
+
+#[tokio::test]
+async fn a_lost_create_whose_lookup_fails_too_is_unsettled_not_retried() {
+    // max_retries = 2: the POST's answer is lost, then every look-up attempt is dropped too.
+    let (url, script) = scripted(vec![Act::Drop, Act::Drop, Act::Drop, Act::Drop]).await;
+    let (c, _) = client(config(&url));
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n", "auth": "body-SECRET"})))
+        .await
+        .expect_err("unknown outcome");
+    match &e {
+        ApiError::CreateUnsettled { key, value, .. } => {
+            assert_eq!((key.as_str(), value.as_str()), ("name", "n"));
+        }
+        other => panic!("expected CreateUnsettled, got {other:?}"),
+    }
+    assert!(e.to_string().contains("unknown"), "{e}");
+    assert_no_secret(&e);
+    let seen = script.seen();
+    assert_eq!(count(&seen, "POST "), 1, "never a second POST: {seen:?}");
+    assert_eq!(
+        count(&seen, "GET "),
+        3,
+        "the look-up and its retries: {seen:?}"
+    );
 }
