@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use terraform_provider_authentik::client::{ApiError, Client, ClientConfig, JsonObject};
+use terraform_provider_authentik::client::{ApiError, Client, ClientConfig, Created, JsonObject};
 use terraform_provider_authentik::engine::reader::{Reader, ReaderSettings};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -48,7 +48,9 @@ async fn populate(d: &Double, prefix: &str, m: usize) -> Vec<JsonObject> {
             let _permit = gate.acquire().await.expect("gate");
             let mut body = JsonObject::new();
             body.insert("name".into(), json!(name));
-            endpoint.create(&body).await.expect("create")
+            match endpoint.create(&body).await.expect("create") {
+                Created::Answered(object) | Created::FoundByKey { object, .. } => object,
+            }
         }));
     }
     let mut out = Vec::new();
@@ -83,7 +85,9 @@ async fn refresh(reader: &Arc<Reader>, ids: &[String]) -> Vec<Result<JsonObject,
     for (i, t) in tasks {
         out[i] = Some(t.await.expect("task"));
     }
-    out.into_iter().map(|r| r.expect("every read answered")).collect()
+    out.into_iter()
+        .map(|r| r.expect("every read answered"))
+        .collect()
 }
 
 /// The stage as a plain `GET` returns it.
@@ -141,7 +145,10 @@ async fn three_among_a_thousand_cost_one_get_each() {
         assert_eq!(&pk(got.as_ref().expect("read")), id);
     }
     let (lists, gets) = requests(&d);
-    assert!(lists + gets <= 4, "{lists} pages + {gets} GETs for 3 stages");
+    assert!(
+        lists + gets <= 4,
+        "{lists} pages + {gets} GETs for 3 stages"
+    );
     assert_eq!((lists, gets), (0, 3), "too few reads for a page to pay off");
 }
 
@@ -189,13 +196,23 @@ async fn a_write_in_the_same_process_is_never_followed_by_a_stale_read() {
         let _writing = reader.begin_write();
         // A read while the write is in flight goes to the server.
         d.clear_requests();
-        endpoint.partial_update(&target, &patch).await.expect("patch");
+        endpoint
+            .partial_update(&target, &patch)
+            .await
+            .expect("patch");
         let during = reader.get(EMAIL, &target).await.expect("read");
         assert_eq!(during["subject"], "after the write");
-        assert_eq!(requests(&d).1, 1, "a read during a write bypasses the cache");
+        assert_eq!(
+            requests(&d).1,
+            1,
+            "a read during a write bypasses the cache"
+        );
     }
     let after = reader.get(EMAIL, &target).await.expect("read");
-    assert_eq!(after["subject"], "after the write", "stale read after a write");
+    assert_eq!(
+        after["subject"], "after the write",
+        "stale read after a write"
+    );
 
     // Without the write guard (a change made by someone else) the cached page is what this
     // refresh saw: exactly why writes of this process must go through the guard.
@@ -266,8 +283,9 @@ async fn absent_from_the_list_is_confirmed_with_a_get_before_it_is_gone() {
     let log = d.requests();
     let confirm = format!("/api/v3/{EMAIL}/{deleted}/");
     assert!(
-        log.iter()
-            .any(|r| r["kind"] == "retrieve" && r["path"] == confirm.as_str() && r["status"] == 404),
+        log.iter().any(|r| r["kind"] == "retrieve"
+            && r["path"] == confirm.as_str()
+            && r["status"] == 404),
         "the absent stage was confirmed with a GET: {log:#?}"
     );
     let (lists, gets) = requests(&d);
@@ -280,7 +298,10 @@ fn stage_server(
     m: usize,
     hidden: Option<usize>,
     page_answer: impl Fn(u64, usize) -> Option<Result<(), u16>> + Send + Sync + 'static,
-) -> (Vec<Value>, impl Fn(&str, &str) -> routed::Answer + Send + Sync + 'static) {
+) -> (
+    Vec<Value>,
+    impl Fn(&str, &str) -> routed::Answer + Send + Sync + 'static,
+) {
     let stages: Vec<Value> = (0..m)
         .map(|i| {
             json!({
@@ -308,9 +329,8 @@ fn stage_server(
             let page = param("page").unwrap_or(1);
             let size = param("page_size").unwrap_or(20) as usize;
             let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            match page_answer(page, n)? {
-                Err(status) => return Some((status, r#"{"detail":"boom"}"#.into())),
-                Ok(()) => {}
+            if let Err(status) = page_answer(page, n)? {
+                return Some((status, r#"{"detail":"boom"}"#.into()));
             }
             let start = (page as usize - 1) * size;
             let results: Vec<&Value> = all
@@ -335,7 +355,10 @@ fn stage_server(
             .unwrap_or("");
         match all.iter().find(|s| s["pk"] == id) {
             Some(s) => Some((200, s.to_string())),
-            None => Some((404, r#"{"detail":"No AuthenticatorEmailStage matches the given query."}"#.into())),
+            None => Some((
+                404,
+                r#"{"detail":"No AuthenticatorEmailStage matches the given query."}"#.into(),
+            )),
         }
     };
     (stages, handler)
@@ -346,7 +369,10 @@ async fn peer_refresh(
     ids: &[String],
 ) -> (Vec<Result<JsonObject, ApiError>>, Arc<routed::Seen>) {
     let (url, seen) = routed::routed(handler).await;
-    let reader = Reader::new(client(&url, "t0ken-for-the-peer"), ReaderSettings::default());
+    let reader = Reader::new(
+        client(&url, "t0ken-for-the-peer"),
+        ReaderSettings::default(),
+    );
     (refresh(&reader, ids).await, seen)
 }
 
@@ -355,13 +381,18 @@ async fn a_failed_page_falls_back_to_gets_without_losing_or_duplicating() {
     // Page 2 of 3 always fails (500, not retried; then 503, retried until the budget is spent;
     // then a dropped connection): its stages are read one by one, the others from pages.
     for failure in [Some(Err(500)), Some(Err(503)), None] {
-        let (stages, handler) = stage_server(250, None, move |page, _| {
-            if page == 2 {
-                failure
-            } else {
-                Some(Ok(()))
-            }
-        });
+        let (stages, handler) =
+            stage_server(
+                250,
+                None,
+                move |page, _| {
+                    if page == 2 {
+                        failure
+                    } else {
+                        Some(Ok(()))
+                    }
+                },
+            );
         let ids: Vec<String> = stages
             .iter()
             .map(|s| s["pk"].as_str().expect("pk").to_string())
@@ -381,7 +412,11 @@ async fn a_failed_page_falls_back_to_gets_without_losing_or_duplicating() {
         let mut unique = singles.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!(unique.len(), singles.len(), "a stage read twice: {singles:#?}");
+        assert_eq!(
+            unique.len(),
+            singles.len(),
+            "a stage read twice: {singles:#?}"
+        );
         assert!(
             singles.len() >= 100,
             "{failure:?}: page 2's stages are read one by one ({} GETs)",
@@ -408,7 +443,12 @@ async fn a_page_that_fails_once_is_retried() {
         .collect();
     let (got, seen) = peer_refresh(handler, &ids).await;
     assert!(got.iter().all(Result::is_ok));
-    assert_eq!(seen.count("page=2&"), 2, "page 2 asked twice: {:#?}", seen.all());
+    assert_eq!(
+        seen.count("page=2&"),
+        2,
+        "page 2 asked twice: {:#?}",
+        seen.all()
+    );
     let singles = seen.all().iter().filter(|r| !r.contains('?')).count();
     assert!(singles <= 10, "{singles} GETs");
 }
@@ -456,7 +496,9 @@ async fn imports_by_name_and_uuid_use_the_same_reader() {
     reader.get(EMAIL, &pk(&by_name)).await.expect("read");
     let log = d.requests();
     assert_eq!(log.len(), 1, "{log:#?}");
-    assert!(log[0]["path"].as_str().is_some_and(|p| p.contains("name=imp-0010")));
+    assert!(log[0]["path"]
+        .as_str()
+        .is_some_and(|p| p.contains("name=imp-0010")));
     assert!(reader
         .find_by_name(EMAIL, "nobody")
         .await

@@ -337,7 +337,11 @@ async fn create_error(
 /// ImportResourceState: by stage UUID (any case, with or without hyphens) or by exact name
 /// (`name:<name>` forces a name when it looks like a UUID), through the reader (so the
 /// ReadResource that follows is served from what the import fetched).
-pub async fn import(def: &ResourceDef, reader: &Arc<Reader>, req: &ImportRequest) -> ImportResponse {
+pub async fn import(
+    def: &ResourceDef,
+    reader: &Arc<Reader>,
+    req: &ImportRequest,
+) -> ImportResponse {
     let id = req.id.trim();
     let (by_name, key) = match id.strip_prefix("name:") {
         Some(n) => (true, n),

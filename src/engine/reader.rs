@@ -196,9 +196,14 @@ enum Step {
     /// Wait for a page to land (or for the window to close, if a deadline is given).
     Wait(Option<Instant>),
     /// Fetch these pages of this snapshot, then look again.
-    Fetch { snapshot: u64, pages: Vec<u64> },
+    Fetch {
+        snapshot: u64,
+        pages: Vec<u64>,
+    },
     /// A `GET` of its own (`cache`: the answer may be cached).
-    Get { cache: bool },
+    Get {
+        cache: bool,
+    },
 }
 
 /// The reader of one configured provider (one API client). Cheap to share: hold it in an `Arc`.
@@ -430,13 +435,17 @@ impl Reader {
         if st.epoch != epoch || st.writes_in_flight > 0 {
             return;
         }
-        st.collections.entry(collection).or_default().objects.insert(
-            key.to_string(),
-            Cached {
-                object: object.clone(),
-                at,
-            },
-        );
+        st.collections
+            .entry(collection)
+            .or_default()
+            .objects
+            .insert(
+                key.to_string(),
+                Cached {
+                    object: object.clone(),
+                    at,
+                },
+            );
     }
 
     /// The next step of one read, under the lock. Counts what it decides.
@@ -450,8 +459,7 @@ impl Reader {
             c.stats.gets += 1;
             return Step::Get { cache: false };
         }
-        if c
-            .snapshot
+        if c.snapshot
             .as_ref()
             .is_some_and(|s| now.duration_since(s.taken) >= max_age)
         {
@@ -539,7 +547,13 @@ impl Reader {
         }
     }
 
-    fn spawn_fetch(self: &Arc<Self>, collection: &'static str, snapshot: u64, epoch: u64, page: u64) {
+    fn spawn_fetch(
+        self: &Arc<Self>,
+        collection: &'static str,
+        snapshot: u64,
+        epoch: u64,
+        page: u64,
+    ) {
         let reader = Arc::clone(self);
         tokio::spawn(async move {
             let started = Instant::now();
@@ -583,7 +597,9 @@ impl Reader {
                 let total = match answer.count {
                     Some(count) => count.div_ceil(page_size).max(1),
                     // No count: at least this page, and the next one if there is one.
-                    None if answer.next > page => answer.next.max(snapshot.total_pages.unwrap_or(0)),
+                    None if answer.next > page => {
+                        answer.next.max(snapshot.total_pages.unwrap_or(0))
+                    }
                     None => page.max(snapshot.total_pages.unwrap_or(0)),
                 };
                 snapshot.total_pages = Some(total);
