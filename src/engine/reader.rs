@@ -11,7 +11,7 @@
 //! and lets a page go out only when the pages can never cost more than one request per read plus
 //! one:
 //!
-//! - a collection starts *cold*: the first read opens a short coalescing window (a few ms) in
+//! - a collection starts *cold*: the first read opens a short coalescing window (20 ms) in
 //!   which concurrent reads of the same collection gather. If at least [`ReaderSettings::min_reads`]
 //!   reads have been seen by then, page 1 is fetched (the one "plus one"); otherwise every read is
 //!   a plain `GET`, so 3 managed stages cost 3 `GET`s whatever the server holds;
@@ -23,8 +23,11 @@
 //!   a time, and a read that no page can serve is a plain `GET`.
 //!
 //! So N reads of a collection never cost more than N + 1 requests (plus one `GET` per object
-//! deleted outside Terraform, which a page cannot confirm), and a refresh of everything on a
-//! server holding M objects costs about ⌈M/100⌉ requests.
+//! deleted outside Terraform, which a page cannot confirm, and the fallback `GET`s after a page
+//! that failed), and a refresh of everything on a server holding M objects costs about ⌈M/100⌉
+//! requests. The rule counts requests, not server time: when N is just above the number of pages
+//! (10 stages among 1000) the pages cost as many requests as the `GET`s would, but a page costs
+//! authentik about four `GET`s of time.
 //!
 //! # Same results as a `GET`
 //!
