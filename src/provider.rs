@@ -2,6 +2,7 @@
 //! of each resource call to the engine. Knows both sides, does little itself.
 
 use crate::client::{Client, ClientConfig};
+use crate::engine::reader::{Reader, ReaderSettings};
 use crate::engine::{
     self,
     field::{DataSourceDef, ResourceDef},
@@ -12,7 +13,7 @@ use crate::protocol::{
     ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, Type,
     UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest, Value,
 };
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -25,8 +26,9 @@ pub const DEFAULT_MAX_RETRIES: i64 = 4;
 pub struct AuthentikProvider {
     resources: &'static [&'static ResourceDef],
     data_sources: &'static [&'static DataSourceDef],
-    /// The client and the configuration it was built from (kept to rebuild it after a stop).
-    client: RwLock<Option<(ClientConfig, Client)>>,
+    /// The configuration and the reader over the client built from it (kept to rebuild both
+    /// after a stop).
+    client: RwLock<Option<(ClientConfig, Arc<Reader>)>>,
 }
 
 impl AuthentikProvider {
@@ -66,17 +68,18 @@ impl AuthentikProvider {
             })
     }
 
-    /// The resource definition and the configured client for a call that talks to authentik.
-    fn target(&self, type_name: &str) -> Result<(&'static ResourceDef, Client), Diagnostic> {
-        Ok((self.def(type_name)?, self.client()?))
+    /// The resource definition and the configured reader (and through it the client) for a
+    /// call that talks to authentik.
+    fn target(&self, type_name: &str) -> Result<(&'static ResourceDef, Arc<Reader>), Diagnostic> {
+        Ok((self.def(type_name)?, self.reader()?))
     }
 
-    fn client(&self) -> Result<Client, Diagnostic> {
+    fn reader(&self) -> Result<Arc<Reader>, Diagnostic> {
         let guard = self
             .client
             .read()
             .map_err(|_| Diagnostic::error("Internal error", "client lock poisoned"))?;
-        guard.as_ref().map(|(_, c)| c.clone()).ok_or_else(|| {
+        guard.as_ref().map(|(_, r)| Arc::clone(r)).ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
                 "The authentik provider has no usable configuration (its `url` or `token` were unknown or missing when it was configured).",
@@ -251,7 +254,7 @@ impl Provider for AuthentikProvider {
         match Client::new(cfg.clone(), CancellationToken::new()) {
             Ok(c) => {
                 if let Ok(mut slot) = self.client.write() {
-                    *slot = Some((cfg, c));
+                    *slot = Some((cfg, Reader::new(c, ReaderSettings::from_env())));
                 }
             }
             Err(e) => diags.push(Diagnostic::error(
@@ -277,7 +280,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn read_resource(&self, req: ReadRequest) -> ReadResponse {
-        let (def, client) = match self.target(&req.type_name) {
+        let (def, reader) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ReadResponse {
@@ -287,7 +290,7 @@ impl Provider for AuthentikProvider {
                 }
             }
         };
-        engine::ops::read(def, &client, &req).await
+        engine::ops::read(def, &reader, &req).await
     }
 
     async fn plan_resource_change(&self, req: PlanRequest) -> PlanResponse {
@@ -301,7 +304,7 @@ impl Provider for AuthentikProvider {
     }
 
     async fn apply_resource_change(&self, req: ApplyRequest) -> ApplyResponse {
-        let (def, client) = match self.target(&req.type_name) {
+        let (def, reader) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ApplyResponse {
@@ -311,11 +314,13 @@ impl Provider for AuthentikProvider {
                 }
             }
         };
-        engine::ops::apply(def, &client, &req).await
+        // No read in this process is served a cached object from before the write.
+        let _writing = reader.begin_write();
+        engine::ops::apply(def, reader.client(), &req).await
     }
 
     async fn import_resource_state(&self, req: ImportRequest) -> ImportResponse {
-        let (def, client) = match self.target(&req.type_name) {
+        let (def, reader) = match self.target(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 return ImportResponse {
@@ -324,7 +329,7 @@ impl Provider for AuthentikProvider {
                 }
             }
         };
-        engine::ops::import(def, &client, &req).await
+        engine::ops::import(def, &reader, &req).await
     }
 
     async fn validate_data_source_config(&self, req: ValidateDataSourceRequest) -> Vec<Diagnostic> {
@@ -337,9 +342,9 @@ impl Provider for AuthentikProvider {
     async fn read_data_source(&self, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
         let found = self
             .data_source(&req.type_name)
-            .and_then(|def| Ok((def, self.client()?)));
+            .and_then(|def| Ok((def, self.reader()?)));
         match found {
-            Ok((def, client)) => engine::lookup::read(def, &client, &req.config).await,
+            Ok((def, reader)) => engine::lookup::read(def, reader.client(), &req.config).await,
             Err(d) => ReadDataSourceResponse {
                 state: Value::Null,
                 diagnostics: vec![d],
@@ -355,10 +360,10 @@ impl Provider for AuthentikProvider {
             return;
         };
         if let Some((cfg, old)) = slot.take() {
-            old.cancel_token().cancel();
+            old.client().cancel_token().cancel();
             *slot = Client::new(cfg.clone(), CancellationToken::new())
                 .ok()
-                .map(|c| (cfg, c));
+                .map(|c| (cfg, Reader::new(c, ReaderSettings::from_env())));
         }
     }
 }

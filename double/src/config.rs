@@ -65,6 +65,22 @@ pub struct Config {
     /// A valid enterprise licence is installed (enterprise stages can be created and updated).
     #[arg(long)]
     pub enterprise: bool,
+    /// Server time of every API request, in milliseconds (a real authentik: about 55 for a GET).
+    #[arg(long, default_value_t = 0.0, value_parser = milliseconds)]
+    pub latency_ms: f64,
+    /// Extra server time per object in a list answer, in milliseconds (authentik: about 1.65,
+    /// so that a page of 100 costs 55 + 165 = 220 ms).
+    #[arg(long, default_value_t = 0.0, value_parser = milliseconds)]
+    pub latency_item_ms: f64,
+    /// Server time of a write (POST, PUT, PATCH, DELETE), in milliseconds, instead of
+    /// `--latency-ms` (authentik: about 170 for a create).
+    #[arg(long, value_parser = milliseconds)]
+    pub write_latency_ms: Option<f64>,
+    /// At most this many API requests are served at once; the others wait in line, as on a
+    /// server with that many worker threads (authentik's default: 2 workers x 4 threads = 8).
+    /// 0: no limit.
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
 }
 
 fn non_empty(text: &str) -> Result<String, String> {
@@ -83,6 +99,18 @@ fn fraction(text: &str) -> Result<f64, String> {
         Ok(rate)
     } else {
         Err(format!("must be within 0..1, got {text}"))
+    }
+}
+
+/// A duration in milliseconds: finite, 0 to one hour.
+fn milliseconds(text: &str) -> Result<f64, String> {
+    let ms: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
+    if ms.is_finite() && (0.0..=3_600_000.0).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err(format!("must be within 0..3600000 ms, got {text}"))
     }
 }
 
@@ -110,6 +138,10 @@ mod tests {
         assert!(!config.shuffle && !config.secrets_write_only);
         assert!(!config.no_builtins && !config.enterprise);
         assert_eq!(config.fault_kinds, FaultKind::ALL.to_vec());
+        assert_eq!(config.latency_ms, 0.0);
+        assert_eq!(config.latency_item_ms, 0.0);
+        assert_eq!(config.write_latency_ms, None);
+        assert_eq!(config.workers, 0);
         let config = parse(&[
             "--port=8080",
             "--token",
@@ -126,6 +158,13 @@ mod tests {
             "--secrets-write-only",
             "--no-builtins",
             "--enterprise",
+            "--latency-ms",
+            "55",
+            "--latency-item-ms=1.65",
+            "--write-latency-ms",
+            "170",
+            "--workers",
+            "8",
         ])
         .expect("parses");
         assert_eq!(config.port, 8080);
@@ -137,6 +176,10 @@ mod tests {
         );
         assert_eq!(config.seed, 7);
         assert!(config.shuffle && config.secrets_write_only);
+        assert_eq!(config.latency_ms, 55.0);
+        assert_eq!(config.latency_item_ms, 1.65);
+        assert_eq!(config.write_latency_ms, Some(170.0));
+        assert_eq!(config.workers, 8);
         assert!(config.no_builtins && config.enterprise);
     }
 
@@ -159,6 +202,10 @@ mod tests {
         assert!(parse(&["--token", "t", "--fault-rate", "2"]).is_err());
         assert!(parse(&["--token", "t", "--fault-kinds", "meteor"]).is_err());
         assert!(parse(&["--token", "t", "--bogus"]).is_err());
+        assert!(parse(&["--token", "t", "--latency-ms", "-1"]).is_err());
+        assert!(parse(&["--token", "t", "--latency-item-ms", "NaN"]).is_err());
+        assert!(parse(&["--token", "t", "--write-latency-ms", "fast"]).is_err());
+        assert!(parse(&["--token", "t", "--workers", "-2"]).is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Test-only control endpoints outside `/api/v3` (never faulted, no authentication):
-//! `GET /_double/requests`, `DELETE /_double/requests`, `GET /_double/stages`.
+//! `GET /_double/requests`, `DELETE /_double/requests` (also resets the counts),
+//! `GET /_double/counts`, `GET /_double/stages`.
 
 use crate::errors::ApiError;
 use crate::reply::Reply;
@@ -18,6 +19,7 @@ pub fn handle(state: &AppState, method: &str, path: &str) -> Reply {
             state.log.clear();
             Reply::no_content()
         }
+        ("GET", "/_double/counts") => Reply::json(200, state.log.counts()),
         ("GET", "/_double/stages") => Reply::json(200, stages::all(state)),
         _ => ApiError::no_route().into(),
     }

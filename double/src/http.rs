@@ -85,6 +85,8 @@ async fn handle(
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Ok(to_response(ApiError::too_large().into())),
     };
+    let (kind, collection) = routes::classify(&method, &path);
+    let received_ms = state.cost.now_ms();
     let mut entry = Entry {
         method: method.clone(),
         path: match &query {
@@ -95,6 +97,11 @@ async fn handle(
         status: None,
         applied_status: None,
         fault: fault.map(|f| f.name()),
+        kind,
+        collection,
+        received_ms,
+        started_ms: None,
+        finished_ms: received_ms,
     };
     let early = match fault {
         Some(Fault::Unavailable) => {
@@ -108,6 +115,7 @@ async fn handle(
             )
         }),
         Some(Fault::DropBefore) => {
+            entry.finished_ms = state.cost.now_ms();
             state.log.record(entry);
             return Err(Dropped);
         }
@@ -117,19 +125,32 @@ async fn handle(
         }
         Some(Fault::DropAfter) | None => None,
     };
-    let reply = early.unwrap_or_else(|| {
-        routes::handle(
-            &state,
-            &ApiRequest {
-                method: &method,
-                path: &path,
-                query: query.as_deref(),
-                authorization: authorization.as_deref(),
-                content_type: content_type.as_deref(),
-                body: &body,
-            },
-        )
-    });
+    let reply = match early {
+        // Turned away in front of the server: no worker, no server time.
+        Some(reply) => reply,
+        None => {
+            // A worker serves the request for as long as authentik would take.
+            let _worker = state.cost.worker().await;
+            entry.started_ms = Some(state.cost.now_ms());
+            let reply = routes::handle(
+                &state,
+                &ApiRequest {
+                    method: &method,
+                    path: &path,
+                    query: query.as_deref(),
+                    authorization: authorization.as_deref(),
+                    content_type: content_type.as_deref(),
+                    body: &body,
+                },
+            );
+            state
+                .cost
+                .spend(state.cost.cost(&method, reply.items))
+                .await;
+            reply
+        }
+    };
+    entry.finished_ms = state.cost.now_ms();
     if fault == Some(Fault::DropAfter) {
         entry.applied_status = Some(reply.status);
         state.log.record(entry);

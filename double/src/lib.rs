@@ -2,7 +2,8 @@
 //! type, `/stages/all/`, and the flows, notification webhook mappings and WebAuthn device types
 //! they reference), reproducing the behaviour described in `server-behaviour.md` and
 //! `server-behaviour-more.md`, starting with the objects a fresh authentik has, with optional
-//! injected faults for resilience tests.
+//! injected faults for resilience tests and an optional cost model of a real server (latency per
+//! request and per listed object, a fixed number of workers) for benchmarks.
 //!
 //! Layout: [`http`] is the transport, [`routes`] the API routing, [`control`] the test-only
 //! endpoints; [`stages`] holds the generic stage handlers and one file per stage type, each a
@@ -13,6 +14,7 @@ pub mod auth;
 pub mod builtins;
 pub mod config;
 pub mod control;
+pub mod cost;
 pub mod device_types;
 pub mod duration;
 pub mod errors;
@@ -34,6 +36,7 @@ pub mod store;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use config::Config;
+use cost::CostModel;
 use faults::FaultPlan;
 use requestlog::RequestLog;
 use store::Store;
@@ -47,6 +50,8 @@ pub struct AppState {
     pub log: RequestLog,
     /// The fault sequence.
     pub faults: FaultPlan,
+    /// Server time per request and the worker pool.
+    pub cost: CostModel,
     store: RwLock<Store>,
 }
 
@@ -59,6 +64,7 @@ impl AppState {
             builtins::seed(&mut store)?;
         }
         Ok(AppState {
+            cost: CostModel::new(&config),
             config,
             log: RequestLog::default(),
             faults,

@@ -92,11 +92,12 @@ pub fn respond<T: Borrow<Value>>(
     present: impl Fn(&Value) -> Cow<'_, Value>,
 ) -> Result<Reply, ApiError> {
     let items = select(items, query, spec, lookup)?;
-    let text = pagination::paginate(items, query, present)?;
+    let (text, shown) = pagination::paginate_counted(items, query, present)?;
     Ok(Reply {
         status: 200,
         body: Body::JsonText(text),
         retry_after: None,
+        items: shown,
     })
 }
 

@@ -38,6 +38,15 @@ pub fn paginate<T: Borrow<Value>>(
     query: &Query,
     present: impl Fn(&Value) -> Cow<'_, Value>,
 ) -> Result<String, ApiError> {
+    paginate_counted(items, query, present).map(|(text, _)| text)
+}
+
+/// [`paginate`], also telling how many objects the page holds.
+pub fn paginate_counted<T: Borrow<Value>>(
+    items: Vec<T>,
+    query: &Query,
+    present: impl Fn(&Value) -> Cow<'_, Value>,
+) -> Result<(String, usize), ApiError> {
     let per_page = page_size(query);
     let count = items.len();
     let total_pages = if count == 0 {
@@ -72,7 +81,7 @@ pub fn paginate<T: Borrow<Value>>(
         out.push_str(&present(item.borrow()).to_string());
     }
     out.push_str("],\"autocomplete\":{}}");
-    Ok(out)
+    Ok((out, end - start))
 }
 
 #[cfg(test)]

@@ -26,6 +26,9 @@ pub struct Reply {
     pub body: Body,
     /// `Retry-After` seconds, for 429.
     pub retry_after: Option<&'static str>,
+    /// How many objects a list answer carries (0 for anything else): the cost model charges
+    /// per listed object.
+    pub items: usize,
 }
 
 impl Reply {
@@ -35,6 +38,7 @@ impl Reply {
             status,
             body: Body::Json(value),
             retry_after: None,
+            items: 0,
         }
     }
 
@@ -44,6 +48,7 @@ impl Reply {
             status: 204,
             body: Body::Empty,
             retry_after: None,
+            items: 0,
         }
     }
 }
@@ -58,6 +63,7 @@ impl From<ApiError> for Reply {
             status: error.status,
             body,
             retry_after: None,
+            items: 0,
         }
     }
 }

@@ -110,6 +110,60 @@ fn resolve(path: &str) -> Option<Route<'_>> {
     })
 }
 
+/// What an API request is, for the request log and its counts: the kind (`list`, `retrieve`,
+/// `create`, `update`, `delete`, `used_by`, or `other` for no such route or method) and the
+/// collection it addresses under `/api/v3/` (e.g. `stages/authenticator/email`).
+pub fn classify(method: &str, path: &str) -> (&'static str, Option<String>) {
+    let Some(route) = resolve(path) else {
+        return ("other", None);
+    };
+    let rest = path
+        .strip_prefix(API_PREFIX)
+        .and_then(|r| r.strip_suffix('/'))
+        .unwrap_or("");
+    // Drop the id (and `used_by`) to name the collection.
+    let drop_segments = |n: usize| -> String {
+        let segments: Vec<&str> = rest.split('/').collect();
+        segments[..segments.len().saturating_sub(n)].join("/")
+    };
+    let method = if method == "HEAD" { "GET" } else { method };
+    let (kind, collection) = match route {
+        Route::StageList(_)
+        | Route::AllStagesList
+        | Route::DeviceTypeList
+        | Route::FlowList
+        | Route::MappingList => {
+            let kind = match method {
+                "GET" => "list",
+                "POST" => "create",
+                _ => "other",
+            };
+            (kind, drop_segments(0))
+        }
+        Route::StageDetail(..)
+        | Route::AllStagesDetail(_)
+        | Route::DeviceTypeDetail(_)
+        | Route::FlowDetail(_)
+        | Route::MappingDetail(_) => {
+            let kind = match method {
+                "GET" => "retrieve",
+                "PUT" | "PATCH" => "update",
+                "DELETE" => "delete",
+                _ => "other",
+            };
+            (kind, drop_segments(1))
+        }
+        Route::StageUsedBy(..)
+        | Route::AllStagesUsedBy(_)
+        | Route::FlowUsedBy(_)
+        | Route::MappingUsedBy(_) => (
+            if method == "GET" { "used_by" } else { "other" },
+            drop_segments(2),
+        ),
+    };
+    (kind, Some(collection))
+}
+
 /// Answers an API request.
 pub fn handle(state: &AppState, request: &ApiRequest<'_>) -> Reply {
     dispatch(state, request).unwrap_or_else(Reply::from)
@@ -190,5 +244,43 @@ fn parse_body(request: &ApiRequest<'_>) -> Result<Value, ApiError> {
         }),
         Ok(value) => Ok(value),
         Err(error) => Err(ApiError::parse_error(&error.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_requests() {
+        let email = Some("stages/authenticator/email".to_string());
+        let id = "/api/v3/stages/authenticator/email/0f3c5a4e-1b2c-4d5e-8f90-112233445566/";
+        assert_eq!(
+            classify("GET", "/api/v3/stages/authenticator/email/"),
+            ("list", email.clone())
+        );
+        assert_eq!(
+            classify("POST", "/api/v3/stages/authenticator/email/"),
+            ("create", email.clone())
+        );
+        assert_eq!(classify("GET", id), ("retrieve", email.clone()));
+        assert_eq!(classify("HEAD", id), ("retrieve", email.clone()));
+        assert_eq!(classify("PATCH", id), ("update", email.clone()));
+        assert_eq!(classify("PUT", id), ("update", email.clone()));
+        assert_eq!(classify("DELETE", id), ("delete", email.clone()));
+        assert_eq!(
+            classify("GET", &format!("{id}used_by/")),
+            ("used_by", email.clone())
+        );
+        assert_eq!(
+            classify("GET", "/api/v3/flows/instances/x/"),
+            ("retrieve", Some("flows/instances".to_string()))
+        );
+        assert_eq!(classify("OPTIONS", id), ("other", email));
+        assert_eq!(classify("GET", "/api/v3/nothing/"), ("other", None));
+        assert_eq!(
+            classify("GET", "/api/v3/stages/authenticator/email"),
+            ("other", None)
+        );
     }
 }

@@ -714,6 +714,17 @@ fn into_objects(items: Vec<Value>, what: &str) -> Result<Vec<JsonObject>, ApiErr
     items.into_iter().map(|v| into_object(v, what)).collect()
 }
 
+/// One page of a list answer.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The objects on this page.
+    pub results: Vec<JsonObject>,
+    /// `pagination.count`: how many objects match the query on the server, if the answer said.
+    pub count: Option<u64>,
+    /// `pagination.next`: the next page's number, 0 on the last page.
+    pub next: u64,
+}
+
 /// CRUD access to one authentik collection (e.g. `stages/authenticator/sms`), with raw JSON
 /// objects. Every call retries per the client's policy and obeys its cancellation token.
 #[derive(Clone)]
@@ -780,63 +791,96 @@ impl Endpoint {
         let mut out = Vec::new();
         let mut page: u64 = 1;
         loop {
-            let mut url = self.url(None, None);
-            {
-                let mut q = url.query_pairs_mut();
-                for (k, v) in query {
-                    if *k != "page" && *k != "page_size" {
-                        q.append_pair(k, v);
-                    }
-                }
-                q.append_pair("page", &page.to_string());
-                q.append_pair("page_size", &PAGE_SIZE.to_string());
-            }
-            let value = match self.client.get_json(&url, opts).await {
-                Ok(v) => v,
+            let answer = match self.fetch_page(query, page, PAGE_SIZE, opts).await {
+                Ok(p) => p,
                 // The collection shrank between pages (objects deleted meanwhile): the page
                 // asked for no longer exists, and what was read is the whole list.
                 Err(ApiError::NotFound { .. }) if page > 1 => return Ok(out),
                 Err(e) => return Err(e),
             };
-            let (results, next) = match value {
-                Value::Object(mut m) => {
-                    let next = m
-                        .get("pagination")
-                        .and_then(|p| p.get("next"))
-                        .and_then(Value::as_f64)
-                        .filter(|n| n.is_finite() && *n >= 1.0)
-                        .map(|n| n as u64)
-                        .unwrap_or(0);
-                    match m.remove("results") {
-                        Some(Value::Array(items)) => (items, next),
-                        _ => {
-                            return Err(ApiError::Decode {
-                                message: format!(
-                                    "the list answer of {} has no \"results\" array",
-                                    self.collection
-                                ),
-                            })
-                        }
-                    }
-                }
-                // Tolerate an unpaginated list.
-                Value::Array(items) => (items, 0),
-                other => {
-                    return Err(ApiError::Decode {
-                        message: format!(
-                            "expected a paginated list from {}, got {}",
-                            self.collection,
-                            json_type(&other)
-                        ),
-                    })
-                }
-            };
-            let empty = results.is_empty();
-            out.extend(into_objects(results, "a list entry")?);
+            let empty = answer.results.is_empty();
+            let next = answer.next;
+            out.extend(answer.results);
             if next <= page || empty || page >= MAX_PAGES {
                 return Ok(out);
             }
             page = next;
+        }
+    }
+
+    /// One page (numbered from 1) of the objects matching `query`, `page_size` per page (the
+    /// server caps it at 100). `page` and `page_size` in `query` are ignored. A page past the
+    /// end is [`ApiError::NotFound`].
+    pub async fn list_page(
+        &self,
+        query: &[(&str, &str)],
+        page: u64,
+        page_size: u32,
+    ) -> Result<Page, ApiError> {
+        self.fetch_page(query, page, page_size, self.client.opts(Verb::Get))
+            .await
+    }
+
+    async fn fetch_page(
+        &self,
+        query: &[(&str, &str)],
+        page: u64,
+        page_size: u32,
+        opts: Opts,
+    ) -> Result<Page, ApiError> {
+        let mut url = self.url(None, None);
+        {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in query {
+                if *k != "page" && *k != "page_size" {
+                    q.append_pair(k, v);
+                }
+            }
+            q.append_pair("page", &page.to_string());
+            q.append_pair("page_size", &page_size.to_string());
+        }
+        let value = self.client.get_json(&url, opts).await?;
+        let number = |p: Option<&Value>, key: &str| {
+            p.and_then(|p| p.get(key))
+                .and_then(Value::as_f64)
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .map(|n| n as u64)
+        };
+        match value {
+            Value::Object(mut m) => {
+                let pagination = m.get("pagination");
+                let next = number(pagination, "next").unwrap_or(0);
+                let count = number(pagination, "count");
+                match m.remove("results") {
+                    Some(Value::Array(items)) => Ok(Page {
+                        results: into_objects(items, "a list entry")?,
+                        count,
+                        next,
+                    }),
+                    _ => Err(ApiError::Decode {
+                        message: format!(
+                            "the list answer of {} has no \"results\" array",
+                            self.collection
+                        ),
+                    }),
+                }
+            }
+            // Tolerate an unpaginated list: all of it, on one page.
+            Value::Array(items) => {
+                let results = into_objects(items, "a list entry")?;
+                Ok(Page {
+                    count: Some(results.len() as u64),
+                    results,
+                    next: 0,
+                })
+            }
+            other => Err(ApiError::Decode {
+                message: format!(
+                    "expected a paginated list from {}, got {}",
+                    self.collection,
+                    json_type(&other)
+                ),
+            }),
         }
     }
 

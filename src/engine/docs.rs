@@ -209,8 +209,14 @@ A missing, wrong or expired token, or one without permission, makes authentik an
 | variable | attribute | meaning |\n|---|---|---|\n\
 | `AUTHENTIK_URL` | `url` | root URL of the server (sub-path allowed) |\n\
 | `AUTHENTIK_TOKEN` | `token` | API token |\n\
-| `AUTHENTIK_INSECURE` | `insecure` | `true` to skip TLS verification |\n\n\
+| `AUTHENTIK_INSECURE` | `insecure` | `true` to skip TLS verification |\n\
+| `AUTHENTIK_READ_BATCHING` | – | `off` to refresh every stage with a `GET` of its own instead of from list pages (see below) |\n\n\
 Values in the provider block win over the environment.\n\n\
+## Refresh and drift detection\n\n\
+`terraform plan` and `plan -refresh-only` read every managed stage. When a workspace manages many stages of one type, the provider reads them from authentik's list pages (100 stages a request) instead of one `GET` each: a plan of 1000 stages sends about 10 requests instead of 1000, which is most of the load a drift-detection job puts on authentik. \
+It does so only when that costs fewer requests: a few stages on a server holding many are read one by one, and a refresh never sends more requests than one per stage plus one (plus one for each stage deleted outside Terraform, which is confirmed by its own `GET`). \
+The results are the same as with a `GET` (authentik answers both with the same fields): a stage missing from the list pages is looked up by its own `GET` before it is reported as deleted, a list page that fails makes the provider read its stages one by one, and a stage this provider has just written is never read from an older page. \
+Set `AUTHENTIK_READ_BATCHING=off` to read every stage with its own `GET`.\n\n\
 ## Interrupted requests\n\n\
 Requests that fail before authentik handled them (connection refused, 429, 503) are retried with backoff. When an answer is lost after authentik may have handled the request (a dropped connection, a timeout, a proxy's 502/504), the provider never guesses:\n\n\
 - **Create**: the stage is looked up by its name (unique across all stage types). A stage found there is taken as the one this apply created only when every value it holds equals the configuration (secrets included where authentik returns them); it is then adopted with a warning, since that still cannot prove it did not exist before (undo with `terraform state rm`). A stage that differs is someone else's: the apply fails with an error naming it (name, UUID, type) and what differs, writes nothing to the state and leaves that stage untouched; import it or choose another `name`. If even the look-up fails, the error says that whether the stage was created is unknown. A name already taken by a stage of any type is reported with that stage's UUID and type.\n\

@@ -13,6 +13,7 @@ pub mod lookup;
 pub mod ops;
 pub mod plan;
 pub mod private;
+pub mod reader;
 pub mod schema;
 pub mod state;
 pub mod upgrade;

@@ -8,6 +8,7 @@ use super::errors::api_error;
 use super::field::ResourceDef;
 use super::holder;
 use super::private::Private;
+use super::reader::Reader;
 use super::state::state_from_api;
 use crate::client::{ApiError, Client, Created, JsonObject};
 use crate::protocol::{
@@ -15,13 +16,15 @@ use crate::protocol::{
     ImportResponse, ImportedResource, ReadRequest, ReadResponse, Value,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 fn id_of(state: &Value) -> Option<&str> {
     state.get("id").as_str()
 }
 
-/// ReadResource. A 404 removes the resource from state with a warning naming it.
-pub async fn read(def: &ResourceDef, client: &Client, req: &ReadRequest) -> ReadResponse {
+/// ReadResource, through the reader (a `GET`, or the object from a list page). A 404 removes
+/// the resource from state with a warning naming it.
+pub async fn read(def: &ResourceDef, reader: &Arc<Reader>, req: &ReadRequest) -> ReadResponse {
     let private = Private::decode(&req.private);
     let Some(id) = id_of(&req.current_state) else {
         return ReadResponse {
@@ -29,7 +32,7 @@ pub async fn read(def: &ResourceDef, client: &Client, req: &ReadRequest) -> Read
             ..Default::default()
         };
     };
-    match client.endpoint(def.api_path).retrieve(id).await {
+    match reader.get(def.api_path, id).await {
         Ok(obj) => {
             let mut diagnostics = Vec::new();
             let new_state = state_from_api(
@@ -332,30 +335,34 @@ async fn create_error(
 }
 
 /// ImportResourceState: by stage UUID (any case, with or without hyphens) or by exact name
-/// (`name:<name>` forces a name when it looks like a UUID).
-pub async fn import(def: &ResourceDef, client: &Client, req: &ImportRequest) -> ImportResponse {
-    let endpoint = client.endpoint(def.api_path);
+/// (`name:<name>` forces a name when it looks like a UUID), through the reader (so the
+/// ReadResource that follows is served from what the import fetched).
+pub async fn import(
+    def: &ResourceDef,
+    reader: &Arc<Reader>,
+    req: &ImportRequest,
+) -> ImportResponse {
     let id = req.id.trim();
     let (by_name, key) = match id.strip_prefix("name:") {
         Some(n) => (true, n),
         None => (normalize_uuid(id).is_none(), id),
     };
     let found = if by_name {
-        endpoint.find_by_name(key).await.map(|o| {
+        reader.find_by_name(def.api_path, key).await.map(|o| {
             o.ok_or(ApiError::NotFound {
                 url_path: String::new(),
             })
         })
     } else {
-        endpoint.retrieve(key).await.map(Ok)
+        reader.get(def.api_path, key).await.map(Ok)
     };
     let obj = match found {
         Ok(Ok(obj)) => obj,
         Ok(Err(_)) | Err(ApiError::NotFound { .. }) => {
             let other = if by_name {
-                holder::by_name(client, key).await
+                holder::by_name(reader.client(), key).await
             } else {
-                holder::by_id(client, key).await
+                holder::by_id(reader.client(), key).await
             };
             if let Some(h) = other {
                 return ImportResponse {

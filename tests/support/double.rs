@@ -268,9 +268,27 @@ impl Double {
     }
 
     /// Every API request the double received so far: `{method, path, body, status,
-    /// applied_status, fault}`.
+    /// applied_status, fault, kind, collection, received_ms, started_ms, finished_ms}`.
     pub fn requests(&self) -> Vec<Value> {
         self.control_list("/_double/requests")
+    }
+
+    /// How many requests of each kind were served since the log was last cleared:
+    /// `{"total", "by_kind": {"list", "retrieve", ...}, "by_method", "by_collection"}`.
+    pub fn counts(&self) -> Value {
+        let response = self
+            .raw("GET", "/_double/counts", &[], None)
+            .unwrap_or_else(|e| panic!("GET /_double/counts: {e}"));
+        assert_eq!(response.status, 200, "GET /_double/counts");
+        parse(&response.body)
+    }
+
+    /// Requests of `kind` (`list`, `retrieve`, `create`, `update`, `delete`, ...) made to
+    /// `collection` (e.g. `stages/authenticator/email`) since the log was last cleared.
+    pub fn count(&self, collection: &str, kind: &str) -> u64 {
+        self.counts()["by_collection"][collection][kind]
+            .as_u64()
+            .unwrap_or(0)
     }
 
     /// Forgets the request log.
