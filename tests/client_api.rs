@@ -11,7 +11,7 @@ use terraform_provider_authentik::client::models::{
     UserVerification, WebAuthnHint,
 };
 use terraform_provider_authentik::client::{
-    ApiError, Client, ClientConfig, EmailStageRequest, Field, FieldPathStep, FlowRequest,
+    ApiError, Client, ClientConfig, Created, EmailStageRequest, Field, FieldPathStep, FlowRequest,
     JsonObject, NotificationWebhookMappingRequest, Secret, SmsStageRequest, TransportKind,
     ValidateStageRequest,
 };
@@ -80,7 +80,11 @@ async fn sms_stage_full_lifecycle() {
     let c = client(&d);
     let sms = c.endpoint(SMS);
 
-    let created = sms.create(&sms_body("sms-life")).await.expect("create");
+    let created = sms
+        .create(&sms_body("sms-life"))
+        .await
+        .map(Created::into_object)
+        .expect("create");
     let id = pk(&created);
     assert_eq!(created["name"], "sms-life");
     assert_eq!(created["auth_type"], "basic", "server default");
@@ -296,6 +300,7 @@ async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
             json!({"name": "F", "slug": "f", "title": "F", "designation": "stage_configuration"}),
         ))
         .await
+        .map(Created::into_object)
         .expect("flow");
     let mut body = sms_body("explicit");
     body.insert("friendly_name".into(), json!(""));
@@ -305,7 +310,11 @@ async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
     body.insert("configure_flow".into(), json!(pk(&flow)));
     let sms = c.endpoint(SMS);
     d.clear_requests();
-    let created = sms.create(&body).await.expect("create");
+    let created = sms
+        .create(&body)
+        .await
+        .map(Created::into_object)
+        .expect("create");
     let id = pk(&created);
 
     let patch = obj(json!({"configure_flow": null, "friendly_name": ""}));
@@ -316,7 +325,10 @@ async fn explicit_null_empty_false_and_empty_list_reach_the_server() {
     let vbody = obj(
         json!({"name": "explicit-v", "configuration_stages": [], "webauthn_allowed_device_types": []}),
     );
-    v.create(&vbody).await.expect("validate");
+    v.create(&vbody)
+        .await
+        .map(Created::into_object)
+        .expect("validate");
 
     let log = d.requests();
     let writes: Vec<&Value> = log.iter().filter(|r| r["method"] != "GET").collect();
@@ -356,6 +368,7 @@ async fn list_follows_every_page() {
                 email
                     .create(&obj(json!({"name": name})))
                     .await
+                    .map(Created::into_object)
                     .expect("create");
             }
         }));
@@ -393,6 +406,7 @@ async fn find_by_name_is_exact() {
         email
             .create(&obj(json!({"name": name})))
             .await
+            .map(Created::into_object)
             .expect("create");
     }
     let found = email
@@ -413,6 +427,7 @@ async fn find_by_name_is_exact() {
     email
         .create(&obj(json!({"name": name_with_specials})))
         .await
+        .map(Created::into_object)
         .expect("create");
     let found = email
         .find_by_name(name_with_specials)
@@ -491,7 +506,10 @@ async fn typed_errors() {
         "{e}"
     );
 
-    sms.create(&sms_body("dup")).await.expect("first");
+    sms.create(&sms_body("dup"))
+        .await
+        .map(Created::into_object)
+        .expect("first");
     let e = c
         .endpoint(EMAIL)
         .create(&obj(json!({"name": "dup"})))
@@ -565,6 +583,7 @@ async fn tolerant_decoding_across_versions() {
         .endpoint(SMS)
         .create(&sms_body("wo"))
         .await
+        .map(Created::into_object)
         .expect("create");
     assert!(!raw.contains_key("auth"), "{raw:?}");
     let typed = c.sms().retrieve(&pk(&raw)).await.expect("typed retrieve");
@@ -583,12 +602,14 @@ async fn shuffled_sets_still_decode() {
             .endpoint(EMAIL)
             .create(&obj(json!({"name": format!("e{i}")})))
             .await
+            .map(Created::into_object)
             .expect("email")));
     }
     let v = c
         .endpoint(VALIDATE)
         .create(&obj(json!({"name": "v", "configuration_stages": ids})))
         .await
+        .map(Created::into_object)
         .expect("validate");
     let got: BTreeSet<String> = v["configuration_stages"]
         .as_array()
@@ -632,7 +653,7 @@ async fn faults_never_duplicate_and_errors_stay_typed() {
             };
             let name = body["name"].as_str().expect("name").to_owned();
             let ep = c.endpoint(collection);
-            match ep.create(&body).await {
+            match ep.create(&body).await.map(Created::into_object) {
                 Ok(o) => {
                     assert_eq!(o["name"], name.as_str());
                     created.insert(name.clone(), pk(&o));
@@ -739,6 +760,7 @@ async fn concurrent_creates_under_faults_never_duplicate() {
                 if c.endpoint(EMAIL)
                     .create(&obj(json!({"name": name})))
                     .await
+                    .map(Created::into_object)
                     .is_ok()
                 {
                     ok += 1;

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use terraform_provider_authentik::client::{Client, ClientConfig, JsonObject, Secret};
+use terraform_provider_authentik::client::{Client, ClientConfig, Created, JsonObject, Secret};
 use tokio_util::sync::CancellationToken;
 
 #[path = "common/scripted.rs"]
@@ -86,6 +86,7 @@ async fn logs_carry_method_path_status_but_no_secrets_or_bodies() {
     c.endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n", "auth": "body-SECRET"})))
         .await
+        .map(Created::into_object)
         .expect("created on retry");
     let text = sub.text.lock().unwrap().clone();
     assert!(text.contains("method=\"POST\""), "{text}");

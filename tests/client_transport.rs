@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use terraform_provider_authentik::client::{
-    ApiError, Client, ClientConfig, JsonObject, Secret, TransportKind,
+    ApiError, Client, ClientConfig, Created, JsonObject, Secret, TransportKind,
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -418,6 +418,18 @@ async fn delete_404_after_a_dropped_attempt_is_success() {
     assert!(e.is_not_found(), "{e:?}");
 }
 
+/// The object of a create that was resolved by looking its key up, which must say why the
+/// answer was lost.
+fn found_by_key(c: Created) -> JsonObject {
+    match c {
+        Created::FoundByKey { object, lost } => {
+            assert!(!lost.is_empty(), "the reason the answer was lost");
+            object
+        }
+        other => panic!("expected an object found by its key, got {other:?}"),
+    }
+}
+
 fn page(results: Value) -> String {
     json!({"pagination": {"next": 0, "count": 1}, "results": results, "autocomplete": {}})
         .to_string()
@@ -439,6 +451,7 @@ async fn create_after_a_drop_finds_the_committed_object() {
         .endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n", "provider": "generic"})))
         .await
+        .map(found_by_key)
         .expect("found by name");
     assert_eq!(got["pk"], "p2");
     let seen = script.seen();
@@ -466,6 +479,7 @@ async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clas
         .endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n"})))
         .await
+        .map(found_by_key)
         .expect("clash on retry resolved");
     assert_eq!(got["pk"], "late");
     assert_eq!(count(&script.seen(), "POST "), 2);
@@ -528,6 +542,7 @@ async fn flows_resolve_interrupted_creates_by_slug() {
         .endpoint("flows/instances")
         .create(&obj(json!({"name": "F", "slug": "f", "title": "t"})))
         .await
+        .map(found_by_key)
         .expect("found by slug");
     assert_eq!(got["pk"], "f1");
     assert!(script.seen()[1].contains("slug=f&"), "{:?}", script.seen());
@@ -600,6 +615,7 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
         .endpoint("stages/authenticator/sms")
         .create(&obj(json!({"name": "n"})))
         .await
+        .map(found_by_key)
         .expect("the committed object is found despite the cancel");
     assert_eq!(got["pk"], "committed");
     let seen = script.seen();

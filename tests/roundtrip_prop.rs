@@ -9,7 +9,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::double::Double;
-use terraform_provider_authentik::client::{Client, ClientConfig};
+use terraform_provider_authentik::client::{Client, ClientConfig, Created};
 use terraform_provider_authentik::engine::body::create_body;
 use terraform_provider_authentik::engine::checks::DURATION_KEYS;
 use terraform_provider_authentik::engine::field::{
@@ -265,6 +265,7 @@ fn valid_configurations_round_trip() {
                     .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
                 let obj = rt
                     .block_on(client.endpoint(def.api_path).create(&body.json))
+                    .map(Created::into_object)
                     .map_err(|e| {
                         TestCaseError::fail(format!(
                             "create {}: {e}\nbody: {:?}",

@@ -27,7 +27,9 @@ impl ApiVersion {
 #[command(
     name = "authentik-double",
     about = "A stateful stand-in for authentik's REST API (authenticator stages).",
-    after_help = "The first stdout line is `listening on http://127.0.0.1:PORT`."
+    after_help = "The first stdout line is `listening on http://127.0.0.1:PORT`.",
+    // A later occurrence of an option wins (tests append `--token` to a default one).
+    args_override_self = true
 )]
 pub struct Config {
     /// TCP port on 127.0.0.1; 0 picks any free port.
@@ -123,6 +125,8 @@ mod tests {
         );
         assert_eq!(config.seed, 7);
         assert!(config.shuffle && config.secrets_write_only);
+        let config = parse(&["--token", "a", "--port", "1", "--token", "b"]).expect("parses");
+        assert_eq!(config.token, "b", "the last occurrence wins");
     }
 
     #[test]

@@ -68,6 +68,21 @@ pub enum ApiError {
     /// The cancellation token fired.
     #[error("the request was cancelled")]
     Cancelled,
+    /// A create's answer was lost and looking the object up by its unique key failed too: whether
+    /// authentik created it is unknown.
+    #[error(
+        "whether authentik created the object is unknown: the answer to the create was lost ({lost}), and looking it up by its {key} {value:?} failed too ({lookup})"
+    )]
+    CreateUnsettled {
+        /// The unique key looked up (`name`, `slug`).
+        key: String,
+        /// Its value (a name, never a secret).
+        value: String,
+        /// Why the create's answer was lost.
+        lost: String,
+        /// Why the lookup failed.
+        lookup: String,
+    },
     /// The client configuration is unusable (bad URL, header name, CA bundle, request body shape).
     #[error("invalid authentik client configuration: {message}")]
     Config {

@@ -25,6 +25,49 @@ const MIN_SCRUBBED_LEN: usize = 6;
 /// Longest excerpt of a non-JSON answer body put into an error message.
 const MAX_EXCERPT: usize = 200;
 
+/// What [`Endpoint::create`] got.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// The server answered the POST with the object it created: certainly ours.
+    Answered(JsonObject),
+    /// The POST's answer was lost, and afterwards an object with the unique key we sent was found.
+    /// It may be the one this call created, or one that held the key before: unproven.
+    FoundByKey {
+        /// The object found.
+        object: JsonObject,
+        /// Why the answer was lost (a transport error or a 502/504), without secrets.
+        lost: String,
+    },
+}
+
+impl Created {
+    fn found(object: JsonObject, lost: &str) -> Created {
+        Created::FoundByKey {
+            object,
+            lost: lost.to_string(),
+        }
+    }
+
+    /// The object, whichever way it was obtained.
+    pub fn object(&self) -> &JsonObject {
+        match self {
+            Created::Answered(o) | Created::FoundByKey { object: o, .. } => o,
+        }
+    }
+
+    /// The object, whichever way it was obtained (for callers that do their own checks).
+    pub fn into_object(self) -> JsonObject {
+        match self {
+            Created::Answered(o) | Created::FoundByKey { object: o, .. } => o,
+        }
+    }
+
+    /// True when the object was found by its key after a lost answer.
+    pub fn is_found_by_key(&self) -> bool {
+        matches!(self, Created::FoundByKey { .. })
+    }
+}
+
 /// HTTP methods the client uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verb {
@@ -491,7 +534,7 @@ impl Client {
                         method = verb.as_str(),
                         path = url.path(),
                         attempt,
-                        "404 after an interrupted DELETE attempt: the earlier attempt deleted it"
+                        "404 after an interrupted DELETE attempt: the object is gone (deleted by that attempt or by someone else)"
                     );
                     return Ok(Answer {
                         status: 204,
@@ -816,14 +859,18 @@ impl Endpoint {
             .find(|o| o.get(key).and_then(Value::as_str) == Some(value)))
     }
 
-    /// Creates an object (POST) with `body` exactly as given; returns the server's object.
+    /// Creates an object (POST) with `body` exactly as given.
     ///
     /// Never duplicates: a 429/503 or a refused connection (not processed) is retried; after an
     /// ambiguous failure (dropped connection, timeout, 502/504) the object is first looked up by
-    /// its unique key from `body` and returned if it exists, else the POST is retried. A 400 on
-    /// the unique key after such a failure is resolved the same way. Without the key in `body`
-    /// an ambiguous failure is returned as is.
-    pub async fn create(&self, body: &JsonObject) -> Result<JsonObject, ApiError> {
+    /// its unique key from `body`, else the POST is retried. A 400 on the unique key after such
+    /// a failure is resolved the same way. Without the key in `body` an ambiguous failure is
+    /// returned as is.
+    ///
+    /// An object found by that lookup is returned as [`Created::FoundByKey`]: it has the key we
+    /// sent, but nothing proves that this call created it (someone else's object may have held
+    /// the key all along). The caller must check it before treating it as its own.
+    pub async fn create(&self, body: &JsonObject) -> Result<Created, ApiError> {
         let client = &self.client;
         let url = self.url(None, None);
         let bytes = encode_body(body)?;
@@ -833,6 +880,8 @@ impl Endpoint {
             .map(str::to_owned);
         let max_retries = client.inner.max_retries;
         let mut ambiguous_before = false;
+        // Why the first answer was lost, for the caller's diagnostics.
+        let mut lost = String::new();
         let mut attempt: u32 = 0;
         loop {
             if client.inner.cancel.is_cancelled() {
@@ -844,6 +893,7 @@ impl Endpoint {
             let (error, retry_after, ambiguous) = match outcome {
                 Ok(a) if (200..300).contains(&a.status) => {
                     return into_object(parse_json(&a.body)?, "the created object")
+                        .map(Created::Answered)
                 }
                 Ok(a) => {
                     let error = client.answer_error(&url, &a);
@@ -857,7 +907,7 @@ impl Endpoint {
                                     "create retry clashed on its unique key: resolving by lookup"
                                 );
                                 if let Ok(Some(found)) = self.resolve(v).await {
-                                    return Ok(found);
+                                    return Ok(Created::found(found, &lost));
                                 }
                             }
                         }
@@ -879,6 +929,9 @@ impl Endpoint {
             };
 
             if ambiguous {
+                if !ambiguous_before {
+                    lost = error.to_string();
+                }
                 ambiguous_before = true;
                 let Some(v) = &key_value else {
                     // Nothing to look the object up by: retrying could duplicate it.
@@ -896,7 +949,7 @@ impl Endpoint {
                     );
                     if client.sleep(delay).await.is_err() {
                         // Cancelled: still settle the ambiguity with one last look.
-                        return self.last_look(v).await;
+                        return self.last_look(v, &lost).await;
                     }
                 }
                 match self.resolve(v).await {
@@ -905,17 +958,24 @@ impl Endpoint {
                             method = "POST",
                             path = url.path(),
                             attempt,
-                            "interrupted create had gone through: found it"
+                            "interrupted create: an object with its unique key exists (not proven to be ours)"
                         );
-                        return Ok(found);
+                        return Ok(Created::found(found, &lost));
                     }
                     Ok(None) => {}
                     // Cancelled while looking: one last uncancellable look settles it.
                     Err(ApiError::Cancelled) => {
-                        return self.last_look(v).await;
+                        return self.last_look(v, &lost).await;
                     }
-                    // Unknown whether it exists: report the original failure, do not retry.
-                    Err(_) => return Err(error),
+                    // Unknown whether it exists: say so, and do not retry.
+                    Err(lookup) => {
+                        return Err(ApiError::CreateUnsettled {
+                            key: self.unique_key.to_string(),
+                            value: v.clone(),
+                            lost,
+                            lookup: lookup.to_string(),
+                        })
+                    }
                 }
                 if attempt >= max_retries {
                     return Err(error);
@@ -943,9 +1003,9 @@ impl Endpoint {
 
     /// Cancelled while an interrupted create is unsettled: one last look finds the object if the
     /// create went through; otherwise the call ends as cancelled.
-    async fn last_look(&self, value: &str) -> Result<JsonObject, ApiError> {
+    async fn last_look(&self, value: &str, lost: &str) -> Result<Created, ApiError> {
         match self.resolve(value).await {
-            Ok(Some(found)) => Ok(found),
+            Ok(Some(found)) => Ok(Created::found(found, lost)),
             _ => Err(ApiError::Cancelled),
         }
     }

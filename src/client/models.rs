@@ -586,9 +586,10 @@ impl<T: DeserializeOwned> Resource<T> {
             .transpose()
     }
 
-    /// See [`Endpoint::create`].
+    /// See [`Endpoint::create`]. The typed view does not say whether the object was found by its
+    /// key after a lost answer; callers that must prove ownership use the endpoint directly.
     pub async fn create<B: Serialize + ?Sized>(&self, body: &B) -> Result<T, ApiError> {
-        decode(self.endpoint.create(&to_object(body)?).await?)
+        decode(self.endpoint.create(&to_object(body)?).await?.into_object())
     }
 
     /// See [`Endpoint::retrieve`].

@@ -3,10 +3,12 @@
 
 pub mod body;
 pub mod checks;
+pub mod consistency;
 pub mod convert;
 pub mod docs;
 pub mod errors;
 pub mod field;
+pub mod holder;
 pub mod lookup;
 pub mod ops;
 pub mod plan;

@@ -1,16 +1,18 @@
 //! The CRUD operations: read, create, update, delete and import, each a few API calls turned
 //! into state and diagnostics.
 
-use super::body::{create_body, update_body};
+use super::body::{create_body, update_body, Body};
 use super::checks::normalize_uuid;
+use super::consistency::{inconsistency_error, mismatches, ownership};
 use super::errors::api_error;
 use super::field::ResourceDef;
+use super::holder;
 use super::private::Private;
 use super::state::state_from_api;
-use crate::client::{ApiError, Client};
+use crate::client::{ApiError, Client, Created, JsonObject};
 use crate::protocol::{
-    ApplyRequest, ApplyResponse, Diagnostic, ImportRequest, ImportResponse, ImportedResource,
-    ReadRequest, ReadResponse, Value,
+    has_errors, ApplyRequest, ApplyResponse, AttributePath, Diagnostic, ImportRequest,
+    ImportResponse, ImportedResource, ReadRequest, ReadResponse, Value,
 };
 use std::collections::BTreeMap;
 
@@ -101,10 +103,11 @@ pub async fn apply(def: &ResourceDef, client: &Client, req: &ApplyRequest) -> Ap
         };
         tracing::debug!(resource = def.type_name, attributes = ?body.attributes, "creating");
         return match endpoint.create(&body.json).await {
-            Ok(obj) => finish(def, &obj, req, body.private),
+            Ok(Created::Answered(obj)) => finish(def, &obj, req, body.private, "creating"),
+            Ok(Created::FoundByKey { object, lost }) => adopt(def, &object, &lost, req, body),
             Err(e) => ApplyResponse {
                 new_state: Value::Null,
-                diagnostics: api_error(def, "creating", &e),
+                diagnostics: create_error(def, client, &req.planned_state, &e).await,
                 ..Default::default()
             },
         };
@@ -150,7 +153,7 @@ pub async fn apply(def: &ResourceDef, client: &Client, req: &ApplyRequest) -> Ap
     }
     tracing::debug!(resource = def.type_name, attributes = ?body.attributes, "updating");
     match endpoint.partial_update(id, &body.json).await {
-        Ok(obj) => finish(def, &obj, req, body.private),
+        Ok(obj) => finish(def, &obj, req, body.private, "updating"),
         Err(ApiError::NotFound { .. }) => {
             let name = req.prior_state.get("name").as_str().unwrap_or("?");
             ApplyResponse {
@@ -181,11 +184,16 @@ fn fill_unknowns(m: &mut BTreeMap<String, Value>, prior: &Value) {
     }
 }
 
+/// The answer to a create or update from the object authentik returned. Every known planned
+/// value must come back unchanged; when one does not, the answer carries an error that says which
+/// and what authentik holds (and the state records the server's values), instead of leaving
+/// Terraform to report an unexplained "inconsistent result".
 fn finish(
     def: &ResourceDef,
-    obj: &crate::client::JsonObject,
+    obj: &JsonObject,
     req: &ApplyRequest,
     private: Private,
+    action: &str,
 ) -> ApplyResponse {
     let mut diagnostics = Vec::new();
     let new_state = state_from_api(
@@ -196,11 +204,131 @@ fn finish(
         &private,
         &mut diagnostics,
     );
+    if !has_errors(&diagnostics) {
+        let found = mismatches(def, &req.planned_state, &new_state);
+        if !found.is_empty() {
+            let name = new_state.get("name").as_str().unwrap_or("?");
+            let id = new_state.get("id").as_str().unwrap_or("?");
+            diagnostics.push(inconsistency_error(def, action, name, id, &found));
+        }
+    }
     ApplyResponse {
         new_state,
         private: private.encode(),
         diagnostics,
     }
+}
+
+/// A create whose answer was lost found an object with our name. It is taken as ours only when
+/// nothing distinguishes it from what we sent and planned; otherwise it is someone else's stage,
+/// and it stays untouched and out of the state.
+fn adopt(
+    def: &ResourceDef,
+    found: &JsonObject,
+    lost: &str,
+    req: &ApplyRequest,
+    body: Body,
+) -> ApplyResponse {
+    let mut diagnostics = Vec::new();
+    let state = state_from_api(
+        def,
+        found,
+        &req.planned_state,
+        &req.config,
+        &body.private,
+        &mut diagnostics,
+    );
+    let name = req.planned_state.get("name").as_str().unwrap_or("?");
+    let id = found.get("pk").and_then(|v| v.as_str()).unwrap_or("?");
+    let differences = ownership(def, &body.json, found, &req.planned_state, &state);
+    if !differences.is_empty() {
+        let list: Vec<String> = differences
+            .iter()
+            .map(|m| format!("- {}", m.describe()))
+            .collect();
+        tracing::warn!(
+            resource = def.type_name,
+            id,
+            differing = ?differences.iter().map(|m| m.attribute.as_str()).collect::<Vec<_>>(),
+            "create answer lost; the stage found by name differs: not adopting it"
+        );
+        return ApplyResponse {
+            new_state: Value::Null,
+            private: Vec::new(),
+            diagnostics: vec![Diagnostic::error(
+                format!("A {} named {name:?} already exists", def.title),
+                format!(
+                    "The answer to the create request was lost ({lost}). Afterwards authentik holds a {} named {name:?} (id {id}), but it differs from this configuration, so it was not created by this apply and is left untouched:\n{}\n\nNothing was written to the state. To manage that existing stage with Terraform, import it (`terraform import <address> {id}`, or an `import` block); to create a new stage, give this resource another `name`.",
+                    def.title,
+                    list.join("\n")
+                ),
+            )
+            .at(AttributePath::attr("name"))],
+        };
+    }
+    tracing::warn!(
+        resource = def.type_name,
+        id,
+        "create answer lost; adopted the identical stage found by name"
+    );
+    diagnostics.push(Diagnostic::warning(
+        format!("Adopted the existing {} {name:?}", def.title),
+        format!(
+            "The answer to the create request was lost ({lost}). Afterwards authentik holds a {} named {name:?} (id {id}) whose every value equals this configuration, so it was taken as the one this apply created. That cannot be proven: if that stage existed before this apply, it is now managed by this configuration (and `terraform destroy` would delete it). To undo that, run `terraform state rm` on this resource; the stage stays in authentik.",
+            def.title
+        ),
+    ));
+    ApplyResponse {
+        new_state: state,
+        private: body.private.encode(),
+        diagnostics,
+    }
+}
+
+/// Diagnostics for a failed create. When the name is taken, they name the stage that holds it
+/// (of any type), since stage names are unique across all stage types.
+async fn create_error(
+    def: &ResourceDef,
+    client: &Client,
+    planned: &Value,
+    e: &ApiError,
+) -> Vec<Diagnostic> {
+    if let ApiError::CreateUnsettled { value, .. } = e {
+        return vec![Diagnostic::error(
+            format!("Unknown whether the {} {value:?} was created", def.title),
+            format!(
+                "{e}. Nothing was written to the state. Before applying again, look in authentik for a stage named {value:?}: if this apply created it, import it (`terraform import <address> <its UUID>`); if it belongs to someone else, give this resource another `name`. Applying again without that is safe: a stage that already holds the name is never taken over unless it is identical to this configuration."
+            ),
+        )
+        .at(AttributePath::attr("name"))];
+    }
+    let mut diags = api_error(def, "creating", e);
+    let clash = matches!(e, ApiError::Validation { errors } if errors.iter().any(|fe| {
+        fe.field() == Some("name") && fe.message.to_ascii_lowercase().contains("exists")
+    }));
+    if let (true, Some(name)) = (clash, planned.get("name").as_str()) {
+        // Any type through `/stages/all/`; failing that, this type's own list.
+        let mut found = holder::by_name(client, name).await;
+        if found.is_none() {
+            if let Ok(Some(o)) = client.endpoint(def.api_path).find_by_name(name).await {
+                found = holder::Holder::of_type(&o, def.title);
+            }
+        }
+        if let Some(h) = found {
+            diags.push(
+                Diagnostic::error(
+                    format!("The stage name {name:?} is taken"),
+                    format!(
+                        "Stage names are unique across all stage types in authentik, and {} already has it. Import that stage if this configuration should manage it (`terraform import <address> {}`, for a resource of its type), or give this resource another `name`.",
+                        h.describe(),
+                        h.id
+                    ),
+                )
+                .at(AttributePath::attr("name")),
+            );
+        }
+    }
+    diags
 }
 
 /// ImportResourceState: by stage UUID (any case, with or without hyphens) or by exact name
@@ -224,6 +352,26 @@ pub async fn import(def: &ResourceDef, client: &Client, req: &ImportRequest) -> 
     let obj = match found {
         Ok(Ok(obj)) => obj,
         Ok(Err(_)) | Err(ApiError::NotFound { .. }) => {
+            let other = if by_name {
+                holder::by_name(client, key).await
+            } else {
+                holder::by_id(client, key).await
+            };
+            if let Some(h) = other {
+                return ImportResponse {
+                    imported: Vec::new(),
+                    diagnostics: vec![Diagnostic::error(
+                        format!("Cannot import {}: {key:?} is another type of stage", def.title),
+                        format!(
+                            "{} exists in authentik, but it is not a {} ({}). Import it with the resource type that matches it, or pick a {} to import.",
+                            capitalize(&h.describe()),
+                            def.title,
+                            def.type_name,
+                            def.title
+                        ),
+                    )],
+                };
+            }
             return ImportResponse {
                 imported: Vec::new(),
                 diagnostics: vec![Diagnostic::error(
@@ -235,9 +383,14 @@ pub async fn import(def: &ResourceDef, client: &Client, req: &ImportRequest) -> 
                         def.type_name
                     ),
                 )],
+            };
+        }
+        Err(e) => {
+            return ImportResponse {
+                imported: Vec::new(),
+                diagnostics: api_error(def, "reading", &e),
             }
         }
-        Err(e) => return ImportResponse { imported: Vec::new(), diagnostics: api_error(def, "reading", &e) },
     };
     let mut diagnostics = Vec::new();
     let state = state_from_api(
@@ -255,5 +408,13 @@ pub async fn import(def: &ResourceDef, client: &Client, req: &ImportRequest) -> 
             private: Vec::new(),
         }],
         diagnostics,
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

@@ -15,7 +15,7 @@ pub mod server;
 pub mod tls;
 pub mod value;
 
-pub use diag::{AttributePath, Diagnostic, PathStep, Severity};
+pub use diag::{has_errors, AttributePath, Diagnostic, PathStep, Severity};
 pub use provider::*;
 pub use schema::{Attribute, Block, Schema};
 pub use server::{serve, serve_on, PluginListener, ServeError};
