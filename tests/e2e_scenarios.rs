@@ -59,18 +59,41 @@ fn shuffled_sets_never_diff(v: TfVersion) {
     }
 }
 
-/// authentik 2026.2 has no webauthn_hints or throttling factors: refresh stays clean, and
-/// configuring one says clearly that the server is too old.
+const WEBAUTHN_MINIMAL: &str = r#"
+resource "authentik_stage_authenticator_webauthn" "w" {
+  name = "webauthn"
+}
+"#;
+
+/// authentik 2026.2 has no webauthn_hints or throttling factors (Validate), nor hints and
+/// prevent_duplicate_devices (WebAuthn): refresh stays clean, and configuring one says clearly
+/// that the server is too old.
 fn older_server_refreshes_cleanly(v: TfVersion) {
     let ctx = Ctx::new(v, &["--version", "2026.2"]);
-    ctx.config(
-        &VALIDATE_WITH_STAGES.replace("{{TYPES}}", "\"00000000-0000-0000-0000-000000000000\""),
-    );
+    ctx.config(&format!(
+        "{}{WEBAUTHN_MINIMAL}",
+        VALIDATE_WITH_STAGES.replace("{{TYPES}}", "\"00000000-0000-0000-0000-000000000000\"")
+    ));
     ctx.wd.apply();
     ctx.assert_empty_plan("plan");
     ctx.assert_refresh_only_clean();
     let values = ctx.state_values("authentik_stage_authenticator_validate.t");
     assert_eq!(values["webauthn_hints"], Value::Null);
+    let values = ctx.state_values("authentik_stage_authenticator_webauthn.w");
+    assert_eq!(values["hints"], Value::Null);
+    assert_eq!(values["prevent_duplicate_devices"], Value::Null);
+    ctx.config(
+        r#"
+resource "authentik_stage_authenticator_webauthn" "new" {
+  name                      = "webauthn-2026-5"
+  prevent_duplicate_devices = false
+}"#,
+    );
+    let out = ctx.wd.apply_err();
+    assert!(
+        out.combined().contains("prevent_duplicate_devices") && out.combined().contains("2026.5"),
+        "{out}"
+    );
     ctx.config(
         r#"
 resource "authentik_stage_authenticator_validate" "new" {
@@ -494,6 +517,16 @@ fn switch_from_official_provider(v: TfVersion) {
     );
     assert_eq!(status, 201, "{stage}");
     let id = stage["pk"].as_str().expect("pk");
+    let (status, totp) = dbl.post(
+        "/api/v3/stages/authenticator/totp/",
+        json!({"name": "legacy-totp", "digits": "6"}),
+    );
+    assert_eq!(status, 201, "{totp}");
+    let (status, webauthn) = dbl.post(
+        "/api/v3/stages/authenticator/webauthn/",
+        json!({"name": "legacy-webauthn", "device_type_restrictions": ["00000000-0000-0000-0000-000000000000"]}),
+    );
+    assert_eq!(status, 201, "{webauthn}");
     let state = json!({
         "version": 4, "terraform_version": v.as_str(), "serial": 1, "lineage": "6f1c1c8e-9a1e-4b8e-8f43-0d9f5c1c2a11",
         "outputs": {},
@@ -504,6 +537,21 @@ fn switch_from_official_provider(v: TfVersion) {
                 "id": id, "name": "legacy-sms", "sms_provider": "twilio", "from_number": "+1555", "account_sid": "AC1",
                 "auth": "tok", "auth_type": "basic", "auth_password": "", "configure_flow": "", "friendly_name": "",
                 "mapping": "", "verify_only": false
+            }, "sensitive_attributes": []}]
+        }, {
+            "mode": "managed", "type": "authentik_stage_authenticator_totp", "name": "t",
+            "provider": "provider[\"registry.terraform.io/goauthentik/authentik\"]",
+            "instances": [{"schema_version": 0, "attributes": {
+                "id": totp["pk"], "name": "legacy-totp", "friendly_name": "", "configure_flow": "", "digits": "6"
+            }, "sensitive_attributes": []}]
+        }, {
+            "mode": "managed", "type": "authentik_stage_authenticator_webauthn", "name": "t",
+            "provider": "provider[\"registry.terraform.io/goauthentik/authentik\"]",
+            "instances": [{"schema_version": 0, "attributes": {
+                "id": webauthn["pk"], "name": "legacy-webauthn", "friendly_name": "", "configure_flow": "",
+                "user_verification": "preferred", "resident_key_requirement": "preferred", "authenticator_attachment": "",
+                "device_type_restrictions": ["00000000-0000-0000-0000-000000000000"], "max_attempts": 0,
+                "hints": [], "prevent_duplicate_devices": true
             }, "sensitive_attributes": []}]
         }]
     });
@@ -521,6 +569,13 @@ resource "authentik_stage_authenticator_sms" "t" {
   from_number  = "+1555"
   account_sid  = "AC1"
   auth         = "tok"
+}
+resource "authentik_stage_authenticator_totp" "t" {
+  name = "legacy-totp"
+}
+resource "authentik_stage_authenticator_webauthn" "t" {
+  name                     = "legacy-webauthn"
+  device_type_restrictions = ["00000000-0000-0000-0000-000000000000"]
 }
 "#),
     );

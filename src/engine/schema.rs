@@ -101,6 +101,10 @@ pub fn describe(f: &Field) -> String {
             show_default(d)
         )),
         Mode::Nullable => s.push_str(" Left out, it is `null` (none)."),
+        Mode::Required if f.write_only_twin => s.push_str(&format!(
+            " Required: set it or, on Terraform 1.11 and later, its write-only twin `{}`.",
+            wo_name(f)
+        )),
         Mode::Required => {}
     }
     s
