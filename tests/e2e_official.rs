@@ -367,7 +367,10 @@ fn data_stage(v: TfVersion) {
     )
 }
 
-/// `TestAccDataSourceFlow`: a built-in flow by slug.
+/// `TestAccDataSourceFlow`: a built-in flow by slug. The official case also expects
+/// `authentication = "none"`, but authentik's own blueprint for this flow sets
+/// `require_authenticated` (a real authentik answers that too), so the check here is the
+/// server's value.
 fn data_flow(v: TfVersion) {
     let addr = "data.authentik_flow.default-authorization-flow";
     run(
@@ -377,7 +380,7 @@ fn data_flow(v: TfVersion) {
             vec![
                 (addr, "slug", Want::Is("default-provider-authorization-implicit-consent")),
                 (addr, "designation", Want::Is("authorization")),
-                (addr, "authentication", Want::Is("none")),
+                (addr, "authentication", Want::Is("require_authenticated")),
             ],
         )],
     )

@@ -7,10 +7,12 @@ use crate::faults::FaultKind;
 /// Which authentik release the double imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum ApiVersion {
-    /// authentik 2026.2: Validate has no `webauthn_hints` nor `*_otp_throttling_factor` fields.
+    /// authentik 2026.2: Validate has no `webauthn_hints` nor `*_otp_throttling_factor` fields,
+    /// WebAuthn no `hints` nor `prevent_duplicate_devices`.
     #[value(name = "2026.2")]
     V2026_2,
-    /// authentik 2026.5: Validate gains `webauthn_hints` and the four throttling factors.
+    /// authentik 2026.5: Validate gains `webauthn_hints` and the four throttling factors, WebAuthn
+    /// `hints` and `prevent_duplicate_devices` (and loses some list filters).
     #[value(name = "2026.5")]
     V2026_5,
 }
@@ -56,6 +58,12 @@ pub struct Config {
     /// Set-like lists come back in random order.
     #[arg(long)]
     pub shuffle: bool,
+    /// Start empty: none of the flows and stages a fresh authentik creates.
+    #[arg(long)]
+    pub no_builtins: bool,
+    /// A valid enterprise licence is installed (enterprise stages can be created and updated).
+    #[arg(long)]
+    pub enterprise: bool,
 }
 
 fn non_empty(text: &str) -> Result<String, String> {
@@ -99,6 +107,7 @@ mod tests {
         assert_eq!(config.port, 0);
         assert_eq!(config.version, ApiVersion::V2026_5);
         assert!(!config.shuffle && !config.secrets_write_only);
+        assert!(!config.no_builtins && !config.enterprise);
         assert_eq!(config.fault_kinds, FaultKind::ALL.to_vec());
         let config = parse(&[
             "--port=8080",
@@ -114,6 +123,8 @@ mod tests {
             "7",
             "--shuffle",
             "--secrets-write-only",
+            "--no-builtins",
+            "--enterprise",
         ])
         .expect("parses");
         assert_eq!(config.port, 8080);
@@ -125,6 +136,7 @@ mod tests {
         );
         assert_eq!(config.seed, 7);
         assert!(config.shuffle && config.secrets_write_only);
+        assert!(config.no_builtins && config.enterprise);
         let config = parse(&["--token", "a", "--port", "1", "--token", "b"]).expect("parses");
         assert_eq!(config.token, "b", "the last occurrence wins");
     }

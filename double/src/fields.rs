@@ -55,8 +55,13 @@ pub enum Kind {
     },
     /// A boolean (also `"true"`, `"yes"`, `1`, ...).
     Bool,
-    /// A 32-bit signed integer (also `"25"`, `25.0`).
-    Int32,
+    /// An integer within `min..=max` (also `"25"`, `25.0`); see [`INT32`].
+    Int {
+        /// Smallest accepted value.
+        min: i64,
+        /// Largest accepted value.
+        max: i64,
+    },
     /// A floating-point number.
     Float,
     /// One of fixed strings.
@@ -72,7 +77,21 @@ pub enum Kind {
     Ref(Target),
     /// A set of references by pk (UUID); duplicates dropped, the first bad item is reported.
     RefSet(Target),
+    /// A JSON object (Django `JSONField` restricted to dictionaries), stored as sent.
+    JsonObject,
 }
+
+/// A 32-bit signed integer (Django `IntegerField`).
+pub const INT32: Kind = Kind::Int {
+    min: i32::MIN as i64,
+    max: i32::MAX as i64,
+};
+
+/// A non-negative 32-bit integer (Django `PositiveIntegerField`): `0 ..= 2147483647`.
+pub const UINT31: Kind = Kind::Int {
+    min: 0,
+    max: i32::MAX as i64,
+};
 
 /// The value a field takes on create when the request omits it.
 #[derive(Debug, Clone, Copy)]
@@ -122,6 +141,8 @@ pub struct Field {
     pub nullable: bool,
     /// A secret: with `--secrets-write-only` it is accepted but never returned.
     pub secret: bool,
+    /// DRF `write_only`: accepted, stored, never in any API response.
+    pub write_only: bool,
     /// A set-like list: `--shuffle` returns it in random order.
     pub unordered: bool,
     /// First release that has the field (older ones neither accept nor return it).
@@ -140,6 +161,7 @@ impl Field {
             default: Default::Absent,
             nullable: false,
             secret: false,
+            write_only: false,
             unordered: matches!(kind, Kind::RefSet(_)),
             since: ApiVersion::V2026_2,
             validators: &[],
@@ -190,6 +212,12 @@ impl Field {
     /// Marks a secret.
     pub const fn secret(mut self) -> Field {
         self.secret = true;
+        self
+    }
+
+    /// Accepted and stored but never returned (DRF `write_only`).
+    pub const fn write_only(mut self) -> Field {
+        self.write_only = true;
         self
     }
 
@@ -338,7 +366,7 @@ fn convert(field: &Field, raw: &Value, lookup: &dyn Lookup) -> Result<Value, Fai
         Kind::Bool => convert_bool(raw)
             .map(Value::Bool)
             .ok_or_else(|| fail("Must be a valid boolean.")),
-        Kind::Int32 => convert_int32(raw),
+        Kind::Int { min, max } => convert_int(raw, min, max),
         Kind::Float => convert_float(raw),
         Kind::Choice(choices) => convert_choice(raw, choices).map_err(fail),
         Kind::ChoiceList {
@@ -349,6 +377,12 @@ fn convert(field: &Field, raw: &Value, lookup: &dyn Lookup) -> Result<Value, Fai
             .map(Value::String)
             .map_err(fail),
         Kind::RefSet(target) => convert_ref_set(raw, target, lookup),
+        Kind::JsonObject => match raw {
+            Value::Object(_) => Ok(raw.clone()),
+            _ => Err(fail(
+                "Value must be a dictionary, and not have any duplicate keys.",
+            )),
+        },
     }
 }
 
@@ -413,10 +447,7 @@ pub fn parse_bool_text(text: &str) -> Option<bool> {
     }
 }
 
-const INT32_MAX: i128 = 2_147_483_647;
-const INT32_MIN: i128 = -2_147_483_648;
-
-fn convert_int32(raw: &Value) -> Result<Value, Failure> {
+fn convert_int(raw: &Value, min: i64, max: i64) -> Result<Value, Failure> {
     if let Value::String(s) = raw {
         if s.chars().count() > 1000 {
             return Err(fail("String value too large."));
@@ -428,14 +459,14 @@ fn convert_int32(raw: &Value) -> Result<Value, Failure> {
     let Some(number) = python_int(stripped) else {
         return Err(fail("A valid integer is required."));
     };
-    if number > INT32_MAX {
+    if number > i128::from(max) {
         return Err(fail(format!(
-            "Ensure this value is less than or equal to {INT32_MAX}."
+            "Ensure this value is less than or equal to {max}."
         )));
     }
-    if number < INT32_MIN {
+    if number < i128::from(min) {
         return Err(fail(format!(
-            "Ensure this value is greater than or equal to {INT32_MIN}."
+            "Ensure this value is greater than or equal to {min}."
         )));
     }
     Ok(Value::from(number as i64))
@@ -728,7 +759,9 @@ mod tests {
 
     const FIELDS: &[Field] = &[
         Field::text("name").required(),
-        Field::new("port", Kind::Int32).default(Default::Int(25)),
+        Field::new("port", INT32).default(Default::Int(25)),
+        Field::new("small", Kind::Int { min: 0, max: 100 }),
+        Field::new("blob", Kind::JsonObject),
         Field::new("flag", Kind::Bool).default(Default::Bool(false)),
         Field::new(
             "classes",
@@ -769,7 +802,7 @@ mod tests {
     #[test]
     fn messages() {
         let outcome = run(
-            json!({"name": "", "port": "2147483648", "flag": "maybe", "classes": ["a", "c", null],
+            json!({"name": "", "port": "2147483648", "small": -1, "blob": [1], "flag": "maybe", "classes": ["a", "c", null],
                    "flow": "nope", "stages": ["00000000-0000-0000-0000-000000000002"], "mail": "abcdef"}),
             Mode::Create,
         );
@@ -778,6 +811,8 @@ mod tests {
             json!({
                 "name": ["This field may not be blank."],
                 "port": ["Ensure this value is less than or equal to 2147483647."],
+                "small": ["Ensure this value is greater than or equal to 0."],
+                "blob": ["Value must be a dictionary, and not have any duplicate keys."],
                 "flag": ["Must be a valid boolean."],
                 "classes": {"1": ["\"c\" is not a valid choice."], "2": ["This field may not be null."]},
                 "flow": ["\u{201c}nope\u{201d} is not a valid UUID."],
@@ -804,6 +839,15 @@ mod tests {
         assert_eq!(
             outcome.values["stages"],
             json!(["00000000-0000-0000-0000-000000000001"])
+        );
+        let outcome = run(json!({"small": "100", "blob": {"k": [1]}}), Mode::Partial);
+        assert!(outcome.errors.is_empty());
+        assert_eq!(outcome.values["small"], 100);
+        assert_eq!(outcome.values["blob"], json!({"k": [1]}));
+        let outcome = run(json!({"small": 101}), Mode::Partial);
+        assert_eq!(
+            outcome.errors.into_value(),
+            json!({"small": ["Ensure this value is less than or equal to 100."]})
         );
         let outcome = run(json!({"port": 2.5, "stages": "x"}), Mode::Partial);
         assert_eq!(

@@ -1,4 +1,5 @@
-//! Flows (`/flows/instances/`), addressed by slug in the path; stages reference them by pk.
+//! Flows (`/flows/instances/`), addressed by slug in the path; stages reference them by pk
+//! (`flow_uuid`), policy bindings by `policybindingmodel_ptr_id` (another UUID).
 
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -10,7 +11,7 @@ use crate::listing::{self, Filter, FilterKind, ListSpec};
 use crate::pagination;
 use crate::query::Query;
 use crate::reply::Reply;
-use crate::store::Record;
+use crate::store::{Record, Store};
 use crate::AppState;
 
 /// Flow designations.
@@ -46,10 +47,8 @@ const AUTHENTICATION: &[&str] = &[
 /// Writable flow fields.
 pub const FIELDS: &[Field] = &[
     Field::text("name").required(),
-    Field::text("slug")
-        .required()
-        .max_length(50)
-        .validators(&[slug_validator]),
+    // A TextField: no maximum length.
+    Field::text("slug").required().validators(&[slug_validator]),
     Field::text("title").required(),
     Field::new("designation", Kind::Choice(DESIGNATIONS)).required(),
     Field::blank_text("background").default(Default::Str("")),
@@ -78,12 +77,65 @@ const LIST: ListSpec = ListSpec {
     ordering: &["slug"],
 };
 
+/// Where the second UUID of a flow is kept in its record (not a writable field).
+const PTR_ID: &str = "policybindingmodel_ptr_id";
+
+/// A new flow record from validated values: its own pk and a different
+/// `policybindingmodel_ptr_id`.
+pub fn new_record(mut values: Map<String, Value>) -> Record {
+    values.insert(
+        PTR_ID.into(),
+        Value::String(ids::format_uuid(&Uuid::new_v4())),
+    );
+    Record {
+        pk: Uuid::new_v4(),
+        values,
+    }
+}
+
+/// Python's `str(flow)`: `Flow <name> (<slug>)`.
+pub fn flow_str(record: &Record) -> String {
+    format!("Flow {} ({})", record.text("name"), record.text("slug"))
+}
+
+/// The stripped-down `FlowSet` object a stage's `flow_set` lists.
+pub fn render_flow_set(record: &Record, store: &Store) -> Value {
+    let full = render(record, store);
+    let mut out = Map::new();
+    for key in [
+        "pk",
+        "policybindingmodel_ptr_id",
+        "name",
+        "slug",
+        "title",
+        "designation",
+        "background_url",
+        "policy_engine_mode",
+        "compatibility_mode",
+        "export_url",
+        "layout",
+        "denied_action",
+    ] {
+        out.insert(key.into(), full[key].clone());
+    }
+    Value::Object(out)
+}
+
 /// The API representation.
-pub fn render(record: &Record) -> Value {
+pub fn render(record: &Record, store: &Store) -> Value {
     let mut out = Map::new();
     let pk = ids::format_uuid(&record.pk);
     out.insert("pk".into(), Value::from(pk.as_str()));
-    out.insert("policybindingmodel_ptr_id".into(), Value::from(pk));
+    out.insert(
+        PTR_ID.into(),
+        Value::from(
+            record
+                .values
+                .get(PTR_ID)
+                .and_then(Value::as_str)
+                .unwrap_or(&pk),
+        ),
+    );
     for field in FIELDS {
         out.insert(
             field.name.into(),
@@ -98,7 +150,13 @@ pub fn render(record: &Record) -> Value {
     };
     out.insert("background_url".into(), Value::from(background_url));
     out.insert("background_themed_urls".into(), Value::Null);
-    out.insert("stages".into(), json!([]));
+    let stages: Vec<Value> = store
+        .bindings()
+        .iter()
+        .filter(|b| b.flow == record.pk)
+        .map(|b| Value::String(ids::format_uuid(&b.stage)))
+        .collect();
+    out.insert("stages".into(), Value::Array(stages));
     out.insert("policies".into(), json!([]));
     out.insert("cache_count".into(), Value::from(0));
     out.insert(
@@ -114,7 +172,7 @@ pub fn render(record: &Record) -> Value {
 /// `GET /flows/instances/`
 pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
     let store = state.read_store();
-    let items = store.flows().map(render).collect();
+    let items = store.flows().map(|f| render(f, &store)).collect();
     listing::respond::<Value>(items, query, &LIST, &*store, pagination::as_is)
 }
 
@@ -128,13 +186,10 @@ pub fn create(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
         }
     }
     outcome.errors.into_result()?;
-    let record = Record {
-        pk: Uuid::new_v4(),
-        values: outcome.values,
-    };
-    let shown = render(&record);
+    let record = new_record(outcome.values);
+    let pk = record.pk;
     store.put_flow(record);
-    Ok(Reply::json(201, shown))
+    Ok(Reply::json(201, shown(&store, &pk)))
 }
 
 /// `GET /flows/instances/{slug}/`
@@ -143,7 +198,7 @@ pub fn retrieve(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
     let flow = store
         .flow_by_slug(slug)
         .ok_or_else(|| ApiError::not_found(MODEL))?;
-    Ok(Reply::json(200, render(flow)))
+    Ok(Reply::json(200, render(flow, &store)))
 }
 
 /// `PUT`/`PATCH /flows/instances/{slug}/`
@@ -164,12 +219,66 @@ pub fn update(state: &AppState, slug: &str, body: &Value, mode: Mode) -> Result<
     }
     outcome.errors.into_result()?;
     record.values.extend(outcome.values);
-    let shown = render(&record);
+    let pk = record.pk;
     store.put_flow(record);
-    Ok(Reply::json(200, shown))
+    Ok(Reply::json(200, shown(&store, &pk)))
 }
 
-/// `DELETE /flows/instances/{slug}/`: stages using it as `configure_flow` get `null`.
+fn shown(store: &Store, pk: &Uuid) -> Value {
+    store
+        .flow(pk)
+        .map(|flow| render(flow, store))
+        .unwrap_or(Value::Null)
+}
+
+/// `GET /flows/instances/{slug}/used_by/`: stages using it as `configure_flow` (`set_null`)
+/// and its stage bindings (`cascade`).
+pub fn used_by(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let flow = store
+        .flow_by_slug(slug)
+        .ok_or_else(|| ApiError::not_found(MODEL))?;
+    let id = Value::String(ids::format_uuid(&flow.pk));
+    let mut stages: Vec<Value> = store
+        .stages()
+        .filter(|s| {
+            s.kind.fields.iter().any(|f| {
+                matches!(f.kind, Kind::Ref(fields::Target::Flow))
+                    && s.record.values.get(f.name) == Some(&id)
+            })
+        })
+        .map(|s| {
+            json!({
+                "app": s.kind.app_label,
+                "model_name": s.kind.model_name,
+                "pk": ids::format_uuid(&s.record.pk),
+                "name": crate::stages::stage_str(&s.record),
+                "action": "set_null",
+            })
+        })
+        .collect();
+    stages.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let bindings = store
+        .bindings()
+        .iter()
+        .filter(|b| b.flow == flow.pk)
+        .map(|b| {
+            json!({
+                "app": "authentik_flows",
+                "model_name": "flowstagebinding",
+                "pk": ids::format_uuid(&b.pk),
+                "name": format!("Flow-stage binding #{} to {}", b.order, ids::format_uuid(&b.flow)),
+                "action": "cascade",
+            })
+        });
+    Ok(Reply::json(
+        200,
+        Value::Array(bindings.chain(stages).collect()),
+    ))
+}
+
+/// `DELETE /flows/instances/{slug}/`: stages using it as `configure_flow` get `null`; its
+/// bindings go.
 pub fn destroy(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
     let mut store = state.write_store();
     let pk = store

@@ -1,14 +1,16 @@
-//! `authentik-double`: a stateful stand-in for authentik's REST API (authenticator stages SMS,
-//! Email and Validate, plus the flows, notification webhook mappings and WebAuthn device types
-//! they reference), reproducing the behaviour described in `server-behaviour.md`, with optional
+//! `authentik-double`: a stateful stand-in for authentik's REST API (every authenticator stage
+//! type, `/stages/all/`, and the flows, notification webhook mappings and WebAuthn device types
+//! they reference), reproducing the behaviour described in `server-behaviour.md` and
+//! `server-behaviour-more.md`, starting with the objects a fresh authentik has, with optional
 //! injected faults for resilience tests.
 //!
 //! Layout: [`http`] is the transport, [`routes`] the API routing, [`control`] the test-only
 //! endpoints; [`stages`] holds the generic stage handlers and one file per stage type, each a
 //! table of [`fields::Field`]s validated by the shared serializer mechanism in [`fields`];
-//! [`store`] keeps the state.
+//! [`store`] keeps the state, [`builtins`] fills it at start-up.
 
 pub mod auth;
+pub mod builtins;
 pub mod config;
 pub mod control;
 pub mod device_types;
@@ -49,16 +51,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Fresh state for a configuration.
-    pub fn new(config: Config) -> AppState {
+    /// Fresh state for a configuration: authentik's built-in objects unless `--no-builtins`.
+    pub fn new(config: Config) -> Result<AppState, builtins::SeedError> {
         let faults = FaultPlan::with_kinds(config.fault_rate, config.seed, &config.fault_kinds);
-        let store = RwLock::new(Store::new(config.version));
-        AppState {
+        let mut store = Store::new(config.version);
+        if !config.no_builtins {
+            builtins::seed(&mut store)?;
+        }
+        Ok(AppState {
             config,
             log: RequestLog::default(),
             faults,
-            store,
-        }
+            store: RwLock::new(store),
+        })
     }
 
     /// Shared access to the store.

@@ -75,7 +75,8 @@ pub struct ListSpec {
     pub filters: &'static [Filter],
     /// Fields `?search=` looks in (case-insensitive substring; every term must match).
     pub search: &'static [&'static str],
-    /// Default ordering.
+    /// Default ordering; empty means none (items stay in the order given, as a database
+    /// returns rows without `ORDER BY`).
     pub ordering: &'static [&'static str],
 }
 
@@ -150,6 +151,9 @@ pub fn select<T: Borrow<Value>>(
         })
         .collect();
     let ordering = ordering_keys(query, spec, items.first().map(Borrow::borrow));
+    if ordering.is_empty() {
+        return Ok(items);
+    }
     items.sort_by(|a, b| {
         let (a, b) = (a.borrow(), b.borrow());
         for (field, descending) in &ordering {
@@ -314,6 +318,21 @@ mod tests {
         );
         assert_eq!(
             names(&run("ordering=bogus")),
+            vec!["Alpha", "alphabet", "beta"]
+        );
+        let unordered = ListSpec {
+            ordering: &[],
+            ..SPEC
+        };
+        let run =
+            |q: &str| select(items.clone(), &Query::parse(Some(q)), &unordered, &All).expect("ok");
+        assert_eq!(
+            names(&run("")),
+            vec!["beta", "Alpha", "alphabet"],
+            "no default ordering: as given"
+        );
+        assert_eq!(
+            names(&run("ordering=name")),
             vec!["Alpha", "alphabet", "beta"]
         );
     }

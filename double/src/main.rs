@@ -24,11 +24,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let state = match AppState::new(config) {
+        Ok(state) => Arc::new(state),
+        Err(error) => {
+            eprintln!("cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let port = state.config.port;
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
             Ok(listener) => listener,
             Err(error) => {
-                eprintln!("cannot bind 127.0.0.1:{}: {error}", config.port);
+                eprintln!("cannot bind 127.0.0.1:{port}: {error}");
                 return ExitCode::FAILURE;
             }
         };
@@ -42,7 +50,7 @@ fn main() -> ExitCode {
         let mut stdout = std::io::stdout();
         let _ = writeln!(stdout, "listening on http://{address}");
         let _ = stdout.flush();
-        http::serve(listener, Arc::new(AppState::new(config))).await;
+        http::serve(listener, state).await;
         ExitCode::SUCCESS
     })
 }

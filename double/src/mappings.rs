@@ -1,11 +1,11 @@
 //! Notification webhook property mappings (`/propertymappings/notification/`), pk `pm_uuid`;
 //! the SMS stage's `mapping` references them.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::errors::ApiError;
-use crate::fields::{self, Field, Mode};
+use crate::fields::{self, Field, Kind, Mode, Target};
 use crate::ids;
 use crate::listing::{self, Filter, ListSpec};
 use crate::pagination;
@@ -76,6 +76,61 @@ pub fn retrieve(state: &AppState, id: &str) -> Result<Reply, ApiError> {
         .mapping(&pk)
         .ok_or_else(|| ApiError::not_found(MODEL))?;
     Ok(Reply::json(200, render(mapping)))
+}
+
+/// `PUT` (mode [`Mode::Replace`]) or `PATCH` ([`Mode::Partial`])
+/// `/propertymappings/notification/{pm_uuid}/`
+pub fn update(state: &AppState, id: &str, body: &Value, mode: Mode) -> Result<Reply, ApiError> {
+    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
+    let mut store = state.write_store();
+    let mut record = store
+        .mapping(&pk)
+        .ok_or_else(|| ApiError::not_found(MODEL))?
+        .clone();
+    let mut outcome = fields::validate(FIELDS, state.config.version, body, mode, &*store)?;
+    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+        if store
+            .mappings()
+            .any(|m| m.text("name") == name && m.pk != pk)
+        {
+            outcome.errors.add("name", NAME_TAKEN);
+        }
+    }
+    outcome.errors.into_result()?;
+    record.values.extend(outcome.values);
+    let shown = render(&record);
+    store.put_mapping(record);
+    Ok(Reply::json(200, shown))
+}
+
+/// `GET /propertymappings/notification/{pm_uuid}/used_by/`: SMS stages using it (`set_null`).
+pub fn used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
+    let store = state.read_store();
+    store
+        .mapping(&pk)
+        .ok_or_else(|| ApiError::not_found(MODEL))?;
+    let id = Value::String(ids::format_uuid(&pk));
+    let mut users: Vec<Value> = store
+        .stages()
+        .filter(|s| {
+            s.kind.fields.iter().any(|f| {
+                matches!(f.kind, Kind::Ref(Target::NotificationMapping))
+                    && s.record.values.get(f.name) == Some(&id)
+            })
+        })
+        .map(|s| {
+            json!({
+                "app": s.kind.app_label,
+                "model_name": s.kind.model_name,
+                "pk": ids::format_uuid(&s.record.pk),
+                "name": crate::stages::stage_str(&s.record),
+                "action": "set_null",
+            })
+        })
+        .collect();
+    users.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    Ok(Reply::json(200, Value::Array(users)))
 }
 
 /// `DELETE /propertymappings/notification/{pm_uuid}/`: SMS stages using it get `mapping: null`.

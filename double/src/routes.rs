@@ -38,12 +38,17 @@ enum Route<'a> {
     StageList(&'static StageKind),
     StageDetail(&'static StageKind, &'a str),
     StageUsedBy(&'static StageKind, &'a str),
+    AllStagesList,
+    AllStagesDetail(&'a str),
+    AllStagesUsedBy(&'a str),
     DeviceTypeList,
     DeviceTypeDetail(&'a str),
     FlowList,
     FlowDetail(&'a str),
+    FlowUsedBy(&'a str),
     MappingList,
     MappingDetail(&'a str),
+    MappingUsedBy(&'a str),
 }
 
 /// Django REST framework's default lookup pattern `[^/.]+`.
@@ -67,10 +72,17 @@ fn resolve(path: &str) -> Option<Route<'_>> {
         ["stages", "authenticator", kind, id, "used_by"] if lookup(id) => {
             Route::StageUsedBy(stages::kind_by_path(kind)?, id)
         }
+        ["stages", "all"] => Route::AllStagesList,
+        ["stages", "all", id] if lookup(id) => Route::AllStagesDetail(id),
+        ["stages", "all", id, "used_by"] if lookup(id) => Route::AllStagesUsedBy(id),
         ["flows", "instances"] => Route::FlowList,
         ["flows", "instances", slug] if lookup(slug) => Route::FlowDetail(slug),
+        ["flows", "instances", slug, "used_by"] if lookup(slug) => Route::FlowUsedBy(slug),
         ["propertymappings", "notification"] => Route::MappingList,
         ["propertymappings", "notification", id] if lookup(id) => Route::MappingDetail(id),
+        ["propertymappings", "notification", id, "used_by"] if lookup(id) => {
+            Route::MappingUsedBy(id)
+        }
         _ => return None,
     })
 }
@@ -89,6 +101,11 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         other => other,
     };
     let body = || parse_body(request);
+    let mode = if method == "PUT" {
+        Mode::Replace
+    } else {
+        Mode::Partial
+    };
     match (route, method) {
         (Route::StageList(kind), "GET") => stages::list(state, kind, &query),
         (Route::StageList(kind), "POST") => stages::create(state, kind, &body()?),
@@ -96,15 +113,14 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         (Route::StageDetail(kind, id), "PUT" | "PATCH") => {
             // The object is looked up before the body is read.
             stages::retrieve(state, kind, id)?;
-            let mode = if method == "PUT" {
-                Mode::Replace
-            } else {
-                Mode::Partial
-            };
             stages::update(state, kind, id, &body()?, mode)
         }
         (Route::StageDetail(kind, id), "DELETE") => stages::destroy(state, kind, id),
         (Route::StageUsedBy(kind, id), "GET") => stages::used_by(state, kind, id),
+        (Route::AllStagesList, "GET") => stages::all::list(state, &query),
+        (Route::AllStagesDetail(id), "GET") => stages::all::retrieve(state, id),
+        (Route::AllStagesDetail(id), "DELETE") => stages::all::destroy(state, id),
+        (Route::AllStagesUsedBy(id), "GET") => stages::all::used_by(state, id),
         (Route::DeviceTypeList, "GET") => device_types::list(state, &query),
         (Route::DeviceTypeDetail(id), "GET") => device_types::retrieve(state, id),
         (Route::FlowList, "GET") => flows::list(state, &query),
@@ -112,18 +128,19 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         (Route::FlowDetail(slug), "GET") => flows::retrieve(state, slug),
         (Route::FlowDetail(slug), "PUT" | "PATCH") => {
             flows::retrieve(state, slug)?;
-            let mode = if method == "PUT" {
-                Mode::Replace
-            } else {
-                Mode::Partial
-            };
             flows::update(state, slug, &body()?, mode)
         }
         (Route::FlowDetail(slug), "DELETE") => flows::destroy(state, slug),
+        (Route::FlowUsedBy(slug), "GET") => flows::used_by(state, slug),
         (Route::MappingList, "GET") => mappings::list(state, &query),
         (Route::MappingList, "POST") => mappings::create(state, &body()?),
         (Route::MappingDetail(id), "GET") => mappings::retrieve(state, id),
+        (Route::MappingDetail(id), "PUT" | "PATCH") => {
+            mappings::retrieve(state, id)?;
+            mappings::update(state, id, &body()?, mode)
+        }
         (Route::MappingDetail(id), "DELETE") => mappings::destroy(state, id),
+        (Route::MappingUsedBy(id), "GET") => mappings::used_by(state, id),
         _ => Err(ApiError::method_not_allowed(request.method)),
     }
 }

@@ -1,6 +1,6 @@
-//! The in-memory state: stages of every type, flows, notification mappings and WebAuthn device
-//! types, with authentik's referential rules (name uniqueness across stage types, null-on-delete
-//! foreign keys, set members removed on delete).
+//! The in-memory state: stages of every type, flows, flow-stage bindings, notification mappings
+//! and WebAuthn device types, with authentik's referential rules (name uniqueness across stage
+//! types, null-on-delete foreign keys, set members removed on delete, bindings cascaded).
 
 use std::collections::HashMap;
 
@@ -29,8 +29,8 @@ impl Record {
     }
 }
 
-/// A stored stage, its type, and its full representation (kept up to date by the store, so
-/// reads and lists do not re-render).
+/// A stored stage, its type, and its representations (kept up to date by the store, so reads
+/// and lists do not re-render).
 #[derive(Debug, Clone)]
 pub struct Stage {
     /// Which stage type.
@@ -39,6 +39,24 @@ pub struct Stage {
     pub record: Record,
     /// Full representation (every field, secrets included).
     pub shown: Value,
+    /// The base fields only, as `/stages/all/` shows them.
+    pub base: Value,
+    /// Creation order (what the database returns when no ordering is asked for).
+    pub seq: u64,
+}
+
+/// A flow-stage binding (`FlowStageBinding`): puts a stage into a flow at an order. Only the
+/// built-in objects have them; the API to edit bindings is not served.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// The binding's own pk (`fsb_uuid`).
+    pub pk: Uuid,
+    /// The flow (`target`).
+    pub flow: Uuid,
+    /// The stage.
+    pub stage: Uuid,
+    /// Position in the flow.
+    pub order: i64,
 }
 
 /// All state of the double.
@@ -47,7 +65,9 @@ pub struct Store {
     stages: HashMap<Uuid, Stage>,
     flows: HashMap<Uuid, Record>,
     mappings: HashMap<Uuid, Record>,
+    bindings: Vec<Binding>,
     device_types: Vec<DeviceType>,
+    next_seq: u64,
     version: ApiVersion,
 }
 
@@ -64,7 +84,9 @@ impl Store {
             stages: HashMap::new(),
             flows: HashMap::new(),
             mappings: HashMap::new(),
+            bindings: Vec::new(),
             device_types: device_types::seed(),
+            next_seq: 0,
             version,
         }
     }
@@ -93,26 +115,53 @@ impl Store {
             .any(|s| s.record.text("name") == name && Some(&s.record.pk) != except)
     }
 
+    /// Every stage, of every type, in creation order.
+    pub fn stages_in_creation_order(&self) -> Vec<&Stage> {
+        let mut stages: Vec<&Stage> = self.stages.values().collect();
+        stages.sort_by_key(|s| s.seq);
+        stages
+    }
+
     /// Adds or replaces a stage; returns its full representation.
     pub fn put_stage(&mut self, kind: &'static StageKind, record: Record) -> &Value {
         let shown = kind.render(&record, self);
+        let base = kind.base(&shown);
         let pk = record.pk;
+        let seq = match self.stages.get(&pk) {
+            Some(old) => old.seq,
+            None => {
+                self.next_seq += 1;
+                self.next_seq
+            }
+        };
         self.stages.insert(
             pk,
             Stage {
                 kind,
                 record,
                 shown,
+                base,
+                seq,
             },
         );
         &self.stages[&pk].shown
     }
 
-    /// Deletes a stage and removes it from every set that holds it.
+    /// Deletes a stage, its flow bindings, and removes it from every set that holds it.
     pub fn delete_stage(&mut self, pk: &Uuid) -> Option<Stage> {
         let removed = self.stages.remove(pk)?;
+        self.bindings.retain(|b| b.stage != *pk);
         self.forget(Target::Stage, pk);
         Some(removed)
+    }
+
+    /// Renders stages again (after a change to something their representation shows).
+    fn refresh_stages(&mut self, pks: &[Uuid]) {
+        for pk in pks {
+            if let Some(stage) = self.stages.get(pk).cloned() {
+                self.put_stage(stage.kind, stage.record);
+            }
+        }
     }
 
     // ---- flows ----
@@ -127,16 +176,61 @@ impl Store {
         self.flows.values().find(|f| f.text("slug") == slug)
     }
 
-    /// Adds or replaces a flow.
-    pub fn put_flow(&mut self, flow: Record) {
-        self.flows.insert(flow.pk, flow);
+    /// A flow by pk.
+    pub fn flow(&self, pk: &Uuid) -> Option<&Record> {
+        self.flows.get(pk)
     }
 
-    /// Deletes a flow; stages that used it as `configure_flow` get `null`.
+    /// Adds or replaces a flow (the stages bound into it show it in their `flow_set`).
+    pub fn put_flow(&mut self, flow: Record) {
+        let pk = flow.pk;
+        self.flows.insert(pk, flow);
+        let bound = self.stages_bound_to(&pk);
+        self.refresh_stages(&bound);
+    }
+
+    /// Deletes a flow and its bindings; stages that used it as `configure_flow` get `null`.
     pub fn delete_flow(&mut self, pk: &Uuid) -> Option<Record> {
         let removed = self.flows.remove(pk)?;
+        let bound = self.stages_bound_to(pk);
+        self.bindings.retain(|b| b.flow != *pk);
+        self.refresh_stages(&bound);
         self.forget(Target::Flow, pk);
         Some(removed)
+    }
+
+    // ---- flow-stage bindings ----
+
+    /// Every binding, in creation order.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// Binds a stage into a flow at an order (both must exist).
+    pub fn bind(&mut self, flow: Uuid, stage: Uuid, order: i64) -> Option<Uuid> {
+        if !self.flows.contains_key(&flow) || !self.stages.contains_key(&stage) {
+            return None;
+        }
+        let pk = Uuid::new_v4();
+        self.bindings.push(Binding {
+            pk,
+            flow,
+            stage,
+            order,
+        });
+        self.refresh_stages(&[stage]);
+        Some(pk)
+    }
+
+    /// The stages bound into a flow (each once).
+    fn stages_bound_to(&self, flow: &Uuid) -> Vec<Uuid> {
+        let mut stages: Vec<Uuid> = Vec::new();
+        for binding in self.bindings.iter().filter(|b| b.flow == *flow) {
+            if !stages.contains(&binding.stage) {
+                stages.push(binding.stage);
+            }
+        }
+        stages
     }
 
     // ---- notification webhook mappings ----
@@ -204,11 +298,7 @@ impl Store {
                 changed.push(stage.record.pk);
             }
         }
-        for pk in changed {
-            if let Some(stage) = self.stages.remove(&pk) {
-                self.put_stage(stage.kind, stage.record);
-            }
-        }
+        self.refresh_stages(&changed);
     }
 }
 

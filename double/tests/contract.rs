@@ -4,13 +4,20 @@
 
 mod common;
 
-use common::{make_flow, pk, sms_body, spec, Api, EMAIL, SMS, VALIDATE};
+use common::{
+    duo_body, gdtc_body, make_flow, only, pk, sms_body, spec, Api, ALL, DEVICE_TYPES, DUO, EMAIL,
+    GDTC, SMS, STATIC, TOTP, VALIDATE, WEBAUTHN,
+};
 use serde_json::{json, Value};
 
 /// Exercises every operation (success and validation-error paths), then asserts that each
 /// operation in the description was answered with its success status.
 fn walk_every_operation(args: &[&str]) {
-    let api = Api::start(args);
+    // GDTC creates and updates need a licence.
+    let args: Vec<&str> = args.iter().copied().chain(["--enterprise"]).collect();
+    let api = Api::start(&args);
+
+    // Flows, by slug.
     let flow = make_flow(&api, "configure-flow");
     let (status, _) = api.get("/flows/instances/");
     assert_eq!(status, 200);
@@ -21,7 +28,20 @@ fn walk_every_operation(args: &[&str]) {
         json!({"name": "x", "slug": "bad slug", "title": "x", "designation": "nope"}),
     );
     assert_eq!(status, 400);
+    let flow_body = json!({"name": "configure", "slug": "configure-flow", "title": "Configure", "designation": "stage_configuration"});
+    let flow_detail = "/flows/instances/configure-flow/";
+    assert_eq!(api.put(flow_detail, flow_body).0, 200);
+    assert_eq!(api.put(flow_detail, json!({"name": "only"})).0, 400);
+    assert_eq!(api.patch(flow_detail, json!({"title": "Again"})).0, 200);
+    assert_eq!(api.patch(flow_detail, json!({"layout": "sideways"})).0, 400);
+    let (status, users) = api.get("/flows/instances/default-authentication-flow/used_by/");
+    assert_eq!(status, 200);
+    assert!(
+        users.as_array().is_some_and(|u| u.len() >= 4),
+        "the built-in flow's bindings: {users}"
+    );
 
+    // Notification webhook mappings, by pm_uuid.
     let mapping = api.create(
         "/propertymappings/notification/",
         json!({"name": "hook", "expression": "return {}"}),
@@ -30,21 +50,39 @@ fn walk_every_operation(args: &[&str]) {
     assert_eq!(status, 200);
     let (status, _) = api.post("/propertymappings/notification/", json!({"name": ""}));
     assert_eq!(status, 400);
+    let mapping_detail = format!("/propertymappings/notification/{}/", pk(&mapping));
+    assert_eq!(api.get(&mapping_detail), (200, mapping.clone()));
+    assert_eq!(
+        api.put(
+            &mapping_detail,
+            json!({"name": "hook", "expression": "return {'a': 1}"})
+        )
+        .0,
+        200
+    );
+    assert_eq!(api.put(&mapping_detail, json!({"name": "hook"})).0, 400);
+    assert_eq!(api.patch(&mapping_detail, json!({"name": "hook-2"})).0, 200);
+    assert_eq!(
+        api.patch(&mapping_detail, json!({"expression": " "})).0,
+        400
+    );
 
-    let (status, types) = api.get("/stages/authenticator/webauthn_device_types/");
+    // WebAuthn device types, read-only.
+    let (status, types) = api.get(DEVICE_TYPES);
     assert_eq!(status, 200);
     let aaguid = types["results"][0]["aaguid"]
         .as_str()
         .expect("a seeded device type")
         .to_string();
-    let (status, _) = api.get(&format!(
-        "/stages/authenticator/webauthn_device_types/{aaguid}/"
-    ));
+    let (status, _) = api.get(&format!("{DEVICE_TYPES}{aaguid}/"));
     assert_eq!(status, 200);
 
+    // Every authenticator stage type.
     let mut sms = sms_body("sms");
     sms["configure_flow"] = flow["pk"].clone();
     sms["mapping"] = mapping["pk"].clone();
+    let mut duo = duo_body("duo");
+    duo["configure_flow"] = flow["pk"].clone();
     let bodies = [
         (SMS, sms, json!({"provider": "nope"})),
         (
@@ -56,6 +94,31 @@ fn walk_every_operation(args: &[&str]) {
             VALIDATE,
             json!({"name": "validate", "webauthn_allowed_device_types": [aaguid], "device_classes": ["totp"]}),
             json!({"device_classes": ["foo"]}),
+        ),
+        (
+            TOTP,
+            json!({"name": "totp", "digits": 8, "configure_flow": flow["pk"], "friendly_name": "Phone"}),
+            json!({"digits": 7}),
+        ),
+        (
+            STATIC,
+            json!({"name": "static", "token_count": 3, "token_length": 8, "configure_flow": flow["pk"]}),
+            json!({"token_length": 101}),
+        ),
+        (
+            WEBAUTHN,
+            json!({"name": "webauthn", "authenticator_attachment": "platform", "device_type_restrictions": [aaguid], "max_attempts": 3, "configure_flow": flow["pk"]}),
+            json!({"authenticator_attachment": ""}),
+        ),
+        (DUO, duo, json!({"client_id": ""})),
+        (
+            GDTC,
+            {
+                let mut body = gdtc_body("gdtc");
+                body["configure_flow"] = flow["pk"].clone();
+                body
+            },
+            json!({"credentials": "not an object"}),
         ),
     ];
     let mut stages = Vec::new();
@@ -83,23 +146,45 @@ fn walk_every_operation(args: &[&str]) {
                 .0,
             404
         );
-        stages.push(detail);
+        stages.push((detail, pk(&stage)));
     }
     // A Validate stage that uses the others, so used_by has entries to check.
-    let sms_pk = stages[0]
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let sms_pk = stages[0].1.clone();
     api.create(VALIDATE, json!({"name": "uses-sms", "not_configured_action": "configure", "configuration_stages": [sms_pk]}));
-    let (status, users) = api.get(&format!("{}used_by/", stages[0]));
+    let (status, users) = api.get(&format!("{}used_by/", stages[0].0));
     assert_eq!(status, 200);
     assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
-    for detail in &stages {
+    let (status, users) = api.get(&format!("{mapping_detail}used_by/"));
+    assert_eq!(status, 200);
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+    let (status, users) = api.get(&format!("{flow_detail}used_by/"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        users.as_array().map(Vec::len),
+        Some(7),
+        "every stage with it as configure_flow: {users}"
+    );
+
+    // Every stage of every type, base fields only.
+    let (status, all) = api.get(&format!("{ALL}?page_size=100"));
+    assert_eq!(status, 200);
+    let mfa = only(
+        &api.get(&format!("{ALL}?name=default-authentication-mfa-validation"))
+            .1,
+    );
+    assert_eq!(api.get(&format!("{ALL}{}/", pk(&mfa))), (200, mfa.clone()));
+    let (status, users) = api.get(&format!("{ALL}{}/used_by/", pk(&mfa)));
+    assert_eq!(status, 200);
+    assert!(!users.as_array().is_some_and(Vec::is_empty), "{users}");
+    assert!(all["pagination"]["count"].as_u64().unwrap_or(0) > stages.len() as u64);
+    let doomed = api.create(TOTP, json!({"name": "doomed", "digits": "6"}));
+    assert_eq!(api.delete(&format!("{ALL}{}/", pk(&doomed))).0, 204);
+    assert_eq!(api.get(&format!("{TOTP}{}/", pk(&doomed))).0, 404);
+    for (detail, _) in &stages {
         assert_eq!(api.delete(detail).0, 204);
     }
-    assert_eq!(api.delete("/flows/instances/configure-flow/").0, 204);
+    assert_eq!(api.delete(&mapping_detail).0, 204);
+    assert_eq!(api.delete(flow_detail).0, 204);
 
     let seen = api.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let mut missing = Vec::new();
@@ -150,6 +235,7 @@ fn every_operation_is_403_without_a_valid_token() {
         let path = template
             .replace("{stage_uuid}", id)
             .replace("{aaguid}", id)
+            .replace("{pm_uuid}", id)
             .replace("{slug}", "some-flow");
         for method in item.as_object().expect("operations").keys() {
             let method = method.to_ascii_uppercase();

@@ -1,10 +1,10 @@
 //! Email authenticator setup stage (`/stages/authenticator/email/`). Only `name` is required.
 //! With `use_global_settings` the connection fields are still stored and returned.
 
-use crate::fields::{duration_validator, email_validator, Default, Field, Kind, Target};
+use crate::fields::{duration_validator, email_validator, Default, Field, Kind, Target, INT32};
 use crate::listing::{Filter, FilterKind};
 
-use super::{no_extras, StageKind, NAME, STAGE_UUID_FILTER};
+use super::{StageKind, CONFIGURE_FLOW, FRIENDLY_NAME, NAME, PLAIN, STAGE_UUID_FILTER};
 
 /// The Email stage type.
 pub static EMAIL: StageKind = StageKind {
@@ -17,17 +17,17 @@ pub static EMAIL: StageKind = StageKind {
     verbose_name_plural: "Email Authenticator Setup Stages",
     fields: &[
         NAME,
-        Field::new("configure_flow", Kind::Ref(Target::Flow)).nullable(),
-        Field::blank_text("friendly_name").default(Default::Str("")),
+        CONFIGURE_FLOW,
+        FRIENDLY_NAME,
         Field::new("use_global_settings", Kind::Bool).default(Default::Bool(false)),
         Field::text("host").default(Default::Str("localhost")),
-        Field::new("port", Kind::Int32).default(Default::Int(25)),
+        Field::new("port", INT32).default(Default::Int(25)),
         Field::blank_text("username").default(Default::Str("")),
         Field::blank_text("password").default(Default::Str("")),
         // Both true is accepted here (it only fails when mail is sent).
         Field::new("use_tls", Kind::Bool).default(Default::Bool(false)),
         Field::new("use_ssl", Kind::Bool).default(Default::Bool(false)),
-        Field::new("timeout", Kind::Int32).default(Default::Int(10)),
+        Field::new("timeout", INT32).default(Default::Int(10)),
         Field::text("from_address")
             .max_length(254)
             .validators(&[email_validator])
@@ -56,5 +56,5 @@ pub static EMAIL: StageKind = StageKind {
         Filter::on("use_tls", FilterKind::Bool),
         Filter::text("username"),
     ],
-    extras: no_extras,
+    ..PLAIN
 };

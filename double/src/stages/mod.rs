@@ -1,19 +1,29 @@
-//! Authenticator stages: a shared description of a stage type ([`StageKind`]) and the generic
-//! handlers (list, create, retrieve, update, partial update, destroy, used_by) that every stage
-//! type uses. Each type's own file only lists its fields and rules.
+//! Stages: a shared description of a stage type ([`StageKind`]) and the generic handlers (list,
+//! create, retrieve, update, partial update, destroy, used_by) that every authenticator stage
+//! type uses under `/stages/authenticator/<type>/`; [`all`] serves `/stages/all/`. Each type's
+//! own file only lists its fields and rules; [`other`] holds the non-authenticator types that
+//! exist only as authentik's built-in stages.
 
+pub mod all;
+pub mod duo;
 pub mod email;
+pub mod gdtc;
+pub mod other;
 pub mod sms;
+pub mod static_tokens;
+pub mod totp;
 pub mod validate;
+pub mod webauthn;
 
 use std::borrow::Cow;
 
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use crate::config::Config;
+use crate::config::{ApiVersion, Config};
+use crate::device_types;
 use crate::errors::ApiError;
-use crate::fields::{self, Field, Mode};
+use crate::fields::{self, Default, Field, Kind, Mode, Target};
 use crate::ids;
 use crate::listing::{self, Filter, ListSpec};
 use crate::query::Query;
@@ -26,6 +36,27 @@ pub const NAME: Field = Field::text("name").required();
 
 /// The message for a name clash (the unique constraint is on the base `Stage` model).
 pub const NAME_TAKEN: &str = "stage with this name already exists.";
+
+/// `configure_flow` (TOTP, Static, WebAuthn, Duo, GDTC, SMS, Email): a flow pk, nullable,
+/// nulled when the flow is deleted.
+pub const CONFIGURE_FLOW: Field = Field::new("configure_flow", Kind::Ref(Target::Flow)).nullable();
+
+/// `friendly_name`: blank allowed, `null` rejected.
+pub const FRIENDLY_NAME: Field = Field::blank_text("friendly_name").default(Default::Str(""));
+
+/// The fields every stage representation starts with, the only ones `/stages/all/` shows.
+pub const BASE_FIELDS: [&str; 7] = [
+    "pk",
+    "name",
+    "component",
+    "verbose_name",
+    "verbose_name_plural",
+    "meta_model_name",
+    "flow_set",
+];
+
+/// The message when an enterprise object is written without a licence.
+pub const ENTERPRISE_REQUIRED: &str = "Enterprise is required to create/update this object.";
 
 /// Describes one stage type.
 #[derive(Debug)]
@@ -46,18 +77,59 @@ pub struct StageKind {
     pub verbose_name_plural: &'static str,
     /// Writable serializer fields, `name` first.
     pub fields: &'static [Field],
-    /// List filters besides `name`.
+    /// List filters (2026.2).
     pub filters: &'static [Filter],
+    /// List filters on 2026.5, when they differ from [`StageKind::filters`].
+    pub filters_2026_5: Option<&'static [Filter]>,
     /// Adds read-only fields computed from other objects.
     pub extras: fn(&Record, &Store, &mut Map<String, Value>),
+    /// Read-only extras that come back in no defined order (`--shuffle` shuffles them).
+    pub unordered_extras: &'static [&'static str],
+    /// Create and update need a valid enterprise licence (`--enterprise`).
+    pub enterprise: bool,
 }
 
-/// Every stage type the double serves.
-pub const KINDS: [&StageKind; 3] = [&sms::SMS, &email::EMAIL, &validate::VALIDATE];
+/// Defaults for the parts of a [`StageKind`] most types leave alone (struct update syntax).
+pub const PLAIN: StageKind = StageKind {
+    path: "",
+    model: "Stage",
+    app_label: "authentik_flows",
+    model_name: "stage",
+    component: "",
+    verbose_name: "",
+    verbose_name_plural: "",
+    fields: &[NAME],
+    filters: &[],
+    filters_2026_5: None,
+    extras: no_extras,
+    unordered_extras: &[],
+    enterprise: false,
+};
 
-/// The stage type at a path segment.
+/// Every stage type served under `/stages/authenticator/<path>/`.
+pub const KINDS: [&StageKind; 8] = [
+    &sms::SMS,
+    &email::EMAIL,
+    &validate::VALIDATE,
+    &totp::TOTP,
+    &static_tokens::STATIC,
+    &webauthn::WEBAUTHN,
+    &duo::DUO,
+    &gdtc::GDTC,
+];
+
+/// The authenticator stage type at a path segment.
 pub fn kind_by_path(path: &str) -> Option<&'static StageKind> {
     KINDS.iter().copied().find(|k| k.path == path)
+}
+
+/// Any stage type (authenticator or not) by its type label, as `/_double/stages` shows it.
+pub fn kind_by_type(label: &str) -> Option<&'static StageKind> {
+    KINDS
+        .iter()
+        .chain(other::KINDS.iter())
+        .copied()
+        .find(|k| k.path == label)
 }
 
 /// No extra read-only fields.
@@ -87,8 +159,7 @@ impl StageKind {
             "meta_model_name".into(),
             Value::from(self.meta_model_name()),
         );
-        // No flow bindings exist in the double, so no stage is in any flow.
-        out.insert("flow_set".into(), json!([]));
+        out.insert("flow_set".into(), Value::Array(flow_set(record, store)));
         for field in self.fields.iter().filter(|f| f.exists_in(store.version())) {
             out.insert(
                 field.name.into(),
@@ -99,22 +170,43 @@ impl StageKind {
         Value::Object(out)
     }
 
-    /// What the API shows: secrets dropped with `--secrets-write-only`, set-like lists shuffled
-    /// with `--shuffle`.
+    /// The base fields of a full representation (what `/stages/all/` shows).
+    pub fn base(&self, shown: &Value) -> Value {
+        let mut out = Map::new();
+        for key in BASE_FIELDS {
+            out.insert(key.into(), shown[key].clone());
+        }
+        Value::Object(out)
+    }
+
+    /// What the API shows: write-only fields always dropped, secrets dropped with
+    /// `--secrets-write-only`, set-like lists shuffled with `--shuffle`.
     pub fn present<'v>(&self, value: &'v Value, config: &Config) -> Cow<'v, Value> {
-        let hides = config.secrets_write_only && self.fields.iter().any(|f| f.secret);
-        let shuffles = config.shuffle && self.fields.iter().any(|f| f.unordered);
+        let hides = self
+            .fields
+            .iter()
+            .any(|f| f.write_only || (config.secrets_write_only && f.secret));
+        let shuffles = config.shuffle
+            && (self.fields.iter().any(|f| f.unordered) || !self.unordered_extras.is_empty());
         if !hides && !shuffles {
             return Cow::Borrowed(value);
         }
         let mut value = value.clone();
         if let Value::Object(map) = &mut value {
             for field in self.fields {
-                if field.secret && config.secrets_write_only {
+                if field.write_only || (field.secret && config.secrets_write_only) {
                     map.remove(field.name);
                 }
-                if field.unordered && config.shuffle {
-                    if let Some(Value::Array(items)) = map.get_mut(field.name) {
+            }
+            if config.shuffle {
+                let unordered = self
+                    .fields
+                    .iter()
+                    .filter(|f| f.unordered)
+                    .map(|f| f.name)
+                    .chain(self.unordered_extras.iter().copied());
+                for name in unordered {
+                    if let Some(Value::Array(items)) = map.get_mut(name) {
                         fastrand::shuffle(items);
                     }
                 }
@@ -123,13 +215,49 @@ impl StageKind {
         Cow::Owned(value)
     }
 
-    fn list_spec(&'static self) -> ListSpec {
+    /// The list filters of a release.
+    pub fn filters_of(&self, version: ApiVersion) -> &'static [Filter] {
+        match (version, self.filters_2026_5) {
+            (ApiVersion::V2026_5, Some(filters)) => filters,
+            _ => self.filters,
+        }
+    }
+
+    fn list_spec(&'static self, version: ApiVersion) -> ListSpec {
         ListSpec {
-            filters: self.filters,
+            filters: self.filters_of(version),
             search: &["name"],
             ordering: &["name"],
         }
     }
+}
+
+/// `flow_set`: the flows a stage is bound into, one entry per binding, as `FlowSet` objects.
+fn flow_set(record: &Record, store: &Store) -> Vec<Value> {
+    store
+        .bindings()
+        .iter()
+        .filter(|b| b.stage == record.pk)
+        .filter_map(|b| store.flow(&b.flow))
+        .map(|flow| crate::flows::render_flow_set(flow, store))
+        .collect()
+}
+
+/// Read-only `<field>_obj`: the WebAuthn device types behind a set of aaguids.
+pub fn device_type_objects(record: &Record, store: &Store, field: &str) -> Value {
+    let objects: Vec<Value> = record
+        .values
+        .get(field)
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str().and_then(ids::parse_uuid))
+                .filter_map(|id| store.device_type(&id))
+                .map(device_types::render)
+                .collect()
+        })
+        .unwrap_or_default();
+    Value::Array(objects)
 }
 
 fn find<'s>(store: &'s Store, kind: &StageKind, id: &str) -> Result<&'s Stage, ApiError> {
@@ -148,7 +276,8 @@ pub fn list(state: &AppState, kind: &'static StageKind, query: &Query) -> Result
         .filter(|s| std::ptr::eq(s.kind, kind))
         .map(|s| &s.shown)
         .collect();
-    listing::respond(items, query, &kind.list_spec(), &*store, |v| {
+    let spec = kind.list_spec(state.config.version);
+    listing::respond(items, query, &spec, &*store, |v| {
         kind.present(v, &state.config)
     })
 }
@@ -169,6 +298,7 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         }
     }
     outcome.errors.into_result()?;
+    licence_check(kind, &state.config)?;
     let record = Record {
         pk: Uuid::new_v4(),
         values: outcome.values,
@@ -178,6 +308,16 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         201,
         kind.present(shown, &state.config).into_owned(),
     ))
+}
+
+/// Enterprise types (`EnterpriseRequiredMixin`): checked only once every field is valid.
+fn licence_check(kind: &StageKind, config: &Config) -> Result<(), ApiError> {
+    if !kind.enterprise || config.enterprise {
+        return Ok(());
+    }
+    let mut errors = crate::errors::FieldErrors::new();
+    errors.add_non_field(ENTERPRISE_REQUIRED);
+    errors.into_result()
 }
 
 /// `GET .../{type}/{uuid}/`
@@ -207,6 +347,7 @@ pub fn update(
         }
     }
     outcome.errors.into_result()?;
+    licence_check(kind, &state.config)?;
     // Only the keys received are written, for PUT as for PATCH.
     record.values.extend(outcome.values);
     let shown = store.put_stage(kind, record);
@@ -228,17 +369,25 @@ pub fn destroy(state: &AppState, kind: &'static StageKind, id: &str) -> Result<R
 /// `GET .../{type}/{uuid}/used_by/`: the objects that reference this stage.
 pub fn used_by(state: &AppState, kind: &'static StageKind, id: &str) -> Result<Reply, ApiError> {
     let store = state.read_store();
-    let pk = ids::format_uuid(&find(&store, kind, id)?.record.pk);
-    let mut users: Vec<Value> = store
+    let pk = find(&store, kind, id)?.record.pk;
+    Ok(Reply::json(200, users_of(&store, &pk)))
+}
+
+/// What references a stage, as authentik's `used_by` lists it (related managers in attribute
+/// order): Validate stages holding it in `configuration_stages` (`cascade_many`), the flows it
+/// is bound into (`flow_set`, `cascade_many`) and its bindings (`cascade`).
+pub fn users_of(store: &Store, pk: &Uuid) -> Value {
+    let id = Value::String(ids::format_uuid(pk));
+    let mut validates: Vec<Value> = store
         .stages()
         .filter(|s| {
             s.kind.fields.iter().any(|f| {
-                matches!(f.kind, fields::Kind::RefSet(fields::Target::Stage))
+                matches!(f.kind, Kind::RefSet(Target::Stage))
                     && s.record
                         .values
                         .get(f.name)
                         .and_then(Value::as_array)
-                        .is_some_and(|m| m.contains(&Value::from(pk.as_str())))
+                        .is_some_and(|m| m.contains(&id))
             })
         })
         .map(|s| {
@@ -246,13 +395,46 @@ pub fn used_by(state: &AppState, kind: &'static StageKind, id: &str) -> Result<R
                 "app": s.kind.app_label,
                 "model_name": s.kind.model_name,
                 "pk": ids::format_uuid(&s.record.pk),
-                "name": s.record.text("name"),
+                "name": stage_str(&s.record),
                 "action": "cascade_many",
             })
         })
         .collect();
-    users.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-    Ok(Reply::json(200, Value::Array(users)))
+    validates.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let bindings: Vec<_> = store.bindings().iter().filter(|b| b.stage == *pk).collect();
+    let flows = bindings
+        .iter()
+        .filter_map(|b| store.flow(&b.flow))
+        .map(|flow| {
+            json!({
+                "app": "authentik_flows",
+                "model_name": "flow",
+                "pk": ids::format_uuid(&flow.pk),
+                "name": crate::flows::flow_str(flow),
+                "action": "cascade_many",
+            })
+        });
+    let binding_entries = bindings.iter().map(|b| {
+        json!({
+            "app": "authentik_flows",
+            "model_name": "flowstagebinding",
+            "pk": ids::format_uuid(&b.pk),
+            "name": format!("Flow-stage binding #{} to {}", b.order, ids::format_uuid(&b.flow)),
+            "action": "cascade",
+        })
+    });
+    Value::Array(
+        validates
+            .into_iter()
+            .chain(flows)
+            .chain(binding_entries)
+            .collect(),
+    )
+}
+
+/// Python's `str(stage)`: `Stage <name>`.
+pub fn stage_str(record: &Record) -> String {
+    format!("Stage {}", record.text("name"))
 }
 
 /// Every stage of every type, full representation plus `"type"`, ordered by name (for the

@@ -3,7 +3,7 @@
 use crate::fields::{Default, Field, Kind, Target};
 use crate::listing::{Filter, FilterKind};
 
-use super::{no_extras, StageKind, NAME, STAGE_UUID_FILTER};
+use super::{StageKind, CONFIGURE_FLOW, FRIENDLY_NAME, NAME, PLAIN, STAGE_UUID_FILTER};
 
 /// SMS providers.
 pub const PROVIDERS: &[&str] = &["twilio", "generic"];
@@ -21,8 +21,8 @@ pub static SMS: StageKind = StageKind {
     verbose_name_plural: "SMS Authenticator Setup Stages",
     fields: &[
         NAME,
-        Field::new("configure_flow", Kind::Ref(Target::Flow)).nullable(),
-        Field::blank_text("friendly_name").default(Default::Str("")),
+        CONFIGURE_FLOW,
+        FRIENDLY_NAME,
         Field::new("provider", Kind::Choice(PROVIDERS)).required(),
         Field::text("from_number").required(),
         // For `generic` this is the URL the server POSTs to; not validated.
@@ -49,5 +49,5 @@ pub static SMS: StageKind = StageKind {
         Filter::on("provider", FilterKind::Choice(PROVIDERS)),
         Filter::on("verify_only", FilterKind::Bool),
     ],
-    extras: no_extras,
+    ..PLAIN
 };

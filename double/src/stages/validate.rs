@@ -3,13 +3,11 @@
 use serde_json::{Map, Value};
 
 use crate::config::ApiVersion;
-use crate::device_types;
 use crate::fields::{duration_validator, Default, Field, Invalid, Kind, Target};
-use crate::ids;
 use crate::listing::{Filter, FilterKind};
 use crate::store::{Record, Store};
 
-use super::{StageKind, NAME};
+use super::{device_type_objects, StageKind, NAME, PLAIN};
 
 /// Device classes, in the default order.
 pub const DEVICE_CLASSES: &[&str] = &["static", "totp", "webauthn", "duo", "sms", "email"];
@@ -48,21 +46,9 @@ fn configure_needs_stages(value: &Value, body: &Map<String, Value>) -> Result<()
 
 /// `webauthn_allowed_device_types_obj`: the device types behind the aaguids.
 fn extras(record: &Record, store: &Store, out: &mut Map<String, Value>) {
-    let objects: Vec<Value> = record
-        .values
-        .get("webauthn_allowed_device_types")
-        .and_then(Value::as_array)
-        .map(|ids| {
-            ids.iter()
-                .filter_map(|id| id.as_str().and_then(ids::parse_uuid))
-                .filter_map(|id| store.device_type(&id))
-                .map(device_types::render)
-                .collect()
-        })
-        .unwrap_or_default();
     out.insert(
         "webauthn_allowed_device_types_obj".into(),
-        Value::Array(objects),
+        device_type_objects(record, store, "webauthn_allowed_device_types"),
     );
 }
 
@@ -113,8 +99,8 @@ pub static VALIDATE: StageKind = StageKind {
                 allow_empty: true,
             },
         )
+        // An ArrayField: order and duplicates are kept.
         .default(Default::List(&[]))
-        .unordered()
         .since(ApiVersion::V2026_5),
         Field::new(
             "webauthn_allowed_device_types",
@@ -135,4 +121,6 @@ pub static VALIDATE: StageKind = StageKind {
         Filter::on("configuration_stages", FilterKind::RefAny(Target::Stage)),
     ],
     extras,
+    unordered_extras: &["webauthn_allowed_device_types_obj"],
+    ..PLAIN
 };

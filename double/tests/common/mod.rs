@@ -33,12 +33,26 @@ pub const FIELDS_2026_5: [&str; 5] = [
     "static_otp_throttling_factor",
 ];
 
+/// WebAuthn fields 2026.5 adds on top of the 2026.2 description.
+pub const WEBAUTHN_FIELDS_2026_5: [&str; 2] = ["hints", "prevent_duplicate_devices"];
+
+/// The fields 2026.5 adds to the objects of a schema (by its `$ref`).
+pub fn fields_2026_5(schema_ref: &str) -> &'static [&'static str] {
+    if schema_ref.ends_with("/AuthenticatorValidateStage") {
+        &FIELDS_2026_5
+    } else if schema_ref.ends_with("/AuthenticatorWebAuthnStage") {
+        &WEBAUTHN_FIELDS_2026_5
+    } else {
+        &[]
+    }
+}
+
 /// A double plus a client that checks every response against the API description.
 pub struct Api {
     /// The running double.
     pub double: Double,
-    /// Objects must have exactly the declared properties (plus [`FIELDS_2026_5`] for Validate
-    /// unless `--version 2026.2`).
+    /// Objects must have exactly the declared properties (plus [`fields_2026_5`] for Validate
+    /// and WebAuthn unless `--version 2026.2`).
     pub version_2026_2: bool,
     /// Skip the schema check (`--secrets-write-only` drops the required `auth` on purpose).
     pub unchecked: bool,
@@ -182,9 +196,7 @@ impl Api {
         if declared.is_empty() {
             return;
         }
-        let is_validate = object_schema["$ref"]
-            .as_str()
-            .is_some_and(|r| r.ends_with("/AuthenticatorValidateStage"));
+        let added = fields_2026_5(object_schema["$ref"].as_str().unwrap_or(""));
         for object in objects {
             let keys: BTreeSet<String> = object
                 .as_object()
@@ -196,14 +208,14 @@ impl Api {
                 "{what}: response lacks declared fields {missing:?}: {object}"
             );
             let mut extra: Vec<_> = keys.difference(&declared).cloned().collect();
-            if is_validate && !self.version_2026_2 {
-                for field in FIELDS_2026_5 {
+            if !self.version_2026_2 {
+                for field in added {
                     assert!(
-                        keys.contains(field),
-                        "{what}: 2026.5 Validate lacks {field}: {object}"
+                        keys.contains(*field),
+                        "{what}: 2026.5 object lacks {field}: {object}"
                     );
                 }
-                extra.retain(|k| !FIELDS_2026_5.contains(&k.as_str()));
+                extra.retain(|k| !added.contains(&k.as_str()));
             }
             assert!(
                 extra.is_empty(),
@@ -240,3 +252,43 @@ pub const SMS: &str = "/stages/authenticator/sms/";
 pub const EMAIL: &str = "/stages/authenticator/email/";
 /// Stage paths.
 pub const VALIDATE: &str = "/stages/authenticator/validate/";
+/// Stage paths.
+pub const TOTP: &str = "/stages/authenticator/totp/";
+/// Stage paths.
+pub const STATIC: &str = "/stages/authenticator/static/";
+/// Stage paths.
+pub const WEBAUTHN: &str = "/stages/authenticator/webauthn/";
+/// Stage paths.
+pub const DUO: &str = "/stages/authenticator/duo/";
+/// Stage paths.
+pub const GDTC: &str = "/stages/authenticator/endpoint_gdtc/";
+/// Every stage of every type.
+pub const ALL: &str = "/stages/all/";
+/// WebAuthn device types.
+pub const DEVICE_TYPES: &str = "/stages/authenticator/webauthn_device_types/";
+
+/// A valid Duo stage body.
+pub fn duo_body(name: &str) -> Value {
+    json!({"name": name, "client_id": "DIXXXXXXXXXXXXXXXXXX", "client_secret": "duo-secret", "api_hostname": "api-1234.duosecurity.com"})
+}
+
+/// A valid GDTC stage body (needs `--enterprise`).
+pub fn gdtc_body(name: &str) -> Value {
+    json!({"name": name, "credentials": {"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----"}})
+}
+
+/// The names in a list answer.
+pub fn names(list: &Value) -> Vec<String> {
+    list["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The one object a `?name=` (or other exact) list answer finds.
+pub fn only(list: &Value) -> Value {
+    assert_eq!(list["pagination"]["count"], 1, "exactly one: {list}");
+    list["results"][0].clone()
+}

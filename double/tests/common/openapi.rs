@@ -1,5 +1,7 @@
 //! A small OpenAPI 3.0 response checker over authentik's own API description
-//! (`shared/authentik/openapi-authenticator-stages.yaml`): status codes declared per operation,
+//! (`shared/authentik/openapi-authentik-2026.2.2.yaml`: every authenticator stage type,
+//! `/stages/all/`, flows, notification mappings, WebAuthn device types): status codes declared
+//! per operation,
 //! and body schemas with `$ref`, `allOf`, `nullable`, `required`, `enum`, `type`, `format`
 //! (`uuid`, `email`), `pattern`, `minimum`/`maximum`, `maxLength`, `items`, `properties` and
 //! `additionalProperties`.
@@ -7,6 +9,9 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
+
+/// The file of the description, in the facts directory.
+pub const DESCRIPTION: &str = "openapi-authentik-2026.2.2.yaml";
 
 /// The loaded API description.
 pub struct Spec {
@@ -24,13 +29,13 @@ pub fn facts_dir() -> PathBuf {
     candidates.push(repo.join("../shared/authentik"));
     candidates.push(repo.join("../../shared/authentik"));
     for dir in &candidates {
-        if dir.join("openapi-authenticator-stages.yaml").is_file() {
+        if dir.join(DESCRIPTION).is_file() {
             return dir.clone();
         }
     }
     panic!(
         "\n\n*** authentik's OpenAPI description not found ***\n\
-         looked for openapi-authenticator-stages.yaml in {candidates:?}.\n\
+         looked for {DESCRIPTION} in {candidates:?}.\n\
          The contract tests need shared/authentik/ beside the repository (CI has it there), \
          or AUTHENTIK_API_FACTS pointing at that directory.\n\n"
     );
@@ -39,7 +44,7 @@ pub fn facts_dir() -> PathBuf {
 impl Spec {
     /// Loads and parses the YAML.
     pub fn load() -> Spec {
-        let path = facts_dir().join("openapi-authenticator-stages.yaml");
+        let path = facts_dir().join(DESCRIPTION);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let doc: Value = serde_norway::from_str(&text)
