@@ -662,3 +662,30 @@ async fn list_stops_when_the_collection_shrinks_between_pages() {
     // A 404 on the first page is still an error.
     assert!(ep.list(&[]).await.expect_err("404").is_not_found());
 }
+
+#[tokio::test]
+async fn a_lost_create_whose_lookup_fails_too_is_unsettled_not_retried() {
+    // max_retries = 2: the POST's answer is lost, then every look-up attempt is dropped too.
+    let (url, script) = scripted(vec![Act::Drop, Act::Drop, Act::Drop, Act::Drop]).await;
+    let (c, _) = client(config(&url));
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n", "auth": "body-SECRET"})))
+        .await
+        .expect_err("unknown outcome");
+    match &e {
+        ApiError::CreateUnsettled { key, value, .. } => {
+            assert_eq!((key.as_str(), value.as_str()), ("name", "n"));
+        }
+        other => panic!("expected CreateUnsettled, got {other:?}"),
+    }
+    assert!(e.to_string().contains("unknown"), "{e}");
+    assert_no_secret(&e);
+    let seen = script.seen();
+    assert_eq!(count(&seen, "POST "), 1, "never a second POST: {seen:?}");
+    assert_eq!(
+        count(&seen, "GET "),
+        3,
+        "the look-up and its retries: {seen:?}"
+    );
+}

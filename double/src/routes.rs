@@ -51,6 +51,23 @@ enum Route<'a> {
     MappingUsedBy(&'a str),
 }
 
+impl Route<'_> {
+    /// A route to one object (`…/<id>/` and its actions), as opposed to a collection. authentik
+    /// answers a request without credentials differently on the two (see [`auth::check`]).
+    fn is_detail(&self) -> bool {
+        match self {
+            Route::StageList(_) | Route::DeviceTypeList | Route::FlowList | Route::MappingList => {
+                false
+            }
+            Route::StageDetail(..)
+            | Route::StageUsedBy(..)
+            | Route::DeviceTypeDetail(_)
+            | Route::FlowDetail(_)
+            | Route::MappingDetail(_) => true,
+        }
+    }
+}
+
 /// Django REST framework's default lookup pattern `[^/.]+`.
 fn lookup(segment: &str) -> bool {
     !segment.is_empty() && !segment.contains('.')
@@ -94,7 +111,11 @@ pub fn handle(state: &AppState, request: &ApiRequest<'_>) -> Reply {
 
 fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiError> {
     let route = resolve(request.path).ok_or_else(ApiError::no_route)?;
-    auth::check(request.authorization, &state.config.token)?;
+    auth::check(
+        request.authorization,
+        &state.config.token,
+        route.is_detail(),
+    )?;
     let query = Query::parse(request.query);
     let method = match request.method {
         "HEAD" => "GET",

@@ -80,6 +80,32 @@ fn http_missing_or_wrong_token_is_403_with_detail_never_401() {
     }
 }
 
+/// Observed on authentik 2025.12.4: without credentials a list route says so, a detail route
+/// answers with the permission message; a wrong token reads the same on both.
+#[test]
+fn http_403_text_depends_on_route_kind() {
+    let api = Api::start(&[]);
+    let stage = api.create(EMAIL, json!({"name": "e"}));
+    let list = format!("/api/v3{EMAIL}");
+    let detail = format!("/api/v3{EMAIL}{}/", pk(&stage));
+    let detail_of = |path: &str, headers: &[(&str, &str)]| {
+        let response = api.double.raw("GET", path, headers, None).expect("answer");
+        assert_eq!(response.status, 403, "{path}");
+        response.json()["detail"].as_str().unwrap_or("").to_string()
+    };
+    assert_eq!(
+        detail_of(&list, &[]),
+        "Authentication credentials were not provided."
+    );
+    assert_eq!(
+        detail_of(&detail, &[]),
+        "You do not have permission to perform this action."
+    );
+    let wrong = [("Authorization", "Bearer wrong-token")];
+    assert_eq!(detail_of(&list, &wrong), "Token invalid/expired");
+    assert_eq!(detail_of(&detail, &wrong), "Token invalid/expired");
+}
+
 #[test]
 fn http_request_bodies_must_be_json_else_415() {
     let api = Api::start(&[]);
