@@ -56,14 +56,20 @@ impl Route<'_> {
     /// answers a request without credentials differently on the two (see [`auth::check`]).
     fn is_detail(&self) -> bool {
         match self {
-            Route::StageList(_) | Route::DeviceTypeList | Route::FlowList | Route::MappingList => {
-                false
-            }
+            Route::StageList(_)
+            | Route::AllStagesList
+            | Route::DeviceTypeList
+            | Route::FlowList
+            | Route::MappingList => false,
             Route::StageDetail(..)
             | Route::StageUsedBy(..)
+            | Route::AllStagesDetail(_)
+            | Route::AllStagesUsedBy(_)
             | Route::DeviceTypeDetail(_)
             | Route::FlowDetail(_)
-            | Route::MappingDetail(_) => true,
+            | Route::FlowUsedBy(_)
+            | Route::MappingDetail(_)
+            | Route::MappingUsedBy(_) => true,
         }
     }
 }
