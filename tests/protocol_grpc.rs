@@ -781,23 +781,17 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
     let server = start("unsupported", None).await;
     let mut c = Client::new(channel(&server.socket).await);
 
-    let ids = c
-        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
+    // A type without identity cannot have its identity upgraded.
     let up = c
         .upgrade_resource_identity(pb::upgrade_resource_identity::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_panic".into(),
             ..Default::default()
         })
         .await
         .expect("rpc")
         .into_inner();
-    assert!(single_error(&up.diagnostics)
-        .detail
-        .contains("not supported by this provider"));
+    assert!(up.upgraded_identity.is_none());
+    assert!(single_error(&up.diagnostics).detail.contains("no identity"));
     let mv = c
         .move_resource_state(pb::move_resource_state::Request {
             source_type_name: "other_thing".into(),
@@ -833,14 +827,14 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
         .contains("no data source \"toy_ds\""));
     let gen = c
         .generate_resource_config(pb::generate_resource_config::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_nope".into(),
             state: None,
         })
         .await
         .expect("rpc")
         .into_inner();
     assert!(gen.config.is_none());
-    single_error(&gen.diagnostics);
+    assert!(single_error(&gen.diagnostics).detail.contains("toy_nope"));
 
     let ve = c
         .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
@@ -879,20 +873,23 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
         .into_inner();
     single_error(&ce.diagnostics);
 
+    // `toy_panic` is a managed resource type without a list resource.
     let mut list = c
         .list_resource(pb::list_resource::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_panic".into(),
             ..Default::default()
         })
         .await
         .expect("rpc")
         .into_inner();
     let first = list.message().await.expect("stream ok").expect("one event");
-    single_error(&first.diagnostic);
+    assert!(single_error(&first.diagnostic)
+        .detail
+        .contains("no list resource \"toy_panic\""));
     assert!(list.message().await.expect("stream ok").is_none());
     let vl = c
         .validate_list_resource_config(pb::validate_list_resource_config::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_panic".into(),
             ..Default::default()
         })
         .await

@@ -723,6 +723,32 @@ pub struct Endpoint {
     unique_key: &'static str,
 }
 
+/// A cursor over the pages of a list (see [`Endpoint::pages`]).
+pub struct Pages {
+    endpoint: Endpoint,
+    query: Vec<(String, String)>,
+    opts: Opts,
+    /// The page to fetch next; `None` once the last one was read (or a request failed).
+    page: Option<u64>,
+}
+
+impl Pages {
+    /// The next page's objects; `None` after the last page. After an error the cursor ends.
+    pub async fn next_page(&mut self) -> Option<Result<Vec<JsonObject>, ApiError>> {
+        let page = self.page.take()?;
+        match self.endpoint.fetch_page(&self.query, page, self.opts).await {
+            Ok((objects, next)) => {
+                self.page = next;
+                if objects.is_empty() && page > 1 {
+                    return None;
+                }
+                Some(Ok(objects))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
@@ -777,67 +803,93 @@ impl Endpoint {
         query: &[(&str, &str)],
         opts: Opts,
     ) -> Result<Vec<JsonObject>, ApiError> {
+        let mut pages = self.pages_with(query, opts);
         let mut out = Vec::new();
-        let mut page: u64 = 1;
-        loop {
-            let mut url = self.url(None, None);
-            {
-                let mut q = url.query_pairs_mut();
-                for (k, v) in query {
-                    if *k != "page" && *k != "page_size" {
-                        q.append_pair(k, v);
-                    }
-                }
-                q.append_pair("page", &page.to_string());
-                q.append_pair("page_size", &PAGE_SIZE.to_string());
-            }
-            let value = match self.client.get_json(&url, opts).await {
-                Ok(v) => v,
-                // The collection shrank between pages (objects deleted meanwhile): the page
-                // asked for no longer exists, and what was read is the whole list.
-                Err(ApiError::NotFound { .. }) if page > 1 => return Ok(out),
-                Err(e) => return Err(e),
-            };
-            let (results, next) = match value {
-                Value::Object(mut m) => {
-                    let next = m
-                        .get("pagination")
-                        .and_then(|p| p.get("next"))
-                        .and_then(Value::as_f64)
-                        .filter(|n| n.is_finite() && *n >= 1.0)
-                        .map(|n| n as u64)
-                        .unwrap_or(0);
-                    match m.remove("results") {
-                        Some(Value::Array(items)) => (items, next),
-                        _ => {
-                            return Err(ApiError::Decode {
-                                message: format!(
-                                    "the list answer of {} has no \"results\" array",
-                                    self.collection
-                                ),
-                            })
-                        }
-                    }
-                }
-                // Tolerate an unpaginated list.
-                Value::Array(items) => (items, 0),
-                other => {
-                    return Err(ApiError::Decode {
-                        message: format!(
-                            "expected a paginated list from {}, got {}",
-                            self.collection,
-                            json_type(&other)
-                        ),
-                    })
-                }
-            };
-            let empty = results.is_empty();
-            out.extend(into_objects(results, "a list entry")?);
-            if next <= page || empty || page >= MAX_PAGES {
-                return Ok(out);
-            }
-            page = next;
+        while let Some(page) = pages.next_page().await {
+            out.extend(page?);
         }
+        Ok(out)
+    }
+
+    /// The objects of the collection matching `query`, one page (`page_size=100`) at a time:
+    /// for callers that act on each page as it arrives and may stop early. `page` and
+    /// `page_size` in `query` are ignored.
+    pub fn pages(&self, query: &[(&str, &str)]) -> Pages {
+        self.pages_with(query, self.client.opts(Verb::Get))
+    }
+
+    fn pages_with(&self, query: &[(&str, &str)], opts: Opts) -> Pages {
+        Pages {
+            endpoint: self.clone(),
+            query: query
+                .iter()
+                .filter(|(k, _)| *k != "page" && *k != "page_size")
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            opts,
+            page: Some(1),
+        }
+    }
+
+    async fn fetch_page(
+        &self,
+        query: &[(String, String)],
+        page: u64,
+        opts: Opts,
+    ) -> Result<(Vec<JsonObject>, Option<u64>), ApiError> {
+        let mut url = self.url(None, None);
+        {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in query {
+                q.append_pair(k, v);
+            }
+            q.append_pair("page", &page.to_string());
+            q.append_pair("page_size", &PAGE_SIZE.to_string());
+        }
+        let value = match self.client.get_json(&url, opts).await {
+            Ok(v) => v,
+            // The collection shrank between pages (objects deleted meanwhile): the page
+            // asked for no longer exists, and what was read is the whole list.
+            Err(ApiError::NotFound { .. }) if page > 1 => return Ok((Vec::new(), None)),
+            Err(e) => return Err(e),
+        };
+        let (results, next) = match value {
+            Value::Object(mut m) => {
+                let next = m
+                    .get("pagination")
+                    .and_then(|p| p.get("next"))
+                    .and_then(Value::as_f64)
+                    .filter(|n| n.is_finite() && *n >= 1.0)
+                    .map(|n| n as u64)
+                    .unwrap_or(0);
+                match m.remove("results") {
+                    Some(Value::Array(items)) => (items, next),
+                    _ => {
+                        return Err(ApiError::Decode {
+                            message: format!(
+                                "the list answer of {} has no \"results\" array",
+                                self.collection
+                            ),
+                        })
+                    }
+                }
+            }
+            // Tolerate an unpaginated list.
+            Value::Array(items) => (items, 0),
+            other => {
+                return Err(ApiError::Decode {
+                    message: format!(
+                        "expected a paginated list from {}, got {}",
+                        self.collection,
+                        json_type(&other)
+                    ),
+                })
+            }
+        };
+        let empty = results.is_empty();
+        let objects = into_objects(results, "a list entry")?;
+        let next = (next > page && !empty && page < MAX_PAGES).then_some(next);
+        Ok((objects, next))
     }
 
     /// The object whose `name` is exactly `name` (`?name=<exact>`), if any.
