@@ -10,8 +10,10 @@
 //!   `auth = null # sensitive` fails validation with a message saying what to set, so nothing
 //!   is planned until the user supplies it;
 //! - an optional secret the server returns with a non-default value (say SMS `auth_password`):
-//!   its line is written (as `null # sensitive`), a placeholder to fill in; left as it is, the
-//!   plan resets the secret to its default and warns that it does;
+//!   after an import (`plan -generate-config-out`) its line is written (as `null # sensitive`),
+//!   a placeholder to fill in; listed objects carry no secrets (`terraform query` prints them),
+//!   so there it is left out. Either way, left unset, the plan resets the secret to its default
+//!   and warns that it does;
 //! - an optional secret the server never returns (Duo `admin_secret_key`): unknown after an
 //!   import, so it is left out, and the plan leaves it alone until the configuration sets it.
 

@@ -137,6 +137,18 @@ pub async fn list(def: &ResourceDef, client: &Client, req: &ListRequest, out: &L
     tracing::debug!(resource = def.type_name, sent, "listed");
 }
 
+/// A listed state with every secret null: Terraform prints listed objects in the clear
+/// (`terraform query -json`) and hands them to expressions, so secrets stay out of them.
+/// Importing reads the stage again, secrets included.
+fn without_secrets(def: &ResourceDef, mut state: Value) -> Value {
+    if let Value::Object(m) = &mut state {
+        for f in def.fields.iter().filter(|f| f.sensitive) {
+            m.insert(f.name.to_string(), Value::Null);
+        }
+    }
+    state
+}
+
 /// One result: the stage's identity, its name, and its state when asked for. `None` for an
 /// object without a UUID (nothing Terraform could import).
 fn event_of(def: &ResourceDef, obj: &JsonObject, include_resource: bool) -> Option<ListEvent> {
@@ -152,13 +164,16 @@ fn event_of(def: &ResourceDef, obj: &JsonObject, include_resource: bool) -> Opti
         .to_string();
     let mut diagnostics = Vec::new();
     let resource = include_resource.then(|| {
-        state_from_api(
+        without_secrets(
             def,
-            obj,
-            &Value::Null,
-            &Value::Null,
-            &Private::default(),
-            &mut diagnostics,
+            state_from_api(
+                def,
+                obj,
+                &Value::Null,
+                &Value::Null,
+                &Private::default(),
+                &mut diagnostics,
+            ),
         )
     });
     Some(ListEvent {
