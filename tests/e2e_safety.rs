@@ -424,13 +424,15 @@ resource "authentik_stage_authenticator_email" "many" {
     );
 }
 
-const SECRETS: [&str; 6] = [
+const SECRETS: [&str; 8] = [
     "tok-SECRET-api-token",
     "sms-SECRET-auth",
     "sms-SECRET-password",
     "mail-SECRET-password",
     "hdr-SECRET-value",
     "wo-SECRET-value",
+    "duo-SECRET-client",
+    "duo-SECRET-admin",
 ];
 
 /// apply, plan, import and destroy at TF_LOG=trace: no secret, token or header value in the log
@@ -482,7 +484,16 @@ resource "authentik_stage_authenticator_email" "t" {{
   name     = "mail"
   password = "{mail}"
 }}
+resource "authentik_stage_authenticator_duo" "t" {{
+  name             = "duo"
+  client_id        = "DI1"
+  client_secret    = "{duo}"
+  api_hostname     = "api-1.duosecurity.com"
+  admin_secret_key = "{duo_admin}"
+}}
 "#,
+        duo = SECRETS[6],
+        duo_admin = SECRETS[7],
         hdr = SECRETS[4],
         auth = SECRETS[1],
         pw = SECRETS[2],
@@ -492,6 +503,10 @@ resource "authentik_stage_authenticator_email" "t" {{
     let mut outputs = vec![wd.apply(), wd.run(&["plan", "-no-color", "-input=false"])];
     outputs.push(wd.run_ok(&["state", "rm", "authentik_stage_authenticator_email.t"]));
     outputs.push(wd.import("authentik_stage_authenticator_email.t", "name:mail"));
+    // Duo's secrets cannot be imported: the apply after the import sends them again.
+    outputs.push(wd.run_ok(&["state", "rm", "authentik_stage_authenticator_duo.t"]));
+    outputs.push(wd.import("authentik_stage_authenticator_duo.t", "name:duo"));
+    outputs.push(wd.apply());
     // A failing call too: its diagnostics must not echo secrets either.
     wd.write("extra.tf", "resource \"authentik_stage_authenticator_email\" \"clash\" {\n  name = \"sms\"\n  password = \"mail-SECRET-password\"\n}\n");
     outputs.push(wd.run(&["apply", "-auto-approve", "-no-color", "-input=false"]));

@@ -30,7 +30,8 @@ impl ApiVersion {
     name = "authentik-double",
     about = "A stateful stand-in for authentik's REST API (authenticator stages).",
     after_help = "The first stdout line is `listening on http://127.0.0.1:PORT`.",
-    // A later occurrence of an option wins (tests append `--token` to a default one).
+    // A repeated option takes its last value (the test harness passes `--port 0 --token <random>`
+    // first; a test may pass its own `--token` after it).
     args_override_self = true
 )]
 pub struct Config {
@@ -139,6 +140,17 @@ mod tests {
         assert!(config.no_builtins && config.enterprise);
         let config = parse(&["--token", "a", "--port", "1", "--token", "b"]).expect("parses");
         assert_eq!(config.token, "b", "the last occurrence wins");
+    }
+
+    #[test]
+    fn a_repeated_option_takes_its_last_value() {
+        let config = parse(&[
+            "--port", "0", "--token", "first", "--token", "second", "--port", "9",
+        ])
+        .expect("parses");
+        assert_eq!((config.token.as_str(), config.port), ("second", 9));
+        let config = parse(&["--token", "t", "--shuffle", "--shuffle"]).expect("parses");
+        assert!(config.shuffle);
     }
 
     #[test]

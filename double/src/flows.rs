@@ -73,8 +73,8 @@ const LIST: ListSpec = ListSpec {
         Filter::on("designation", FilterKind::Choice(DESIGNATIONS)),
         Filter::on("denied_action", FilterKind::Choice(DENIED_ACTIONS)),
     ],
-    search: &["name", "slug", "designation", "title"],
-    ordering: &["slug"],
+    search: &["name", "slug", "designation", "title", "denied_action"],
+    ordering: &["slug", "name"],
 };
 
 /// Where the second UUID of a flow is kept in its record (not a writable field).

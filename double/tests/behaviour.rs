@@ -1404,6 +1404,6 @@ fn used_by_lists_the_validate_stages_that_reference_a_stage() {
     let (_, users) = api.get(&format!("{SMS}{}/used_by/", pk(&sms)));
     assert_eq!(
         users,
-        json!([{"app": "authentik_stages_authenticator_validate", "model_name": "authenticatorvalidatestage", "pk": pk(&validate), "name": "Stage v", "action": "cascade_many"}])
+        json!([{"app": "authentik_stages_authenticator_validate", "model_name": "authenticatorvalidatestage", "pk": pk(&validate), "name": "v", "action": "cascade_many"}])
     );
 }

@@ -57,7 +57,8 @@ impl Double {
         dir.join(format!("authentik-double{}", std::env::consts::EXE_SUFFIX))
     }
 
-    /// Starts a double with `--port 0 --token <random>` plus `extra` arguments
+    /// Starts a double with `--port 0 --token <random>` (the token only when `extra` has no
+    /// `--token`) plus `extra` arguments
     /// (e.g. `&["--version", "2026.2"]`, `&["--fault-rate", "0.2", "--seed", "7"]`).
     pub fn start(extra: &[&str]) -> Double {
         let binary = Double::binary();
@@ -69,9 +70,21 @@ impl Double {
                 binary.display()
             );
         }
-        let token = format!("test-{:016x}", RandomState::new().build_hasher().finish());
-        let mut child = Command::new(&binary)
-            .args(["--port", "0", "--token", &token])
+        // A `--token` among `extra` is the token (the double accepts the option once).
+        let given = extra
+            .iter()
+            .position(|a| *a == "--token")
+            .and_then(|i| extra.get(i + 1));
+        let token = match given {
+            Some(t) => t.to_string(),
+            None => format!("test-{:016x}", RandomState::new().build_hasher().finish()),
+        };
+        let mut command = Command::new(&binary);
+        command.args(["--port", "0"]);
+        if given.is_none() {
+            command.args(["--token", &token]);
+        }
+        let mut child = command
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -432,9 +432,10 @@ pub fn users_of(store: &Store, pk: &Uuid) -> Value {
     )
 }
 
-/// Python's `str(stage)`: `Stage <name>`.
+/// The `name` a `used_by` entry gives a stage: its name. (The real server shows `str(stage)`,
+/// which some types and releases prefix with a type label; the facts do not fix it.)
 pub fn stage_str(record: &Record) -> String {
-    format!("Stage {}", record.text("name"))
+    record.text("name").to_string()
 }
 
 /// Every stage of every type, full representation plus `"type"`, ordered by name (for the
