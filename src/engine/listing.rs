@@ -183,3 +183,94 @@ fn event_of(def: &ResourceDef, obj: &JsonObject, include_resource: bool) -> Opti
         diagnostics,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Number;
+    use crate::resources::totp::TOTP;
+    use std::collections::BTreeMap;
+
+    fn config(name: Value, search: Value) -> Value {
+        Value::Object(BTreeMap::from([
+            ("name".to_string(), name),
+            ("search".to_string(), search),
+        ]))
+    }
+
+    fn validate_with(config: Value, limit: Value) -> Vec<Diagnostic> {
+        validate(
+            &TOTP,
+            &ValidateListRequest {
+                type_name: TOTP.type_name.into(),
+                config,
+                include_resource: Value::Null,
+                limit,
+            },
+        )
+    }
+
+    #[test]
+    fn filters_become_query_parameters() {
+        let q = query_of(&config(
+            Value::String(" exact ".into()),
+            Value::String("mfa".into()),
+        ));
+        assert_eq!(
+            q,
+            [("name", "exact".to_string()), ("search", "mfa".to_string())]
+        );
+        assert!(query_of(&config(Value::Null, Value::String("  ".into()))).is_empty());
+        assert!(query_of(&Value::Null).is_empty());
+    }
+
+    #[test]
+    fn validation_names_the_mistake() {
+        assert!(validate_with(config(Value::Null, Value::Null), Value::Null).is_empty());
+        assert!(validate_with(config(Value::Unknown, Value::Unknown), Value::Unknown).is_empty());
+        let blank = validate_with(config(Value::String(" ".into()), Value::Null), Value::Null);
+        assert_eq!(blank.len(), 1);
+        assert_eq!(
+            blank[0].attribute,
+            Some(crate::protocol::AttributePath::attr("name"))
+        );
+        let negative = validate_with(
+            config(Value::Null, Value::Null),
+            Value::Number(Number::Int(-1)),
+        );
+        assert!(negative[0].summary.contains("limit"), "{negative:?}");
+        assert!(validate_with(
+            config(Value::Null, Value::Null),
+            Value::Number(Number::Int(0))
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn listed_objects_carry_no_secrets() {
+        let obj: JsonObject = serde_json::from_value(serde_json::json!({
+            "pk": "0F3C5A4E-1B2C-4D5E-8F90-112233445566", "name": "sms", "provider": "twilio",
+            "from_number": "+1", "account_sid": "AC1", "auth": "token", "auth_password": "pw",
+            "auth_type": "basic", "verify_only": false, "friendly_name": "", "configure_flow": null,
+            "mapping": null
+        }))
+        .expect("object");
+        let sms = &crate::resources::sms::SMS;
+        let event = event_of(sms, &obj, true).expect("an event");
+        assert_eq!(
+            event.identity.get("id").as_str(),
+            Some("0f3c5a4e-1b2c-4d5e-8f90-112233445566")
+        );
+        assert_eq!(event.display_name, "sms");
+        let state = event.resource.expect("state");
+        assert!(state.get("auth").is_null() && state.get("auth_password").is_null());
+        assert_eq!(state.get("account_sid").as_str(), Some("AC1"));
+        assert!(event_of(sms, &obj, false)
+            .expect("event")
+            .resource
+            .is_none());
+        let mut no_pk = obj.clone();
+        no_pk.remove("pk");
+        assert!(event_of(sms, &no_pk, false).is_none());
+    }
+}
