@@ -138,8 +138,6 @@ mod tests {
         assert_eq!(config.seed, 7);
         assert!(config.shuffle && config.secrets_write_only);
         assert!(config.no_builtins && config.enterprise);
-        let config = parse(&["--token", "a", "--port", "1", "--token", "b"]).expect("parses");
-        assert_eq!(config.token, "b", "the last occurrence wins");
     }
 
     #[test]

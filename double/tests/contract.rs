@@ -217,6 +217,16 @@ fn walk_every_operation(args: &[&str]) {
     );
 }
 
+/// A concrete path for a template.
+fn concrete(template: &str) -> String {
+    let id = "00000000-0000-0000-0000-000000000000";
+    template
+        .replace("{stage_uuid}", id)
+        .replace("{pm_uuid}", id)
+        .replace("{aaguid}", id)
+        .replace("{slug}", "some-flow")
+}
+
 #[test]
 fn every_operation_answers_as_declared_2026_2() {
     walk_every_operation(&["--version", "2026.2"]);
@@ -230,13 +240,8 @@ fn every_operation_answers_as_declared_2026_5() {
 #[test]
 fn every_operation_is_403_without_a_valid_token() {
     let api = Api::start(&[]);
-    let id = "00000000-0000-0000-0000-000000000000";
     for (template, item) in spec().doc()["paths"].as_object().expect("paths") {
-        let path = template
-            .replace("{stage_uuid}", id)
-            .replace("{aaguid}", id)
-            .replace("{pm_uuid}", id)
-            .replace("{slug}", "some-flow");
+        let path = concrete(template);
         for method in item.as_object().expect("operations").keys() {
             let method = method.to_ascii_uppercase();
             for headers in [vec![], vec![("Authorization", "Bearer wrong")]] {

@@ -128,6 +128,10 @@ Each result's identity is the stage's UUID and its display name the stage's name
     out
 }
 
+/// The "Installing" section of the provider's index page (and of the README): release archives,
+/// mirrors, the lock file and the two ways over from the official provider.
+pub const INSTALLING: &str = include_str!("installing.md");
+
 /// The file name of a data source's doc page (`flow.md`).
 pub fn data_source_doc_file(def: &DataSourceDef) -> String {
     format!("{}.md", def.type_name.trim_start_matches("authentik_"))
@@ -215,7 +219,7 @@ pub fn index_markdown(
         "---\npage_title: \"authentik Provider\"\ndescription: |-\n  Manage authentik authenticator stages as code.\n---\n\n# authentik Provider\n\n\
 Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n## Data Sources\n\n{data_list}\n\
 ## Guides\n\n\
-- [Bring an existing authentik under Terraform](guides/adopt.md) — list every stage with `terraform query`, generate its configuration, review it, import it all in one apply (Terraform 1.14+).\n\n\
+- [Bring an existing authentik under Terraform](guides/adopt.md) — list every stage with `terraform query`, generate its configuration, review it, import it all in one apply (Terraform 1.14+).\n\n{INSTALLING}\
 ## Example Usage\n\n```terraform\n{example}```\n\n## Authentication\n\n\
 Create an API token in authentik (Directory → Tokens and App passwords, intent *API*) for a user allowed to manage stages, and give it as `token` or `AUTHENTIK_TOKEN`. \
 A missing, wrong or expired token, or one without permission, makes authentik answer 403; the provider then says so and names the URL it called. The token is never logged.\n\n\

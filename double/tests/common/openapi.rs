@@ -1,58 +1,38 @@
-//! A small OpenAPI 3.0 response checker over authentik's own API description
-//! (`shared/authentik/openapi-authentik-2026.2.2.yaml`: every authenticator stage type,
-//! `/stages/all/`, flows, notification mappings, WebAuthn device types): status codes declared
-//! per operation,
-//! and body schemas with `$ref`, `allOf`, `nullable`, `required`, `enum`, `type`, `format`
-//! (`uuid`, `email`), `pattern`, `minimum`/`maximum`, `maxLength`, `items`, `properties` and
-//! `additionalProperties`.
+//! A small OpenAPI 3.0 response checker over authentik's API facts kept in the repository
+//! (`double/facts/`, read by [`super::facts::parse`] into an OpenAPI-shaped document): status
+//! codes declared per operation, and body schemas with `$ref`, `allOf`, `nullable`, `required`,
+//! `enum`, `type`, `format` (`uuid`, `email`), `pattern`, `minimum`/`maximum`, `maxLength`,
+//! `items`, `properties` and `additionalProperties`.
 
 use std::path::PathBuf;
 
 use serde_json::Value;
 
-/// The file of the description, in the facts directory.
-pub const DESCRIPTION: &str = "openapi-authentik-2026.2.2.yaml";
+use super::facts;
 
 /// The loaded API description.
 pub struct Spec {
     doc: Value,
 }
 
-/// Where the facts live: `$AUTHENTIK_API_FACTS`, else `shared/authentik/` beside the repository
-/// (as CI has it), else two levels up (a worktree under `wt/`).
+/// Where the kept facts live: `double/facts/` in the repository (they are made from authentik's
+/// OpenAPI description by `scripts/api-facts`; see the README there).
 pub fn facts_dir() -> PathBuf {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("AUTHENTIK_API_FACTS") {
-        candidates.push(PathBuf::from(dir));
-    }
-    candidates.push(repo.join("../shared/authentik"));
-    candidates.push(repo.join("../../shared/authentik"));
-    for dir in &candidates {
-        if dir.join(DESCRIPTION).is_file() {
-            return dir.clone();
-        }
-    }
-    panic!(
-        "\n\n*** authentik's OpenAPI description not found ***\n\
-         looked for {DESCRIPTION} in {candidates:?}.\n\
-         The contract tests need shared/authentik/ beside the repository (CI has it there), \
-         or AUTHENTIK_API_FACTS pointing at that directory.\n\n"
-    );
+    facts::kept_dir()
 }
 
 impl Spec {
-    /// Loads and parses the YAML.
+    /// Loads and parses the kept facts.
     pub fn load() -> Spec {
-        let path = facts_dir().join(DESCRIPTION);
+        let path = facts_dir().join(facts::KEPT_FILE);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let doc: Value = serde_norway::from_str(&text)
-            .unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()));
+        let doc =
+            facts::parse(&text).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()));
         Spec { doc }
     }
 
-    /// The raw document.
+    /// The document, OpenAPI-shaped (`paths`, `components/schemas`), without prose.
     pub fn doc(&self) -> &Value {
         &self.doc
     }
