@@ -8,10 +8,11 @@ use crate::engine::{
     field::{DataSourceDef, ResourceDef},
 };
 use crate::protocol::{
-    no_data_source, ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchemas,
-    ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, Type,
-    UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest, Value,
+    no_data_source, no_list_resource, ApplyRequest, ApplyResponse, Attribute, AttributePath, Block,
+    Diagnostic, GenerateConfigRequest, ImportRequest, ImportResponse, ListEvent, ListRequest,
+    ListSink, PlanRequest, PlanResponse, Provider, ProviderSchemas, ReadDataSourceRequest,
+    ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, Type, UpgradeRequest,
+    ValidateDataSourceRequest, ValidateListRequest, ValidateResourceRequest, Value,
 };
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -173,6 +174,59 @@ impl Provider for AuthentikProvider {
                     )
                 })
                 .collect(),
+            identities: self
+                .resources
+                .iter()
+                .map(|d| {
+                    (
+                        d.type_name.to_string(),
+                        engine::identity::identity_schema(d),
+                    )
+                })
+                .collect(),
+            list_resources: self
+                .resources
+                .iter()
+                .map(|d| (d.type_name.to_string(), engine::listing::list_schema(d)))
+                .collect(),
+            generates_resource_config: true,
+        }
+    }
+
+    fn resource_identity(&self, type_name: &str, state: &Value) -> Value {
+        match self.def(type_name) {
+            Ok(_) => engine::identity::identity_of(state),
+            Err(_) => Value::Null,
+        }
+    }
+
+    async fn validate_list_resource_config(&self, req: ValidateListRequest) -> Vec<Diagnostic> {
+        match self.def(&req.type_name) {
+            Ok(def) => engine::listing::validate(def, &req),
+            Err(_) => vec![no_list_resource(&req.type_name)],
+        }
+    }
+
+    async fn list_resource(&self, req: ListRequest, out: ListSink) {
+        let target = match self.def(&req.type_name) {
+            Ok(def) => self.reader().map(|r| (def, r)),
+            Err(_) => Err(no_list_resource(&req.type_name)),
+        };
+        match target {
+            Ok((def, reader)) => engine::listing::list(def, &reader, &req, &out).await,
+            Err(d) => {
+                out.send(ListEvent::diagnostics(vec![d])).await;
+            }
+        }
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: GenerateConfigRequest,
+    ) -> (Value, Vec<Diagnostic>) {
+        match self.def(&req.type_name) {
+            Ok(def) => engine::generate::generate(def, &req.state),
+            Err(d) => (Value::Null, vec![d]),
         }
     }
 

@@ -105,3 +105,30 @@ fn docs_match_the_schema() {
     check(&root.join("docs/index.md"), &index, &mut failures);
     assert!(failures.is_empty(), "docs out of date with the schema: {failures:?}; run `UPDATE_DOCS=1 cargo test --test docs` and commit");
 }
+
+/// The adoption guide quotes the example's query file as it is, that file lists every resource
+/// type, and README and index link the guide.
+#[test]
+fn adoption_guide_matches_its_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = read(&root.join("docs/guides/adopt.md"));
+    let query = read(&root.join("examples/adopt/adopt.tfquery.hcl"));
+    assert!(
+        guide.contains(&format!("```terraform\n{query}```")),
+        "docs/guides/adopt.md must quote examples/adopt/adopt.tfquery.hcl verbatim"
+    );
+    for def in ALL {
+        assert!(
+            query.contains(&format!("list \"{}\" ", def.type_name)),
+            "examples/adopt/adopt.tfquery.hcl lacks a list block for {}",
+            def.type_name
+        );
+        assert!(
+            guide.contains(def.type_name),
+            "the guide lacks {}",
+            def.type_name
+        );
+    }
+    assert!(read(&root.join("README.md")).contains("docs/guides/adopt.md"));
+    assert!(read(&root.join("docs/index.md")).contains("(guides/adopt.md)"));
+}

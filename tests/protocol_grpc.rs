@@ -781,23 +781,17 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
     let server = start("unsupported", None).await;
     let mut c = Client::new(channel(&server.socket).await);
 
-    let ids = c
-        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
+    // A type without identity cannot have its identity upgraded.
     let up = c
         .upgrade_resource_identity(pb::upgrade_resource_identity::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_panic".into(),
             ..Default::default()
         })
         .await
         .expect("rpc")
         .into_inner();
-    assert!(single_error(&up.diagnostics)
-        .detail
-        .contains("not supported by this provider"));
+    assert!(up.upgraded_identity.is_none());
+    assert!(single_error(&up.diagnostics).detail.contains("no identity"));
     let mv = c
         .move_resource_state(pb::move_resource_state::Request {
             source_type_name: "other_thing".into(),
@@ -833,14 +827,14 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
         .contains("no data source \"toy_ds\""));
     let gen = c
         .generate_resource_config(pb::generate_resource_config::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_nope".into(),
             state: None,
         })
         .await
         .expect("rpc")
         .into_inner();
     assert!(gen.config.is_none());
-    single_error(&gen.diagnostics);
+    assert!(single_error(&gen.diagnostics).detail.contains("toy_nope"));
 
     let ve = c
         .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
@@ -879,20 +873,23 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
         .into_inner();
     single_error(&ce.diagnostics);
 
+    // `toy_panic` is a managed resource type without a list resource.
     let mut list = c
         .list_resource(pb::list_resource::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_panic".into(),
             ..Default::default()
         })
         .await
         .expect("rpc")
         .into_inner();
     let first = list.message().await.expect("stream ok").expect("one event");
-    single_error(&first.diagnostic);
+    assert!(single_error(&first.diagnostic)
+        .detail
+        .contains("no list resource \"toy_panic\""));
     assert!(list.message().await.expect("stream ok").is_none());
     let vl = c
         .validate_list_resource_config(pb::validate_list_resource_config::Request {
-            type_name: "toy_thing".into(),
+            type_name: "toy_panic".into(),
             ..Default::default()
         })
         .await
@@ -1088,4 +1085,483 @@ async fn tcp_fallback_serves_too() {
         .await
         .expect("server stops")
         .expect("server task");
+}
+
+fn identity_type() -> Type {
+    toy::thing_identity_schema().object_type()
+}
+
+fn identity_dv(v: &Value) -> Option<pb::ResourceIdentityData> {
+    Some(pb::ResourceIdentityData {
+        identity_data: Some(pb::DynamicValue {
+            msgpack: msgpack::encode(v, &identity_type()).expect("encode identity"),
+            json: Vec::new(),
+        }),
+    })
+}
+
+fn decode_identity(i: &Option<pb::ResourceIdentityData>) -> Value {
+    let data = i
+        .as_ref()
+        .and_then(|i| i.identity_data.as_ref())
+        .expect("an identity");
+    msgpack::decode(&data.msgpack, &identity_type()).expect("identity decodes")
+}
+
+/// Identity schemas are served; identities ride on read, plan (once the id is known), apply and
+/// import, but only after the client asked for identity schemas, as Terraform 1.12+ does in
+/// every process: a client that never asks (Terraform 1.0.3) gets the answers it always got.
+#[tokio::test]
+async fn identities_only_for_clients_that_ask_for_them() {
+    let server = start("identity", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+    let state = toy::thing_state("a");
+    let read = |c: &mut Client| {
+        let mut c = c.clone();
+        let current = dv(&state);
+        async move {
+            c.read_resource(pb::read_resource::Request {
+                type_name: "toy_thing".into(),
+                current_state: current,
+                ..Default::default()
+            })
+            .await
+            .expect("rpc")
+            .into_inner()
+        }
+    };
+
+    // An old client: nothing about identity anywhere.
+    let old_read = read(&mut c).await;
+    assert!(old_read.new_identity.is_none() && old_read.diagnostics.is_empty());
+    let old_import = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            id: "toy-a".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(old_import.imported_resources[0].identity.is_none());
+    let old_apply = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&state),
+            config: dv(&state),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(old_apply.new_identity.is_none());
+
+    // A new client asks for identity schemas first.
+    let schemas = c
+        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(schemas.diagnostics.is_empty());
+    assert_eq!(
+        schemas.identity_schemas.keys().collect::<Vec<_>>(),
+        ["toy_thing"]
+    );
+    let thing_identity = &schemas.identity_schemas["toy_thing"];
+    assert_eq!(thing_identity.version, 1);
+    assert_eq!(thing_identity.identity_attributes.len(), 1);
+    let id_attr = &thing_identity.identity_attributes[0];
+    assert_eq!(
+        (id_attr.name.as_str(), id_attr.r#type.as_slice()),
+        ("id", &b"\"string\""[..])
+    );
+    assert!(id_attr.required_for_import && !id_attr.optional_for_import);
+
+    let new_read = read(&mut c).await;
+    assert_eq!(
+        decode_identity(&new_read.new_identity),
+        toy::identity("toy-a")
+    );
+    assert_eq!(
+        new_read.new_state, old_read.new_state,
+        "identity comes on top, the state is the same"
+    );
+    // Gone: no state, no identity.
+    let gone = c
+        .read_resource(pb::read_resource::Request {
+            type_name: "toy_thing".into(),
+            current_state: dv(&toy::thing_state("gone")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(gone.new_identity.is_none());
+
+    // Planning a create: the id is unknown, so no identity yet; the apply brings it.
+    let plan = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&Value::Null),
+            proposed_new_state: dv(&thing("b")),
+            config: dv(&thing("b")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(plan.planned_identity.is_none());
+    let new_apply = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&state),
+            config: dv(&state),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(
+        decode_identity(&new_apply.new_identity),
+        toy::identity("toy-a")
+    );
+    // Planning an update of an existing object carries its identity.
+    let update = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&state),
+            proposed_new_state: dv(&state),
+            config: dv(&state),
+            prior_identity: identity_dv(&toy::identity("toy-a")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(
+        decode_identity(&update.planned_identity),
+        toy::identity("toy-a")
+    );
+
+    // Import by identity: the provider gets the decoded identity and answers with one.
+    let by_identity = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            identity: identity_dv(&toy::identity("toy-x")),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(
+        by_identity.diagnostics.is_empty(),
+        "{:?}",
+        by_identity.diagnostics
+    );
+    let imported = &by_identity.imported_resources[0];
+    assert_eq!(
+        decode(&imported.state).get("id"),
+        &Value::String("toy-x".into())
+    );
+    assert_eq!(decode_identity(&imported.identity), toy::identity("toy-x"));
+    // An identity that does not fit the identity schema is a diagnostic, not a crash.
+    let bad = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            identity: Some(pb::ResourceIdentityData {
+                identity_data: Some(pb::DynamicValue {
+                    msgpack: vec![0x81, 0xa1, b'z', 0xc0],
+                    json: Vec::new(),
+                }),
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(bad.imported_resources.is_empty());
+    assert!(single_error(&bad.diagnostics)
+        .detail
+        .contains("import identity"));
+}
+
+/// UpgradeResourceIdentity: an identity of the current version is read back as it is; an older
+/// version goes to the provider (the toy has no upgrade).
+#[tokio::test]
+async fn stored_identities_are_upgraded() {
+    let server = start("identity-upgrade", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+    let upgrade = |version: i64, json: &str| pb::upgrade_resource_identity::Request {
+        type_name: "toy_thing".into(),
+        version,
+        raw_identity: Some(pb::RawState {
+            json: json.as_bytes().to_vec(),
+            flatmap: Default::default(),
+        }),
+    };
+    let same = c
+        .upgrade_resource_identity(upgrade(1, r#"{"id":"toy-a"}"#))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(same.diagnostics.is_empty(), "{:?}", same.diagnostics);
+    assert_eq!(
+        decode_identity(&same.upgraded_identity),
+        toy::identity("toy-a")
+    );
+    let older = c
+        .upgrade_resource_identity(upgrade(0, r#"{"name":"a"}"#))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(older.upgraded_identity.is_none());
+    assert!(single_error(&older.diagnostics)
+        .detail
+        .contains("version 0"));
+    let broken = c
+        .upgrade_resource_identity(upgrade(1, "{"))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(single_error(&broken.diagnostics)
+        .summary
+        .contains("Malformed"));
+}
+
+fn list_config(prefix: &str, count: i64) -> Option<pb::DynamicValue> {
+    let v = Value::Object(
+        [
+            ("prefix".to_owned(), Value::String(prefix.into())),
+            (
+                "count".to_owned(),
+                Value::Number(terraform_provider_authentik::protocol::Number::Int(count)),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    Some(pb::DynamicValue {
+        msgpack: msgpack::encode(&v, &toy::thing_list_schema().block.object_type())
+            .expect("encode"),
+        json: Vec::new(),
+    })
+}
+
+async fn list_all(
+    c: &mut Client,
+    type_name: &str,
+    config: Option<pb::DynamicValue>,
+    include: bool,
+) -> Vec<pb::list_resource::Event> {
+    let mut stream = c
+        .list_resource(pb::list_resource::Request {
+            type_name: type_name.into(),
+            config,
+            include_resource_object: include,
+            limit: 100,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    let mut events = Vec::new();
+    while let Some(e) = tokio::time::timeout(Duration::from_secs(10), stream.message())
+        .await
+        .expect("the stream never hangs")
+        .expect("stream ok")
+    {
+        events.push(e);
+    }
+    events
+}
+
+/// List resources: schemas and metadata, validation, results streamed with identity, display
+/// name and (only when asked for) the object, errors and panics as diagnostics in the stream,
+/// and a provider that stops when Terraform stops reading.
+#[tokio::test]
+async fn list_resources_stream_their_results() {
+    let server = start("list", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+    let schema = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    let list_schema = &schema.list_resource_schemas["toy_thing"];
+    let names: Vec<_> = list_schema
+        .block
+        .as_ref()
+        .expect("block")
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["prefix", "count"]);
+    assert_eq!(schema.list_resource_schemas.len(), 1);
+    assert!(
+        schema
+            .server_capabilities
+            .expect("capabilities")
+            .generate_resource_config
+    );
+    let meta = c
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("rpc")
+        .into_inner();
+    let listed: Vec<_> = meta
+        .list_resources
+        .iter()
+        .map(|l| l.type_name.as_str())
+        .collect();
+    assert_eq!(listed, ["toy_thing"]);
+
+    // Validation gets the config, include_resource and limit.
+    let validate_list = |config, include: Option<bool>| {
+        let mut c = c.clone();
+        async move {
+            c.validate_list_resource_config(pb::validate_list_resource_config::Request {
+                type_name: "toy_thing".into(),
+                config,
+                include_resource_object: include.map(|b| pb::DynamicValue {
+                    msgpack: msgpack::encode(&Value::Bool(b), &Type::Bool).expect("bool"),
+                    json: Vec::new(),
+                }),
+                limit: None,
+            })
+            .await
+            .expect("rpc")
+            .into_inner()
+            .diagnostics
+        }
+    };
+    assert!(validate_list(list_config("ok", 1), None).await.is_empty());
+    let bad = validate_list(list_config("bad", 1), Some(false)).await;
+    assert_eq!(single_error(&bad).summary, "Bad prefix");
+    let with_objects = validate_list(list_config("ok", 1), Some(true)).await;
+    assert_eq!(with_objects.len(), 1);
+    assert_eq!(with_objects[0].summary, "include_resource");
+
+    // Three results, with identity and display name; objects only when asked for.
+    let plain = list_all(&mut c, "toy_thing", list_config("t", 3), false).await;
+    assert_eq!(plain.len(), 3);
+    for (n, e) in plain.iter().enumerate() {
+        assert!(e.diagnostic.is_empty(), "{:?}", e.diagnostic);
+        assert_eq!(e.display_name, format!("Toy t{n}"));
+        assert_eq!(
+            decode_identity(&e.identity),
+            toy::identity(&format!("toy-t{n}"))
+        );
+        assert!(e.resource_object.is_none());
+    }
+    let full = list_all(&mut c, "toy_thing", list_config("t", 2), true).await;
+    assert_eq!(full.len(), 2);
+    assert_eq!(
+        decode(&full[1].resource_object),
+        toy::thing_state("t1"),
+        "the object decodes against the resource schema"
+    );
+    // No config block: all attributes null.
+    let none = list_all(&mut c, "toy_thing", None, false).await;
+    assert_eq!(none.len(), 3);
+
+    // An error after two results ends the stream with it.
+    let failing = list_all(&mut c, "toy_thing", list_config("fail", 2), false).await;
+    assert_eq!(failing.len(), 3);
+    assert_eq!(
+        single_error(&failing[2].diagnostic).summary,
+        "Listing failed"
+    );
+    // A panic becomes a diagnostic and the server lives on.
+    let boom = list_all(&mut c, "toy_thing", list_config("boom", 1), false).await;
+    assert_eq!(boom.len(), 1);
+    assert!(single_error(&boom[0].diagnostic)
+        .detail
+        .contains("list exploded"));
+    // A config that does not fit the schema.
+    let undecodable = list_all(
+        &mut c,
+        "toy_thing",
+        Some(pb::DynamicValue {
+            msgpack: vec![0x81, 0xa1, b'z', 0xc0],
+            json: Vec::new(),
+        }),
+        false,
+    )
+    .await;
+    assert_eq!(undecodable.len(), 1);
+    assert!(single_error(&undecodable[0].diagnostic)
+        .detail
+        .contains("list configuration"));
+    // Unknown type.
+    let unknown = list_all(&mut c, "toy_nope", None, false).await;
+    assert!(single_error(&unknown[0].diagnostic)
+        .detail
+        .contains("toy_nope"));
+
+    // Streaming: results arrive while the provider is still listing, and when the reader
+    // goes away (Terraform has its `limit`), the provider's next send fails and it stops.
+    let mut stream = c
+        .list_resource(pb::list_resource::Request {
+            type_name: "toy_thing".into(),
+            config: list_config("endless", 0),
+            include_resource_object: false,
+            limit: 5,
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    for n in 0..5 {
+        let e = stream
+            .message()
+            .await
+            .expect("stream ok")
+            .expect("an event");
+        assert_eq!(e.display_name, format!("Toy endless{n}"));
+    }
+    assert!(!server.toy.list_stopped.load(Ordering::SeqCst));
+    drop(stream);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.toy.list_stopped.load(Ordering::SeqCst) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider kept listing after the stream was dropped"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // How far the provider got ahead is up to HTTP/2 flow control; it did stop.
+    assert!(server.toy.listed.load(Ordering::SeqCst) >= 5);
+}
+
+/// GenerateResourceConfig: the provider's configuration for a state, decoded and encoded
+/// against the resource schema; a panic is a diagnostic.
+#[tokio::test]
+async fn resource_configuration_is_generated() {
+    let server = start("generate", None).await;
+    let mut c = Client::new(channel(&server.socket).await);
+    let gen = c
+        .generate_resource_config(pb::generate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            state: dv(&toy::thing_state("a")),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(gen.diagnostics.is_empty(), "{:?}", gen.diagnostics);
+    let config = decode(&gen.config);
+    assert!(config.get("id").is_null());
+    assert_eq!(config.get("name"), &Value::String("a".into()));
+    let boom = c
+        .generate_resource_config(pb::generate_resource_config::Request {
+            type_name: "toy_panic".into(),
+            state: dv(&toy::thing_state("a")),
+        })
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(boom.config.is_none());
+    assert!(single_error(&boom.diagnostics)
+        .detail
+        .contains("generate exploded"));
 }

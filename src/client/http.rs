@@ -734,6 +734,45 @@ pub struct Endpoint {
     unique_key: &'static str,
 }
 
+/// A cursor over the pages of a list (see [`Endpoint::pages`]).
+pub struct Pages {
+    endpoint: Endpoint,
+    query: Vec<(String, String)>,
+    opts: Opts,
+    /// The page to fetch next; `None` once the last one was read (or a request failed).
+    page: Option<u64>,
+}
+
+impl Pages {
+    /// The next page's objects; `None` after the last page. After an error the cursor ends.
+    pub async fn next_page(&mut self) -> Option<Result<Vec<JsonObject>, ApiError>> {
+        let page = self.page.take()?;
+        let query: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        match self
+            .endpoint
+            .fetch_page(&query, page, PAGE_SIZE, self.opts)
+            .await
+        {
+            Ok(answer) => {
+                let empty = answer.results.is_empty();
+                self.page =
+                    (answer.next > page && !empty && page < MAX_PAGES).then_some(answer.next);
+                if empty && page > 1 {
+                    return None;
+                }
+                Some(Ok(answer.results))
+            }
+            // The collection shrank between pages: what was read is the whole list.
+            Err(ApiError::NotFound { .. }) if page > 1 => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
@@ -805,6 +844,26 @@ impl Endpoint {
                 return Ok(out);
             }
             page = next;
+        }
+    }
+
+    /// The objects of the collection matching `query`, one page (`page_size=100`) at a time:
+    /// for callers that act on each page as it arrives and may stop early. `page` and
+    /// `page_size` in `query` are ignored.
+    pub fn pages(&self, query: &[(&str, &str)]) -> Pages {
+        self.pages_with(query, self.client.opts(Verb::Get))
+    }
+
+    fn pages_with(&self, query: &[(&str, &str)], opts: Opts) -> Pages {
+        Pages {
+            endpoint: self.clone(),
+            query: query
+                .iter()
+                .filter(|(k, _)| *k != "page" && *k != "page_size")
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            opts,
+            page: Some(1),
         }
     }
 

@@ -42,7 +42,7 @@ pub use config::{
     DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
 };
 pub use error::{flatten_validation_body, ApiError, FieldError, FieldPathStep, TransportKind};
-pub use http::{Client, Created, Endpoint, Page, PAGE_SIZE};
+pub use http::{Client, Created, Endpoint, Page, Pages, PAGE_SIZE};
 pub use models::{
     EmailStage, EmailStageRequest, Field, Flow, FlowRequest, NotificationWebhookMapping,
     NotificationWebhookMappingRequest, Patch, Resource, SmsStage, SmsStageRequest, UsedBy,

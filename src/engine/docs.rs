@@ -99,7 +99,7 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
                 "Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
             } else {
                 format!(
-                    "authentik never returns {}: the provider keeps the value from the configuration and state, so a change made outside Terraform cannot be seen (apply with a new value to be sure the server has it). After an import they are empty, and the first plan shows an update that sends them.",
+                    "authentik never returns {}: the provider keeps the value from the configuration and state, so a change made outside Terraform cannot be seen (apply with a new value to be sure the server has it). After an import their value is unknown: one the configuration sets is sent by the first apply (through the write-only twin it is not sent until its `*_wo_version` changes); one it leaves out is left alone, not reset to its default, until the configuration sets it.",
                     hidden.join(" and ")
                 )
             }
@@ -107,7 +107,23 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
     }
     out.push_str(&format!(
         "## Import\n\nImport by the stage's UUID (any case, with or without hyphens) or by its exact name, prefixed with `name:` (a bare name that is not a UUID works too):\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n\n\
-Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty after import: set them in the configuration and apply once.\n"
+Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty after import: set them in the configuration and apply once.\n\n\
+### Identity\n\n\
+On Terraform 1.12 and later the resource has an identity, `id`: the stage's UUID, stored lower-case and hyphenated. An `import` block can name the stage by it, in any spelling:\n\n\
+```terraform\nimport {{\n  to       = {ty}.example\n  identity = {{ id = \"0F3C5A4E-1B2C-4D5E-8F90-112233445566\" }}\n}}\n```\n\n\
+`terraform state identities -json` lists the identities in state.\n\n\
+## List (`terraform query`)\n\n\
+On Terraform 1.14 and later a `list` block in a `*.tfquery.hcl` file lists the {title}s in authentik; `terraform query -generate-config-out=generated.tf` writes a resource and an `import` block for each (see [Bring an existing authentik under Terraform](../guides/adopt.md)):\n\n\
+```terraform\nlist \"{ty}\" \"all\" {{\n  provider = authentik\n  limit    = 1000 # Terraform's default is 100\n\n  config {{\n    search = \"mfa\" # optional: name contains this, any case\n    # name = \"exact-name\"\n  }}\n}}\n```\n\n\
+{filters}\
+Each result's identity is the stage's UUID and its display name the stage's name. With `include_resource = true` each result also carries the stage's state, with its secrets left out (`terraform query -json` prints it).\n",
+        ty = def.type_name,
+        title = def.title,
+        filters = crate::engine::listing::FILTERS
+            .iter()
+            .map(|f| format!("- `{}` (String, Optional) {}\n", f.name, f.doc))
+            .collect::<String>()
+            + "\n",
     ));
     out
 }
@@ -201,7 +217,9 @@ pub fn index_markdown(
         .collect();
     format!(
         "---\npage_title: \"authentik Provider\"\ndescription: |-\n  Manage authentik authenticator stages as code.\n---\n\n# authentik Provider\n\n\
-Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n## Data Sources\n\n{data_list}\n{INSTALLING}\
+Manages [authentik](https://goauthentik.io)'s authenticator stages through its REST API (`/api/v3`).\n\n## Resources\n\n{list}\n## Data Sources\n\n{data_list}\n\
+## Guides\n\n\
+- [Bring an existing authentik under Terraform](guides/adopt.md) — list every stage with `terraform query`, generate its configuration, review it, import it all in one apply (Terraform 1.14+).\n\n{INSTALLING}\
 ## Example Usage\n\n```terraform\n{example}```\n\n## Authentication\n\n\
 Create an API token in authentik (Directory → Tokens and App passwords, intent *API*) for a user allowed to manage stages, and give it as `token` or `AUTHENTIK_TOKEN`. \
 A missing, wrong or expired token, or one without permission, makes authentik answer 403; the provider then says so and names the URL it called. The token is never logged.\n\n\
@@ -225,7 +243,7 @@ Requests that fail before authentik handled them (connection refused, 429, 503) 
 - **Import**: by UUID or exact name of the resource's own stage type; a UUID or name that belongs to a stage of another type is reported as such, never imported as this type.\n\n\
 ## Supported versions\n\n\
 - authentik 2026.2 and later (tested against an API double of 2026.2 and 2026.5 behaviour). Fields that only 2026.5 has (Validate's `webauthn_hints` and `*_otp_throttling_factor` numbers, WebAuthn's `hints` and `prevent_duplicate_devices`) are optional; values the provider does not know (a new enum member) are read without failing.\n\
-- Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later. For drift detection with `terraform plan -refresh-only -detailed-exitcode` use Terraform 1.1.3 or later: older versions store a resource's dependencies in random order and may exit 2 while printing \"No changes\" (hashicorp/terraform#30226).\n\n\
+- Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later, resource identity (`import` blocks with `identity`, `terraform state identities`) 1.12, and list resources (`terraform query`) 1.14. Older Terraform never asks for identities or lists and gets exactly the answers it always got. For drift detection with `terraform plan -refresh-only -detailed-exitcode` use Terraform 1.1.3 or later: older versions store a resource's dependencies in random order and may exit 2 while printing \"No changes\" (hashicorp/terraform#30226).\n\n\
 {differences}\
 ## Schema\n\n{attrs}",
         differences = differences_table(differences),

@@ -19,6 +19,14 @@ pub fn lookup_error(def: &DataSourceDef, e: &ApiError) -> Vec<Diagnostic> {
     })
 }
 
+/// Diagnostics for an API error while listing a resource type for `terraform query` (a 400
+/// names the query parameter, which is the filter's name in the list block's `config`).
+pub fn list_error(def: &ResourceDef, e: &ApiError) -> Vec<Diagnostic> {
+    errors_for(&format!("{}s", def.title), "listing", e, |api| {
+        super::listing::FILTERS.iter().find(|f| f.api == api)
+    })
+}
+
 fn errors_for<'a>(
     title: &str,
     action: &str,

@@ -7,6 +7,7 @@ use super::consistency::{inconsistency_error, mismatches, ownership};
 use super::errors::api_error;
 use super::field::ResourceDef;
 use super::holder;
+use super::identity::id_from_identity;
 use super::private::Private;
 use super::reader::Reader;
 use super::state::state_from_api;
@@ -334,19 +335,33 @@ async fn create_error(
     diags
 }
 
-/// ImportResourceState: by stage UUID (any case, with or without hyphens) or by exact name
-/// (`name:<name>` forces a name when it looks like a UUID), through the reader (so the
-/// ReadResource that follows is served from what the import fetched).
+/// ImportResourceState: by identity (`identity = { id = "<UUID>" }`, any spelling), by stage
+/// UUID (any case, with or without hyphens) or by exact name (`name:<name>` forces a name when
+/// it looks like a UUID), through the reader (so the ReadResource that follows is served from
+/// what the import fetched).
 pub async fn import(
     def: &ResourceDef,
     reader: &Arc<Reader>,
     req: &ImportRequest,
 ) -> ImportResponse {
     let id = req.id.trim();
-    let (by_name, key) = match id.strip_prefix("name:") {
-        Some(n) => (true, n),
-        None => (normalize_uuid(id).is_none(), id),
+    let (by_name, key) = if !req.identity.is_null() {
+        match id_from_identity(def, &req.identity) {
+            Ok(uuid) => (false, uuid),
+            Err(d) => {
+                return ImportResponse {
+                    imported: Vec::new(),
+                    diagnostics: vec![d],
+                }
+            }
+        }
+    } else {
+        match id.strip_prefix("name:") {
+            Some(n) => (true, n.to_string()),
+            None => (normalize_uuid(id).is_none(), id.to_string()),
+        }
     };
+    let key = key.as_str();
     let found = if by_name {
         reader.find_by_name(def.api_path, key).await.map(|o| {
             o.ok_or(ApiError::NotFound {

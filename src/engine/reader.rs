@@ -51,7 +51,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use super::checks::normalize_uuid;
-use crate::client::{ApiError, Client, JsonObject, Page};
+use crate::client::{ApiError, Client, JsonObject, Page, Pages};
 
 /// How the reader batches.
 #[derive(Debug, Clone)]
@@ -278,6 +278,14 @@ impl Reader {
     /// The API client reads go to.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The objects of `collection` matching `query`, page by page as authentik answers, for
+    /// listing (`terraform query`). They are counted as list pages in [`Reader::stats`] but not
+    /// cached: a listing runs in its own command, and what follows it (import, plan) runs in
+    /// another provider process.
+    pub fn pages(&self, collection: &'static str, query: &[(&str, &str)]) -> Pages {
+        self.client.endpoint(collection).pages(query)
     }
 
     /// What the reader did for `collection` so far.

@@ -625,3 +625,102 @@ fn secrets_the_server_never_returns_are_kept_from_state() {
         "{errs:?}"
     );
 }
+
+/// After an import, a secret authentik never returns is unknown: left out of the
+/// configuration it is left alone, not reset to its default (that would erase it unseen).
+/// Configured, it is sent.
+#[test]
+fn imported_secret_of_unknown_value_is_left_alone_until_configured() {
+    let obj = json!({"pk": "2f3c5a4e-1b2c-4d5e-8f90-112233445566", "name": "duo", "client_id": "id",
+        "api_hostname": "h", "admin_integration_key": "", "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let imported = state_from_api(
+        &DUO,
+        obj.as_object().unwrap(),
+        &Value::Null,
+        &Value::Null,
+        &Private::default(),
+        &mut diags,
+    );
+    assert!(imported.get("admin_secret_key").is_null());
+    // Generated configuration: the required secret through its write-only twin.
+    let cfg = config(
+        &DUO,
+        &[
+            ("name", s("duo")),
+            ("client_id", s("id")),
+            ("client_secret_wo", s("secret")),
+            ("api_hostname", s("h")),
+        ],
+    );
+    let caps = ClientCapabilities {
+        write_only_attributes_allowed: true,
+        ..Default::default()
+    };
+    assert!(errors(&validate(&DUO, &cfg, caps)).is_empty());
+    let planned = plan_of(&DUO, &imported, &cfg, &Private::default());
+    assert_eq!(planned, imported, "imports without a change");
+    // Setting the secret later sends it.
+    let with_key = config(
+        &DUO,
+        &[
+            ("name", s("duo")),
+            ("client_id", s("id")),
+            ("client_secret_wo", s("secret")),
+            ("api_hostname", s("h")),
+            ("admin_secret_key", s("admin")),
+        ],
+    );
+    let planned = plan_of(&DUO, &imported, &with_key, &Private::default());
+    assert_eq!(planned.get("admin_secret_key"), &s("admin"));
+    // A stage created here has the default in state: leaving it out still resets it.
+    let mut created = imported.clone();
+    if let Value::Object(m) = &mut created {
+        m.insert("admin_secret_key".into(), s("admin"));
+    }
+    let planned = plan_values(&DUO, &created, &cfg, &[]);
+    assert_eq!(planned.planned_state.get("admin_secret_key"), &s(""));
+}
+
+/// A plan that resets a secret because the configuration leaves it out says so: plans hide
+/// secrets, and generated configuration always leaves them out.
+#[test]
+fn resetting_a_secret_by_leaving_it_out_warns() {
+    let mut prior = config(
+        &SMS,
+        &[
+            ("id", s("0f3c5a4e-1b2c-4d5e-8f90-000000000001")),
+            ("name", s("sms")),
+            ("sms_provider", s("generic")),
+            ("from_number", s("+1")),
+            ("account_sid", s("https://sms.example.com")),
+            ("auth", s("user")),
+            ("auth_type", s("basic")),
+            ("auth_password", s("pw")),
+            ("friendly_name", s("")),
+            ("verify_only", Value::Bool(false)),
+        ],
+    );
+    let cfg = config(
+        &SMS,
+        &[
+            ("name", s("sms")),
+            ("sms_provider", s("generic")),
+            ("from_number", s("+1")),
+            ("account_sid", s("https://sms.example.com")),
+            ("auth", s("user")),
+        ],
+    );
+    let r = plan_values(&SMS, &prior, &cfg, &[]);
+    assert_eq!(r.planned_state.get("auth_password"), &s(""));
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    let w = &r.diagnostics[0];
+    assert!(!w.is_error() && w.summary.contains("`auth_password` will be reset"));
+    assert!(w.detail.contains("auth_password_wo"), "{}", w.detail);
+    assert!(!w.detail.contains("pw"), "never the secret itself");
+    // Nothing to say when it already has its default.
+    if let Value::Object(m) = &mut prior {
+        m.insert("auth_password".into(), s(""));
+    }
+    assert!(plan_values(&SMS, &prior, &cfg, &[]).diagnostics.is_empty());
+}

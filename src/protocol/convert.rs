@@ -4,7 +4,7 @@
 use super::diag::{AttributePath, Diagnostic, PathStep, Severity};
 use super::pb::tfplugin6 as pb;
 use super::provider::ClientCapabilities;
-use super::schema::{Attribute, Block, Schema};
+use super::schema::{Attribute, Block, IdentitySchema, Schema};
 use super::value::Type;
 
 /// A diagnostic as protobuf.
@@ -88,6 +88,24 @@ pub fn schema_to_pb(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(block_to_pb(&s.block, s.version)),
+    }
+}
+
+/// An identity schema as protobuf.
+pub fn identity_schema_to_pb(s: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: s.version,
+        identity_attributes: s
+            .attributes
+            .iter()
+            .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                name: a.name.clone(),
+                r#type: a.ty.to_json().into_bytes(),
+                required_for_import: a.required_for_import,
+                optional_for_import: a.optional_for_import,
+                description: a.description.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -6,18 +6,22 @@
 //! gRPC errors, so Terraform shows them like any other error.
 
 use super::codec::{json, msgpack};
-use super::convert::{client_capabilities_from_pb, diagnostics_to_pb, path_to_pb, schema_to_pb};
+use super::convert::{
+    client_capabilities_from_pb, diagnostics_to_pb, identity_schema_to_pb, path_to_pb, schema_to_pb,
+};
 use super::diag::Diagnostic;
 use super::pb::tfplugin6 as pb;
 use super::provider::{
-    ApplyRequest, ImportRequest, PlanRequest, Provider, ReadDataSourceRequest, ReadRequest,
-    UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest,
+    no_list_resource, ApplyRequest, GenerateConfigRequest, ImportRequest, ListEvent, ListRequest,
+    ListSink, PlanRequest, Provider, ReadDataSourceRequest, ReadRequest, UpgradeIdentityRequest,
+    UpgradeRequest, ValidateDataSourceRequest, ValidateListRequest, ValidateResourceRequest,
 };
 use super::value::{Type, Value};
 use futures_util::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tonic::{Request, Response, Status};
@@ -31,10 +35,18 @@ struct Cached {
     schema_frame: bytes::Bytes,
     schema_response: pb::get_provider_schema::Response,
     metadata_response: pb::get_metadata::Response,
+    identity_response: pb::get_resource_identity_schemas::Response,
     provider_type: Type,
     resource_types: HashMap<String, Type>,
     data_source_types: HashMap<String, Type>,
+    /// Identity schema version and value type, by resource type.
+    identity_types: HashMap<String, (i64, Type)>,
+    /// The `config` type of each list resource.
+    list_types: HashMap<String, Type>,
 }
+
+/// How many ListResource events may wait between the provider and Terraform.
+const LIST_BUFFER: usize = 64;
 
 /// Environment variable naming a directory where every received `DynamicValue` is written
 /// as a file (`<pid>-<seq>-<what>.msgpack` / `.json`). A debugging aid for capturing golden vectors
@@ -47,6 +59,10 @@ pub struct ProviderService {
     provider: Arc<dyn Provider>,
     cache: OnceLock<Cached>,
     dump: Option<Dumper>,
+    /// The client asked for identity schemas (Terraform 1.12+ does, in every process, right
+    /// after GetProviderSchema). Only then do answers carry identities: an older client gets
+    /// exactly the answers it always got.
+    identity_asked: AtomicBool,
 }
 
 /// Writes raw request values to files (see [`DUMP_DIR_ENV`]).
@@ -92,6 +108,7 @@ impl ProviderService {
             provider,
             cache: OnceLock::new(),
             dump: Dumper::from_env(),
+            identity_asked: AtomicBool::new(false),
         }
     }
 
@@ -146,6 +163,55 @@ impl ProviderService {
             )
         })
     }
+
+    fn identity_type(&self, name: &str) -> Result<&(i64, Type), pb::Diagnostic> {
+        self.cached().identity_types.get(name).ok_or_else(|| {
+            error_pb(
+                "No resource identity",
+                format!("The resource type {name:?} has no identity in this provider."),
+            )
+        })
+    }
+
+    fn list_type(&self, name: &str) -> Result<&Type, pb::Diagnostic> {
+        self.cached()
+            .list_types
+            .get(name)
+            .ok_or_else(|| super::convert::diagnostic_to_pb(&no_list_resource(name)))
+    }
+
+    /// The identity to attach to an answer carrying `state`: none for a client that never
+    /// asked for identity schemas, for a type without identity, or for a state that names no
+    /// object yet. A failure to encode it is recorded in `diagnostics`.
+    fn identity_out(
+        &self,
+        type_name: &str,
+        state: &Value,
+        diagnostics: &mut Vec<pb::Diagnostic>,
+    ) -> Option<pb::ResourceIdentityData> {
+        if !self.identity_asked.load(Ordering::Relaxed) || state.is_null() {
+            return None;
+        }
+        let (_, ty) = self.cached().identity_types.get(type_name)?;
+        let provider = &self.provider;
+        let identity = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+            provider.resource_identity(type_name, state)
+        })) {
+            Ok(v) => v,
+            Err(payload) => {
+                diagnostics.push(panic_diagnostic(&*payload));
+                return None;
+            }
+        };
+        if identity.is_null() {
+            return None;
+        }
+        encode_into(&identity, ty, "resource identity", diagnostics).map(|v| {
+            pb::ResourceIdentityData {
+                identity_data: Some(v),
+            }
+        })
+    }
 }
 
 fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
@@ -153,7 +219,7 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
         plan_destroy: false,
         get_provider_schema_optional: false,
         move_resource_state: false,
-        generate_resource_config: false,
+        generate_resource_config: schemas.generates_resource_config,
     };
     let resource_schemas: HashMap<String, pb::Schema> = schemas
         .resources
@@ -174,12 +240,28 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
         .collect();
     let mut data_source_names: Vec<&String> = data_source_schemas.keys().collect();
     data_source_names.sort();
+    let list_resource_schemas: HashMap<String, pb::Schema> = schemas
+        .list_resources
+        .iter()
+        .map(|(name, s)| (name.clone(), schema_to_pb(s)))
+        .collect();
+    let mut list_names: Vec<&String> = list_resource_schemas.keys().collect();
+    list_names.sort();
     let schema_response = pb::get_provider_schema::Response {
         provider: Some(schema_to_pb(&schemas.provider)),
         resource_schemas: resource_schemas.clone(),
         data_source_schemas: data_source_schemas.clone(),
+        list_resource_schemas: list_resource_schemas.clone(),
         server_capabilities: Some(capabilities),
         ..Default::default()
+    };
+    let identity_response = pb::get_resource_identity_schemas::Response {
+        identity_schemas: schemas
+            .identities
+            .iter()
+            .map(|(name, s)| (name.clone(), identity_schema_to_pb(s)))
+            .collect(),
+        diagnostics: Vec::new(),
     };
     Cached {
         schema_frame: grpc_frame(&schema_response),
@@ -197,13 +279,30 @@ fn build_cache(schemas: &super::provider::ProviderSchemas) -> Cached {
                     type_name: (*n).clone(),
                 })
                 .collect(),
+            list_resources: list_names
+                .iter()
+                .map(|n| pb::get_metadata::ListResourceMetadata {
+                    type_name: (*n).clone(),
+                })
+                .collect(),
             ..Default::default()
         },
         schema_response,
+        identity_response,
         provider_type: schemas.provider.block.object_type(),
         resource_types,
         data_source_types: schemas
             .data_sources
+            .iter()
+            .map(|(name, s)| (name.clone(), s.block.object_type()))
+            .collect(),
+        identity_types: schemas
+            .identities
+            .iter()
+            .map(|(name, s)| (name.clone(), (s.version, s.object_type())))
+            .collect(),
+        list_types: schemas
+            .list_resources
             .iter()
             .map(|(name, s)| (name.clone(), s.block.object_type()))
             .collect(),
@@ -464,6 +563,8 @@ macro_rules! diagnostics_only {
 }
 
 diagnostics_only!(
+    pb::upgrade_resource_identity::Response,
+    pb::generate_resource_config::Response,
     pb::read_data_source::Response,
     pb::read_resource::Response,
     pb::plan_resource_change::Response,
@@ -627,20 +728,71 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Rpc<pb::get_resource_identity_schemas::Response> {
-        log_done("GetResourceIdentitySchemas", "", Instant::now());
-        Ok(Response::new(Default::default()))
+        let started = Instant::now();
+        let resp = self.cached().identity_response.clone();
+        self.identity_asked.store(true, Ordering::Relaxed);
+        log_done("GetResourceIdentitySchemas", "", started);
+        Ok(Response::new(resp))
     }
 
     async fn upgrade_resource_identity(
         &self,
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Rpc<pb::upgrade_resource_identity::Response> {
+        let started = Instant::now();
         let req = req.into_inner();
-        log_done("UpgradeResourceIdentity", &req.type_name, Instant::now());
-        Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity: None,
-            diagnostics: vec![unsupported("Resource identity")],
-        }))
+        let result = async {
+            let (version, ty) = self.identity_type(&req.type_name)?;
+            let raw_json = req
+                .raw_identity
+                .as_ref()
+                .map(|r| r.json.clone())
+                .filter(|j| !j.is_empty());
+            let (value, diags) = if *version == req.version {
+                // Stored with the current identity schema: nothing to upgrade.
+                match raw_json.as_deref().map(|j| json::decode_lenient(j, ty)) {
+                    Some(Ok(v)) => (v, Vec::new()),
+                    Some(Err(e)) => (
+                        Value::Null,
+                        vec![Diagnostic::error(
+                            "Malformed stored identity",
+                            format!(
+                                "The stored identity of this {} could not be read: {e}.",
+                                req.type_name
+                            ),
+                        )],
+                    ),
+                    None => (Value::Null, Vec::new()),
+                }
+            } else {
+                let call = UpgradeIdentityRequest {
+                    type_name: req.type_name.clone(),
+                    version: req.version,
+                    raw_json,
+                };
+                guarded(
+                    "UpgradeResourceIdentity",
+                    self.provider.upgrade_resource_identity(call),
+                )
+                .await?
+            };
+            let mut diagnostics = diagnostics_to_pb(&diags);
+            let upgraded_identity = if value.is_null() {
+                None
+            } else {
+                encode_into(&value, ty, "upgraded identity", &mut diagnostics).map(|v| {
+                    pb::ResourceIdentityData {
+                        identity_data: Some(v),
+                    }
+                })
+            };
+            Ok::<_, pb::Diagnostic>(pb::upgrade_resource_identity::Response {
+                upgraded_identity,
+                diagnostics,
+            })
+        }
+        .await;
+        respond("UpgradeResourceIdentity", &req.type_name, started, result)
     }
 
     async fn configure_provider(
@@ -687,10 +839,12 @@ impl pb::provider_server::Provider for ProviderService {
             let resp = guarded("ReadResource", self.provider.read_resource(call)).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let new_state = encode_into(&resp.new_state, ty, "new state", &mut diagnostics);
+            let new_identity = self.identity_out(&req.type_name, &resp.new_state, &mut diagnostics);
             Ok::<_, pb::Diagnostic>(pb::read_resource::Response {
                 new_state,
                 diagnostics,
                 private: resp.private,
+                new_identity,
                 ..Default::default()
             })
         }
@@ -726,11 +880,14 @@ impl pb::provider_server::Provider for ProviderService {
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let planned_state =
                 encode_into(&resp.planned_state, ty, "planned state", &mut diagnostics);
+            let planned_identity =
+                self.identity_out(&req.type_name, &resp.planned_state, &mut diagnostics);
             Ok::<_, pb::Diagnostic>(pb::plan_resource_change::Response {
                 planned_state,
                 requires_replace: resp.requires_replace.iter().map(path_to_pb).collect(),
                 planned_private: resp.planned_private,
                 diagnostics,
+                planned_identity,
                 ..Default::default()
             })
         }
@@ -760,10 +917,12 @@ impl pb::provider_server::Provider for ProviderService {
             .await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let new_state = encode_into(&resp.new_state, ty, "new state", &mut diagnostics);
+            let new_identity = self.identity_out(&req.type_name, &resp.new_state, &mut diagnostics);
             Ok::<_, pb::Diagnostic>(pb::apply_resource_change::Response {
                 new_state,
                 private: resp.private,
                 diagnostics,
+                new_identity,
                 ..Default::default()
             })
         }
@@ -779,9 +938,17 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let result = async {
             self.resource_type(&req.type_name)?;
+            let identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
+                Some(data) => {
+                    let (_, ty) = self.identity_type(&req.type_name)?;
+                    self.decode(Some(data), ty, "import identity")?
+                }
+                None => Value::Null,
+            };
             let call = ImportRequest {
                 type_name: req.type_name.clone(),
                 id: req.id.clone(),
+                identity,
                 client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
             };
             let resp = guarded(
@@ -797,11 +964,12 @@ impl pb::provider_server::Provider for ProviderService {
                     .and_then(|ty| encode_value(&r.state, ty, "imported state"));
                 match encoded {
                     Ok(state) => {
+                        let identity = self.identity_out(&r.type_name, &r.state, &mut diagnostics);
                         imported_resources.push(pb::import_resource_state::ImportedResource {
                             type_name: r.type_name,
                             state: Some(state),
                             private: r.private,
-                            identity: None,
+                            identity,
                         })
                     }
                     Err(d) => diagnostics.push(d),
@@ -869,12 +1037,48 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::generate_resource_config::Request>,
     ) -> Rpc<pb::generate_resource_config::Response> {
+        let started = Instant::now();
         let req = req.into_inner();
-        log_done("GenerateResourceConfig", &req.type_name, Instant::now());
-        Ok(Response::new(pb::generate_resource_config::Response {
-            config: None,
-            diagnostics: vec![unsupported("Generating resource configuration")],
-        }))
+        if !self
+            .cached()
+            .metadata_response
+            .server_capabilities
+            .is_some_and(|c| c.generate_resource_config)
+        {
+            log_done("GenerateResourceConfig", &req.type_name, started);
+            return Ok(Response::new(pb::generate_resource_config::Response {
+                config: None,
+                diagnostics: vec![unsupported("Generating resource configuration")],
+            }));
+        }
+        let result = async {
+            let ty = self.resource_type(&req.type_name)?;
+            let call = GenerateConfigRequest {
+                type_name: req.type_name.clone(),
+                state: self.decode(
+                    req.state.as_ref(),
+                    ty,
+                    "state to generate configuration from",
+                )?,
+            };
+            let (config, diags) = guarded(
+                "GenerateResourceConfig",
+                self.provider.generate_resource_config(call),
+            )
+            .await?;
+            let mut diagnostics = diagnostics_to_pb(&diags);
+            let config = if config.is_null() {
+                None
+            } else {
+                encode_into(&config, ty, "generated configuration", &mut diagnostics)
+            };
+            Ok::<_, pb::Diagnostic>(pb::generate_resource_config::Response {
+                config,
+                diagnostics,
+            })
+        }
+        .await;
+        respond("GenerateResourceConfig", &req.type_name, started, result)
     }
 
     async fn validate_ephemeral_resource_config(
@@ -929,30 +1133,100 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    type ListResourceStream = tokio_stream::Once<Result<pb::list_resource::Event, Status>>;
+    type ListResourceStream = ListStream;
 
     async fn list_resource(
         &self,
         req: Request<pb::list_resource::Request>,
     ) -> Rpc<Self::ListResourceStream> {
+        let started = Instant::now();
         let req = req.into_inner();
-        log_done("ListResource", &req.type_name, Instant::now());
-        Ok(Response::new(tokio_stream::once(Ok(
-            pb::list_resource::Event {
-                diagnostic: vec![unknown_kind("list resource", &req.type_name)],
-                ..Default::default()
+        let prepared = (|| {
+            let config_ty = self.list_type(&req.type_name)?;
+            let state_ty = self.resource_type(&req.type_name)?.clone();
+            let (_, identity_ty) = self.identity_type(&req.type_name)?.clone();
+            let config = self.decode(req.config.as_ref(), config_ty, "list configuration")?;
+            Ok::<_, pb::Diagnostic>((config, state_ty, identity_ty))
+        })();
+        let (config, state_ty, identity_ty) = match prepared {
+            Ok(p) => p,
+            Err(d) => {
+                log_done("ListResource", &req.type_name, started);
+                let event = pb::list_resource::Event {
+                    diagnostic: vec![d],
+                    ..Default::default()
+                };
+                return Ok(Response::new(Box::pin(tokio_stream::once(Ok(event)))));
+            }
+        };
+        let include_resource = req.include_resource_object;
+        let call = ListRequest {
+            type_name: req.type_name.clone(),
+            config,
+            include_resource,
+            limit: req.limit,
+        };
+        let (sink, events) = ListSink::channel(LIST_BUFFER);
+        let provider = self.provider.clone();
+        let type_name = req.type_name.clone();
+        // The provider runs on its own task and sends each result as it finds it; the stream
+        // encodes them on the way out. When Terraform stops reading (its limit reached), the
+        // stream is dropped and the provider's next send says so.
+        tokio::spawn(async move {
+            let fallback = sink.clone();
+            if let Err(d) = guarded("ListResource", provider.list_resource(call, sink)).await {
+                fallback
+                    .send(ListEvent::diagnostics(vec![
+                        super::convert::diagnostic_from_pb(&d),
+                    ]))
+                    .await;
+            }
+            log_done("ListResource", &type_name, started);
+        });
+        let stream = tokio_stream::StreamExt::map(
+            tokio_stream::wrappers::ReceiverStream::new(events),
+            move |event| {
+                Ok(list_event_to_pb(
+                    &event,
+                    include_resource,
+                    &state_ty,
+                    &identity_ty,
+                ))
             },
-        ))))
+        );
+        Ok(Response::new(Box::pin(stream)))
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
     ) -> Rpc<pb::validate_list_resource_config::Response> {
+        let started = Instant::now();
         let req = req.into_inner();
-        log_done("ValidateListResourceConfig", &req.type_name, Instant::now());
+        let result = async {
+            let ty = self.list_type(&req.type_name)?;
+            let call = ValidateListRequest {
+                type_name: req.type_name.clone(),
+                config: self.decode(req.config.as_ref(), ty, "list configuration")?,
+                include_resource: self.decode(
+                    req.include_resource_object.as_ref(),
+                    &Type::Bool,
+                    "include_resource",
+                )?,
+                limit: self.decode(req.limit.as_ref(), &Type::Number, "limit")?,
+            };
+            Ok::<_, pb::Diagnostic>(
+                guarded_diagnostics(
+                    "ValidateListResourceConfig",
+                    self.provider.validate_list_resource_config(call),
+                )
+                .await,
+            )
+        }
+        .await;
+        log_done("ValidateListResourceConfig", &req.type_name, started);
         Ok(Response::new(pb::validate_list_resource_config::Response {
-            diagnostics: vec![unknown_kind("list resource", &req.type_name)],
+            diagnostics: result.unwrap_or_else(|d| vec![d]),
         }))
     }
 
@@ -1036,6 +1310,47 @@ impl pb::provider_server::Provider for ProviderService {
         };
         log_done("StopProvider", "", started);
         Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+}
+
+/// The stream a ListResource call answers with.
+pub type ListStream = std::pin::Pin<
+    Box<dyn tokio_stream::Stream<Item = Result<pb::list_resource::Event, Status>> + Send>,
+>;
+
+/// A provider's list event as protobuf. A value that does not fit its schema becomes an error
+/// diagnostic in the event (and the value is left out).
+fn list_event_to_pb(
+    event: &ListEvent,
+    include_resource: bool,
+    state_ty: &Type,
+    identity_ty: &Type,
+) -> pb::list_resource::Event {
+    let mut diagnostic = diagnostics_to_pb(&event.diagnostics);
+    let identity = if event.identity.is_null() {
+        None
+    } else {
+        encode_into(
+            &event.identity,
+            identity_ty,
+            "listed identity",
+            &mut diagnostic,
+        )
+        .map(|v| pb::ResourceIdentityData {
+            identity_data: Some(v),
+        })
+    };
+    let resource_object = match &event.resource {
+        Some(state) if include_resource => {
+            encode_into(state, state_ty, "listed object", &mut diagnostic)
+        }
+        _ => None,
+    };
+    pb::list_resource::Event {
+        identity,
+        display_name: event.display_name.clone(),
+        resource_object,
+        diagnostic,
     }
 }
 

@@ -17,6 +17,6 @@ pub mod value;
 
 pub use diag::{has_errors, AttributePath, Diagnostic, PathStep, Severity};
 pub use provider::*;
-pub use schema::{Attribute, Block, Schema};
+pub use schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 pub use server::{serve, serve_on, PluginListener, ServeError};
 pub use value::{Number, Type, Value};

@@ -3,7 +3,7 @@
 //! encodes the answers; implementations never see protobuf or msgpack.
 
 use super::diag::{AttributePath, Diagnostic};
-use super::schema::Schema;
+use super::schema::{IdentitySchema, Schema};
 use super::value::Value;
 
 /// What the Terraform client says it supports (protocol 6.9+; all false for older clients).
@@ -24,6 +24,14 @@ pub struct ProviderSchemas {
     pub resources: Vec<(String, Schema)>,
     /// Data sources by type name.
     pub data_sources: Vec<(String, Schema)>,
+    /// Identity schemas of managed resource types, by type name (protocol 6.9+; Terraform 1.12
+    /// and later ask for them, older clients never do).
+    pub identities: Vec<(String, IdentitySchema)>,
+    /// List resources for `terraform query` (Terraform 1.14+), by type name: the schema of a
+    /// `list` block's `config`. Each must also be a managed resource type with an identity.
+    pub list_resources: Vec<(String, Schema)>,
+    /// The provider answers GenerateResourceConfig (the server capability of that name).
+    pub generates_resource_config: bool,
 }
 
 /// ValidateDataResourceConfig.
@@ -160,8 +168,11 @@ pub struct ApplyResponse {
 pub struct ImportRequest {
     /// Resource type name.
     pub type_name: String,
-    /// The ID given by the user.
+    /// The ID given by the user (empty when importing by identity).
     pub id: String,
+    /// The identity given by the user (an `import` block's `identity`), null when importing by
+    /// ID. Decoded against the type's identity schema.
+    pub identity: Value,
     /// Client capabilities.
     pub client_capabilities: ClientCapabilities,
 }
@@ -184,6 +195,104 @@ pub struct ImportResponse {
     pub imported: Vec<ImportedResource>,
     /// Diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// UpgradeResourceIdentity for an identity stored with an older identity schema version (the
+/// protocol layer decodes identities of the current version itself).
+#[derive(Clone, Debug)]
+pub struct UpgradeIdentityRequest {
+    /// Resource type name.
+    pub type_name: String,
+    /// Identity schema version the stored identity was written with.
+    pub version: i64,
+    /// The stored identity as JSON.
+    pub raw_json: Option<Vec<u8>>,
+}
+
+/// ValidateListResourceConfig.
+#[derive(Clone, Debug)]
+pub struct ValidateListRequest {
+    /// List resource type name.
+    pub type_name: String,
+    /// The `config` block of the `list` block (may contain unknowns; all null when absent).
+    pub config: Value,
+    /// The `list` block's `include_resource` (a bool; null when Terraform did not send it).
+    pub include_resource: Value,
+    /// The `list` block's `limit` (a number; null when Terraform did not send it).
+    pub limit: Value,
+}
+
+/// ListResource: enumerate remote objects for `terraform query`.
+#[derive(Clone, Debug)]
+pub struct ListRequest {
+    /// List resource type name (also the managed resource type of the results).
+    pub type_name: String,
+    /// The `config` block of the `list` block (known; all null when absent).
+    pub config: Value,
+    /// Include each object's full state in its result.
+    pub include_resource: bool,
+    /// The most results Terraform wants; it stops reading after that many.
+    pub limit: i64,
+}
+
+/// One event of a ListResource stream: a result (identity, display name, maybe the object) or
+/// diagnostics alone.
+#[derive(Clone, Debug, Default)]
+pub struct ListEvent {
+    /// The object's identity (null in a diagnostics-only event).
+    pub identity: Value,
+    /// A name for humans.
+    pub display_name: String,
+    /// The object's state, when the request asked for it.
+    pub resource: Option<Value>,
+    /// Diagnostics; an error ends Terraform's reading of the stream.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ListEvent {
+    /// An event carrying diagnostics only.
+    pub fn diagnostics(diagnostics: Vec<Diagnostic>) -> ListEvent {
+        ListEvent {
+            diagnostics,
+            ..Default::default()
+        }
+    }
+}
+
+/// Where a provider sends ListResource events, one at a time as they are found. Sending waits
+/// while Terraform is behind (a small buffer), and reports when Terraform has stopped
+/// listening (its limit reached, or the command cancelled): then the provider should stop.
+#[derive(Clone, Debug)]
+pub struct ListSink {
+    tx: tokio::sync::mpsc::Sender<ListEvent>,
+}
+
+impl ListSink {
+    /// A sink and the receiving end the protocol layer streams from.
+    pub fn channel(buffer: usize) -> (ListSink, tokio::sync::mpsc::Receiver<ListEvent>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(buffer.max(1));
+        (ListSink { tx }, rx)
+    }
+
+    /// Send one event. False when nobody listens any more: stop listing.
+    pub async fn send(&self, event: ListEvent) -> bool {
+        self.tx.send(event).await.is_ok()
+    }
+
+    /// True once nobody listens any more.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+}
+
+/// GenerateResourceConfig: turn a state (an imported or listed object) into the configuration
+/// Terraform writes for it.
+#[derive(Clone, Debug)]
+pub struct GenerateConfigRequest {
+    /// Resource type name.
+    pub type_name: String,
+    /// The object's state.
+    pub state: Value,
 }
 
 /// A Terraform provider, as the protocol layer drives it. Every method gets decoded values and
@@ -233,8 +342,75 @@ pub trait Provider: Send + Sync + 'static {
         }
     }
 
+    /// The identity of a resource object of `type_name` given its state (null when the state
+    /// does not name one yet, e.g. a planned create). The protocol layer attaches it to the
+    /// answers of ReadResource, PlanResourceChange, ApplyResourceChange and
+    /// ImportResourceState, for clients that asked for identity schemas. The default has none.
+    fn resource_identity(&self, _type_name: &str, _state: &Value) -> Value {
+        Value::Null
+    }
+
+    /// UpgradeResourceIdentity from an older identity schema version. The default cannot.
+    async fn upgrade_resource_identity(
+        &self,
+        req: UpgradeIdentityRequest,
+    ) -> (Value, Vec<Diagnostic>) {
+        (
+            Value::Null,
+            vec![Diagnostic::error(
+                "Cannot upgrade the resource identity",
+                format!(
+                    "This provider has no upgrade for identities of {:?} stored with identity schema version {}.",
+                    req.type_name, req.version
+                ),
+            )],
+        )
+    }
+
+    /// ValidateListResourceConfig: static checks of a `list` block. The default knows no list
+    /// resources.
+    async fn validate_list_resource_config(&self, req: ValidateListRequest) -> Vec<Diagnostic> {
+        vec![no_list_resource(&req.type_name)]
+    }
+
+    /// ListResource: send every matching object to `out` as it is found (at most `limit`),
+    /// errors as diagnostics events; return when done or when `out` reports that nobody
+    /// listens any more. The default knows no list resources.
+    async fn list_resource(&self, req: ListRequest, out: ListSink) {
+        out.send(ListEvent::diagnostics(vec![no_list_resource(
+            &req.type_name,
+        )]))
+        .await;
+    }
+
+    /// GenerateResourceConfig: the configuration value for a state. Only called when
+    /// [`ProviderSchemas::generates_resource_config`] is set.
+    async fn generate_resource_config(
+        &self,
+        req: GenerateConfigRequest,
+    ) -> (Value, Vec<Diagnostic>) {
+        (
+            Value::Null,
+            vec![Diagnostic::error(
+                "Generating resource configuration not supported",
+                format!(
+                    "This provider cannot generate configuration for {:?}.",
+                    req.type_name
+                ),
+            )],
+        )
+    }
+
     /// StopProvider: cancel in-flight work soon; the server keeps serving.
     fn stop(&self);
+}
+
+/// The error for a list resource type the provider does not have.
+pub fn no_list_resource(type_name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Unknown list resource type",
+        format!("This provider has no list resource {type_name:?}."),
+    )
 }
 
 /// The error for a data source type the provider does not have.

@@ -67,3 +67,40 @@ pub struct Schema {
     /// The top-level block.
     pub block: Block,
 }
+
+/// One attribute of a resource identity (protocol 6.9+).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityAttribute {
+    /// Attribute name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Description (markdown).
+    pub description: String,
+    /// Must be given in an `import` block's `identity`.
+    pub required_for_import: bool,
+    /// May be given in an `import` block's `identity` (the provider can find it otherwise).
+    pub optional_for_import: bool,
+}
+
+/// The identity of a managed resource type: the few values that name one remote object for
+/// good (protocol 6.9+, Terraform 1.12 and later). Versioned apart from the state schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct IdentitySchema {
+    /// Identity schema version (for UpgradeResourceIdentity).
+    pub version: i64,
+    /// The identity's attributes.
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+impl IdentitySchema {
+    /// The object type of identity values.
+    pub fn object_type(&self) -> Type {
+        Type::Object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+}

@@ -64,4 +64,10 @@ pub const DIFFERENCES: &[Difference] = &[
         here: "at least one lookup key is required; no match or more than one is an error listing what exists; every key set, `authentication` included, must match; `authentik_webauthn_device_type` can also look up by `aaguid` (descriptions are not unique)",
         migrating: "A lookup that silently picked an arbitrary object now fails and says which objects match: add a key (`slug`, `aaguid`) to pick one.",
     },
+    Difference {
+        what: "Import and adoption (every resource)",
+        official: "import by UUID only; no resource identity, no list resources for `terraform query`",
+        here: "import by UUID, by name or (Terraform 1.12+) by identity `{ id }`; every resource type is a list resource (Terraform 1.14+), so `terraform query -generate-config-out` adopts a whole authentik with minimal generated blocks (see the adoption guide)",
+        migrating: "Nothing: on Terraform 1.12+ the first refresh stores each resource's identity.",
+    },
 ];

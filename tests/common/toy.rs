@@ -1,6 +1,9 @@
 //! A toy provider for protocol tests: one well-behaved resource type (`toy_thing`) with an
 //! attribute of every kind, one (`toy_panic`) whose every method panics, and one data source
-//! (`toy_lookup`) that finds `toy-<name>` and refuses the name `missing`.
+//! (`toy_lookup`) that finds `toy-<name>` and refuses the name `missing`. `toy_thing` has an
+//! identity (`{ id }`), a list resource (`count` things named `<prefix><n>`; prefix `fail`
+//! ends with an error, `endless` lists until nobody listens, `boom` panics) and generates
+//! configuration (its state without `id`).
 //!
 //! Included with `#[path]` by the in-process gRPC tests and by `examples/toy_provider.rs` (a
 //! binary real Terraform can drive).
@@ -9,10 +12,12 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use terraform_provider_authentik::protocol::codec::json;
 use terraform_provider_authentik::protocol::{
-    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic, ImportRequest,
-    ImportResponse, ImportedResource, PlanRequest, PlanResponse, Provider, ProviderSchemas,
-    ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, Type,
-    UpgradeRequest, ValidateDataSourceRequest, ValidateResourceRequest, Value,
+    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic,
+    GenerateConfigRequest, IdentityAttribute, IdentitySchema, ImportRequest, ImportResponse,
+    ImportedResource, ListEvent, ListRequest, ListSink, Number, PlanRequest, PlanResponse,
+    Provider, ProviderSchemas, ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest,
+    ReadResponse, Schema, Type, UpgradeRequest, ValidateDataSourceRequest, ValidateListRequest,
+    ValidateResourceRequest, Value,
 };
 
 /// The toy provider. Counts calls so tests can see what reached it.
@@ -20,6 +25,57 @@ use terraform_provider_authentik::protocol::{
 pub struct Toy {
     pub stopped: AtomicBool,
     pub configured: AtomicUsize,
+    /// Things an `endless` list has sent so far.
+    pub listed: AtomicUsize,
+    /// An `endless` list saw that nobody listens any more and stopped.
+    pub list_stopped: AtomicBool,
+}
+
+/// The identity of `toy_thing`: its `id`.
+pub fn thing_identity_schema() -> IdentitySchema {
+    IdentitySchema {
+        version: 1,
+        attributes: vec![IdentityAttribute {
+            name: "id".into(),
+            ty: Type::String,
+            description: "The thing's id.".into(),
+            required_for_import: true,
+            optional_for_import: false,
+        }],
+    }
+}
+
+/// The `config` of a `toy_thing` list block.
+pub fn thing_list_schema() -> Schema {
+    Schema {
+        version: 0,
+        block: Block {
+            attributes: vec![attr("prefix", Type::String), attr("count", Type::Number)],
+            description: "Lists toys.".to_owned(),
+            deprecated: false,
+        },
+    }
+}
+
+/// An identity value `{ id }`.
+pub fn identity(id: &str) -> Value {
+    Value::Object(
+        [("id".to_owned(), Value::String(id.into()))]
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// A `toy_thing` state named `name` with id `toy-<name>`.
+pub fn thing_state(name: &str) -> Value {
+    let Type::Object(attrs) = thing_schema().block.object_type() else {
+        return Value::Null;
+    };
+    let mut state: std::collections::BTreeMap<String, Value> =
+        attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
+    state.insert("id".into(), Value::String(format!("toy-{name}")));
+    state.insert("name".into(), Value::String(name.into()));
+    Value::Object(state)
 }
 
 fn attr(name: &str, ty: Type) -> Attribute {
@@ -121,7 +177,85 @@ impl Provider for Toy {
                 ("toy_panic".to_owned(), thing_schema()),
             ],
             data_sources: vec![("toy_lookup".to_owned(), lookup_schema())],
+            identities: vec![("toy_thing".to_owned(), thing_identity_schema())],
+            list_resources: vec![("toy_thing".to_owned(), thing_list_schema())],
+            generates_resource_config: true,
         }
+    }
+
+    fn resource_identity(&self, type_name: &str, state: &Value) -> Value {
+        match (type_name, state.get("id").as_str()) {
+            ("toy_thing", Some(id)) => identity(id),
+            _ => Value::Null,
+        }
+    }
+
+    async fn validate_list_resource_config(&self, req: ValidateListRequest) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        if req.config.get("prefix").as_str() == Some("bad") {
+            diags.push(
+                Diagnostic::error("Bad prefix", "prefix must not be bad")
+                    .at(AttributePath::attr("prefix")),
+            );
+        }
+        if req.include_resource.as_bool() == Some(true) {
+            diags.push(Diagnostic::warning("include_resource", "with objects"));
+        }
+        diags
+    }
+
+    async fn list_resource(&self, req: ListRequest, out: ListSink) {
+        let prefix = req.config.get("prefix").as_str().unwrap_or("t").to_string();
+        let count = req
+            .config
+            .get("count")
+            .as_number()
+            .and_then(Number::as_i64)
+            .unwrap_or(3);
+        let event = |n: i64| {
+            let name = format!("{prefix}{n}");
+            ListEvent {
+                identity: identity(&format!("toy-{name}")),
+                display_name: format!("Toy {name}"),
+                resource: Some(thing_state(&name)),
+                diagnostics: Vec::new(),
+            }
+        };
+        match prefix.as_str() {
+            "boom" => panic!("list exploded"),
+            "endless" => {
+                let mut n = 0;
+                while out.send(event(n)).await {
+                    n += 1;
+                    self.listed.fetch_add(1, Ordering::SeqCst);
+                }
+                self.list_stopped.store(true, Ordering::SeqCst);
+            }
+            _ => {
+                for n in 0..count {
+                    if !out.send(event(n)).await {
+                        return;
+                    }
+                }
+                if prefix == "fail" {
+                    out.send(ListEvent::diagnostics(vec![Diagnostic::error(
+                        "Listing failed",
+                        "the toy server went away",
+                    )]))
+                    .await;
+                }
+            }
+        }
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: GenerateConfigRequest,
+    ) -> (Value, Vec<Diagnostic>) {
+        if req.type_name == "toy_panic" {
+            panic!("generate exploded");
+        }
+        (with_id(req.state, Value::Null), Vec::new())
     }
 
     async fn validate_data_source_config(&self, req: ValidateDataSourceRequest) -> Vec<Diagnostic> {
@@ -289,8 +423,14 @@ impl Provider for Toy {
         };
         let mut state: std::collections::BTreeMap<String, Value> =
             attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
-        state.insert("id".into(), Value::String(req.id.clone()));
-        state.insert("name".into(), Value::String(req.id.clone()));
+        // By identity, the thing it names; else by ID.
+        let id = req
+            .identity
+            .get("id")
+            .as_str()
+            .map_or_else(|| req.id.clone(), str::to_string);
+        state.insert("id".into(), Value::String(id.clone()));
+        state.insert("name".into(), Value::String(id));
         ImportResponse {
             imported: vec![ImportedResource {
                 type_name: req.type_name,

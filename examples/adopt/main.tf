@@ -1,0 +1,20 @@
+# Bring an existing authentik under Terraform (docs/guides/adopt.md):
+#
+#   terraform query -generate-config-out=generated.tf   # list every stage, write resource + import blocks
+#   # review generated.tf: set the secrets it marks `null # sensitive`
+#   terraform plan                                      # only imports, no changes
+#   terraform apply
+#
+# Needs Terraform 1.14 or later (`terraform query`); import blocks by identity need 1.12.
+
+terraform {
+  required_version = ">= 1.14.0"
+  required_providers {
+    authentik = {
+      source = "goauthentik/authentik"
+    }
+  }
+}
+
+# url and token come from AUTHENTIK_URL and AUTHENTIK_TOKEN here.
+provider "authentik" {}
