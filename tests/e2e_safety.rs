@@ -412,15 +412,18 @@ resource "authentik_stage_authenticator_email" "many" {
         0,
         "plan after the faulty apply must be empty"
     );
-    let faults = ctx
-        .dbl
-        .requests()
+    // Refreshes are served from list pages now, so the run makes few more requests than the 50
+    // creates: about 20% of ~55 get a fault (slow answers included).
+    let requests = ctx.dbl.requests();
+    let faults = requests.iter().filter(|r| r["fault"].is_string()).count();
+    let failed = requests
         .iter()
         .filter(|r| r["status"].as_u64().is_none_or(|s| s >= 429))
         .count();
     assert!(
-        faults > 10,
-        "the double should have injected faults, saw {faults}"
+        faults >= 5 && failed >= 3,
+        "the double should have injected faults: {faults} of {} requests, {failed} failed",
+        requests.len()
     );
 }
 
