@@ -147,7 +147,8 @@ impl Double {
     }
 
     /// The real authentik named by `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` when both are set,
-    /// else a fresh double.
+    /// else a fresh double started with the arguments in `AUTHENTIK_DOUBLE_ARGS` (split at
+    /// whitespace, e.g. `--version 2026.2`; none when unset, so the double's default release).
     pub fn from_env_or_start() -> Double {
         match (
             std::env::var("AUTHENTIK_URL"),
@@ -156,8 +157,21 @@ impl Double {
             (Ok(url), Ok(token)) if !url.is_empty() && !token.is_empty() => {
                 Double::remote(&url, &token)
             }
-            _ => Double::start(&[]),
+            _ => {
+                let args = Double::env_args();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                Double::start(&args)
+            }
         }
+    }
+
+    /// The double arguments `AUTHENTIK_DOUBLE_ARGS` asks for (empty when unset).
+    pub fn env_args() -> Vec<String> {
+        std::env::var("AUTHENTIK_DOUBLE_ARGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
     }
 
     /// True for the API double, false for a real authentik.
@@ -265,6 +279,30 @@ impl Double {
     /// `DELETE` with the token.
     pub fn delete(&self, path: &str) -> (u16, Value) {
         self.send("DELETE", path, None)
+    }
+
+    /// Every object of a paginated list (`path` may carry a query; `page` and `page_size` are
+    /// added), following authentik's page numbers until `next` is 0. `Err` names the request
+    /// that failed (transport error or a status other than 200).
+    pub fn list_all(&self, path: &str) -> Result<Vec<Value>, String> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        let mut page = 1;
+        loop {
+            let url = format!("{path}{sep}page_size=100&page={page}");
+            let (status, body) = self.try_send("GET", &url, None)?;
+            if status != 200 {
+                return Err(format!("GET {url}: {status} {body}"));
+            }
+            let results = body["results"]
+                .as_array()
+                .ok_or_else(|| format!("GET {url}: no results list in {body}"))?;
+            items.extend(results.iter().cloned());
+            match body["pagination"]["next"].as_u64() {
+                Some(next) if next > page => page = next,
+                _ => return Ok(items),
+            }
+        }
     }
 
     /// Every API request the double received so far: `{method, path, body, status,
