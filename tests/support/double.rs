@@ -389,10 +389,41 @@ fn parse(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
 }
 
+/// The system's root certificates (as the provider uses), loaded once per test binary.
+fn system_roots() -> std::sync::Arc<Vec<ureq::tls::Certificate<'static>>> {
+    static ROOTS: std::sync::OnceLock<std::sync::Arc<Vec<ureq::tls::Certificate<'static>>>> =
+        std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let found = rustls_native_certs::load_native_certs();
+            std::sync::Arc::new(
+                found
+                    .certs
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+                    .collect(),
+            )
+        })
+        .clone()
+}
+
+/// An agent that hands every status back, with TLS as the provider does it: ring, the system's
+/// roots, and no verification when `AUTHENTIK_INSECURE` says so as the provider reads it (`1`,
+/// `true` or `yes`).
 fn agent() -> ureq::Agent {
+    let insecure = std::env::var("AUTHENTIK_INSECURE")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
+    let tls = ureq::tls::TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .root_certs(ureq::tls::RootCerts::Specific(system_roots()))
+        .disable_verification(insecure)
+        .build();
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
+        .tls_config(tls)
         .build()
         .into()
 }
