@@ -3,10 +3,12 @@
 //! the default run covers an older server as well as the 2026.5 double of `e2e_lifecycle`:
 //! Validate and WebAuthn without their 2026.5 attributes, and the provider's refusal of them.
 //!
-//! 2026.2 has the field set of 2025.12. The Validate and WebAuthn lifecycles and the device type
-//! lookup run on a double whose WebAuthn device type table is still empty, as on a fresh install
-//! before authentik's background task has filled it: those cases must then run without
-//! restrictions (and say so), and the lookup must fail clearly.
+//! 2026.2 has the field set of 2025.12. The Validate and WebAuthn lifecycles and the lookups run
+//! on a double that is a fresh install whose worker has not run yet: no WebAuthn device types
+//! (a background task fills them) and no built-in flows or stages (blueprints the worker
+//! applies). Those cases must then run without restrictions, make their own configure flow,
+//! look up stages and flows made for the test (and say so), and the device type lookup must
+//! fail clearly.
 
 mod e2e;
 mod lifecycle;
@@ -18,8 +20,10 @@ use support::terraform::TfVersion;
 
 /// authentik 2026.2 (the field set of 2025.12 too).
 const OLDER: Server = Server::Double(&["--version", "2026.2"]);
-/// The same, freshly installed: no WebAuthn device types yet.
-const OLDER_FRESH: Server = Server::Double(&["--version", "2026.2", "--no-device-types"]);
+/// The same, freshly installed, before its worker has run: no WebAuthn device types, no built-in
+/// flows and stages yet.
+const OLDER_FRESH: Server =
+    Server::Double(&["--version", "2026.2", "--no-device-types", "--no-builtins"]);
 
 fn validate_lifecycle(v: TfVersion) {
     l::lifecycle(v, OLDER_FRESH, l::validate())
@@ -42,6 +46,12 @@ fn webauthn_2026_5_attributes(v: TfVersion) {
 fn webauthn_device_type_data_source(v: TfVersion) {
     l::device_type_data_source(v, OLDER_FRESH)
 }
+fn stage_data_source(v: TfVersion) {
+    l::stage_data_source(v, OLDER_FRESH)
+}
+fn flow_data_source(v: TfVersion) {
+    l::flow_data_source(v, OLDER_FRESH)
+}
 
 per_version!(
     validate_lifecycle,
@@ -51,4 +61,6 @@ per_version!(
     validate_2026_5_attributes,
     webauthn_2026_5_attributes,
     webauthn_device_type_data_source,
+    stage_data_source,
+    flow_data_source,
 );

@@ -520,12 +520,32 @@ impl Plan {
     }
 }
 
+/// A flow for `configure_flow`: the server's own first `stage_configuration` flow (a stage only
+/// points at it; the flow is never changed), else one made for the test, whose slug is returned
+/// to delete it afterwards.
+fn configure_flow(ctx: &Ctx) -> (String, Option<String>) {
+    let own = ctx
+        .dbl
+        .list_all("/api/v3/flows/instances/?designation=stage_configuration&ordering=slug")
+        .expect("list flows")
+        .into_iter()
+        .find(|f| f["slug"].as_str().is_some_and(|s| !s.contains("-tfacc-")));
+    if let Some(pk) = own.as_ref().and_then(|f| f["pk"].as_str()) {
+        return (pk.to_string(), None);
+    }
+    eprintln!(
+        "note: authentik at {} has no stage_configuration flow; making one for the test",
+        ctx.dbl.url
+    );
+    let slug = format!("configure-me{}", ctx.sfx);
+    (ctx.flow(&slug), Some(slug))
+}
+
 /// The whole life of one resource on the server `server`.
 pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     let ctx = Ctx::acceptance_on(v, server);
     let plan = plan_for(&ctx, &case);
-    let flow_slug = format!("configure-me{}", ctx.sfx);
-    let flow = ctx.flow(&flow_slug);
+    let (flow, made_flow) = configure_flow(&ctx);
     let mapping = ctx.mapping(&format!("sms-payload{}", ctx.sfx));
     let flow_upper = flow.to_uppercase();
     let more = [
@@ -707,10 +727,10 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
         let (status, _) = ctx.dbl.get(&format!("/api/v3/{}/{new_id}/", case.api));
         assert_eq!(status, 404, "the stage must be gone after destroy");
     }
-    let (status, _) = ctx
-        .dbl
-        .delete(&format!("/api/v3/flows/instances/{flow_slug}/"));
-    assert_eq!(status, 204, "cleaning up the flow");
+    if let Some(slug) = made_flow {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 204, "cleaning up the flow");
+    }
     let (status, _) = ctx
         .dbl
         .delete(&format!("/api/v3/propertymappings/notification/{mapping}/"));
@@ -996,6 +1016,13 @@ pub fn stage_data_source(v: TfVersion, server: Server) {
         text.contains("No stage found") && text.contains(&missing),
         "{text}"
     );
+    if stage["name"].as_str().is_some_and(|n| n.contains(&ctx.sfx)) {
+        let (status, _) = ctx.dbl.delete(&format!(
+            "/api/v3/stages/authenticator/email/{}/",
+            stage["pk"].as_str().unwrap_or("")
+        ));
+        assert_eq!(status, 204, "deleting the stage made for the test");
+    }
 }
 
 /// `data "authentik_flow"`: a flow of the server, found by slug.
@@ -1053,6 +1080,10 @@ pub fn flow_data_source(v: TfVersion, server: Server) {
         text.contains("No flow found") && text.contains(&missing),
         "{text}"
     );
+    if slug.contains(&ctx.sfx) {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 204, "deleting the flow made for the test");
+    }
 }
 
 /// `data "authentik_webauthn_device_type"`: a device type from the server's own list, by
