@@ -14,8 +14,10 @@ mod e2e;
 mod lifecycle;
 mod support;
 
-use e2e::Server;
+use e2e::{Ctx, Server};
 use lifecycle as l;
+use serde_json::json;
+use support::double::Double;
 use support::terraform::TfVersion;
 
 /// authentik 2026.2 (the field set of 2025.12 too).
@@ -64,3 +66,72 @@ per_version!(
     stage_data_source,
     flow_data_source,
 );
+
+/// The clean-up of the real-server mode: a case that fails with a stage in Terraform's state and
+/// a stage, a flow and a mapping made through the API leaves nothing with its suffix behind, and
+/// nothing else is touched. The server is a double reached as a real one ([`Double::remote`]),
+/// kept running to look afterwards.
+#[test]
+fn a_failed_case_leaves_nothing_behind() {
+    let server = Double::start(&["--version", "2026.2"]);
+    let flows_before = server.list_all("/flows/instances/").expect("flows");
+    let suffix = std::sync::Mutex::new(String::new());
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let ctx = Ctx::acceptance_at(
+            TfVersion::V1_15_5,
+            Double::remote(&server.url, &server.token),
+        );
+        *suffix.lock().unwrap_or_else(|p| p.into_inner()) = ctx.sfx.clone();
+        assert!(!ctx.dbl.is_double(), "reached as a real server");
+        ctx.config(&format!(
+            "resource \"authentik_stage_authenticator_totp\" \"t\" {{\n  name = \"in-state{}\"\n}}",
+            ctx.sfx
+        ));
+        ctx.wd.apply();
+        let (status, _) = ctx.dbl.post(
+            "/stages/authenticator/email/",
+            json!({"name": format!("by-api{}", ctx.sfx)}),
+        );
+        assert_eq!(status, 201);
+        ctx.flow(&format!("flow{}", ctx.sfx));
+        ctx.mapping(&format!("mapping{}", ctx.sfx));
+        assert_eq!(server.stages().len(), 2);
+        panic!("failing on purpose");
+    }));
+    assert!(failed.is_err(), "the case failed");
+    let suffix = suffix.into_inner().unwrap_or_else(|p| p.into_inner());
+    assert!(suffix.starts_with("-tfacc-"), "{suffix:?}");
+    assert!(
+        server.stages().is_empty(),
+        "stages left: {:#?}",
+        server.stages()
+    );
+    assert_eq!(
+        server.list_all("/flows/instances/").expect("flows"),
+        flows_before,
+        "the test's flow is gone and the built-in ones are untouched"
+    );
+    assert_eq!(
+        server
+            .list_all("/propertymappings/notification/")
+            .expect("mappings"),
+        Vec::<serde_json::Value>::new()
+    );
+    let log: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "DELETE")
+        .filter_map(|r| r["path"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        log.iter()
+            .any(|p| p.contains("/stages/authenticator/totp/"))
+            && log
+                .iter()
+                .any(|p| p.contains("/stages/authenticator/email/"))
+            && log
+                .iter()
+                .any(|p| p.ends_with(&format!("/flows/instances/flow{suffix}/"))),
+        "deleted through the typed endpoints and by slug: {log:#?}"
+    );
+}

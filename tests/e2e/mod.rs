@@ -76,6 +76,12 @@ impl Ctx {
         Ctx::with(v, dbl, unique_suffix())
     }
 
+    /// [`Ctx::acceptance`] on the server `dbl` talks to (for a test of the clean-up itself: a
+    /// [`Double::remote`] handle to a double the test keeps running).
+    pub fn acceptance_at(v: TfVersion, dbl: Double) -> Ctx {
+        Ctx::with(v, dbl, unique_suffix())
+    }
+
     fn with(v: TfVersion, dbl: Double, sfx: String) -> Ctx {
         let tf = Terraform::find(v);
         let mut wd = Workdir::new(&tf, None);
