@@ -18,6 +18,15 @@ pub enum ApiVersion {
 }
 
 impl ApiVersion {
+    /// The release number `GET /api/v3/admin/version/` reports (authentik's `__version__`):
+    /// the 2026.2.2 release the API facts were cut from, or 2026.5.0.
+    pub fn release(self) -> &'static str {
+        match self {
+            ApiVersion::V2026_2 => "2026.2.2",
+            ApiVersion::V2026_5 => "2026.5.0",
+        }
+    }
+
     /// Parses `2026.2` or `2026.5`.
     pub fn parse(text: &str) -> Option<ApiVersion> {
         <ApiVersion as ValueEnum>::from_str(text, false).ok()
@@ -81,6 +90,10 @@ pub struct Config {
     /// 0: no limit.
     #[arg(long, default_value_t = 0)]
     pub workers: usize,
+    /// No WebAuthn device types: a fresh authentik whose background task has not yet filled the
+    /// table.
+    #[arg(long)]
+    pub no_device_types: bool,
 }
 
 fn non_empty(text: &str) -> Result<String, String> {
@@ -136,7 +149,7 @@ mod tests {
         assert_eq!(config.port, 0);
         assert_eq!(config.version, ApiVersion::V2026_5);
         assert!(!config.shuffle && !config.secrets_write_only);
-        assert!(!config.no_builtins && !config.enterprise);
+        assert!(!config.no_builtins && !config.enterprise && !config.no_device_types);
         assert_eq!(config.fault_kinds, FaultKind::ALL.to_vec());
         assert_eq!(config.latency_ms, 0.0);
         assert_eq!(config.latency_item_ms, 0.0);
@@ -165,6 +178,7 @@ mod tests {
             "170",
             "--workers",
             "8",
+            "--no-device-types",
         ])
         .expect("parses");
         assert_eq!(config.port, 8080);
@@ -180,7 +194,7 @@ mod tests {
         assert_eq!(config.latency_item_ms, 1.65);
         assert_eq!(config.write_latency_ms, Some(170.0));
         assert_eq!(config.workers, 8);
-        assert!(config.no_builtins && config.enterprise);
+        assert!(config.no_builtins && config.enterprise && config.no_device_types);
     }
 
     #[test]
@@ -213,5 +227,7 @@ mod tests {
         assert_eq!(ApiVersion::parse("2026.2"), Some(ApiVersion::V2026_2));
         assert_eq!(ApiVersion::parse("2026.5"), Some(ApiVersion::V2026_5));
         assert_eq!(ApiVersion::parse("2025.1"), None);
+        assert_eq!(ApiVersion::V2026_2.release(), "2026.2.2");
+        assert_eq!(ApiVersion::V2026_5.release(), "2026.5.0");
     }
 }

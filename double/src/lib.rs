@@ -1,6 +1,6 @@
 //! `authentik-double`: a stateful stand-in for authentik's REST API (every authenticator stage
 //! type, `/stages/all/`, and the flows, notification webhook mappings and WebAuthn device types
-//! they reference), reproducing the behaviour described in `server-behaviour.md` and
+//! they reference, plus `/admin/version/`), reproducing the behaviour described in `server-behaviour.md` and
 //! `server-behaviour-more.md`, starting with the objects a fresh authentik has, with optional
 //! injected faults for resilience tests and an optional cost model of a real server (latency per
 //! request and per listed object, a fixed number of workers) for benchmarks.
@@ -32,6 +32,7 @@ pub mod requestlog;
 pub mod routes;
 pub mod stages;
 pub mod store;
+pub mod version;
 
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -62,6 +63,9 @@ impl AppState {
         let mut store = Store::new(config.version);
         if !config.no_builtins {
             builtins::seed(&mut store)?;
+        }
+        if config.no_device_types {
+            store.clear_device_types();
         }
         Ok(AppState {
             cost: CostModel::new(&config),

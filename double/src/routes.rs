@@ -10,7 +10,7 @@ use crate::fields::Mode;
 use crate::query::Query;
 use crate::reply::Reply;
 use crate::stages::{self, StageKind};
-use crate::{device_types, flows, mappings, AppState};
+use crate::{device_types, flows, mappings, version, AppState};
 
 /// Where the API lives.
 pub const API_PREFIX: &str = "/api/v3/";
@@ -49,6 +49,7 @@ enum Route<'a> {
     MappingList,
     MappingDetail(&'a str),
     MappingUsedBy(&'a str),
+    Version,
 }
 
 impl Route<'_> {
@@ -60,7 +61,8 @@ impl Route<'_> {
             | Route::AllStagesList
             | Route::DeviceTypeList
             | Route::FlowList
-            | Route::MappingList => false,
+            | Route::MappingList
+            | Route::Version => false,
             Route::StageDetail(..)
             | Route::StageUsedBy(..)
             | Route::AllStagesDetail(_)
@@ -106,6 +108,7 @@ fn resolve(path: &str) -> Option<Route<'_>> {
         ["propertymappings", "notification", id, "used_by"] if lookup(id) => {
             Route::MappingUsedBy(id)
         }
+        ["admin", "version"] => Route::Version,
         _ => return None,
     })
 }
@@ -160,6 +163,7 @@ pub fn classify(method: &str, path: &str) -> (&'static str, Option<String>) {
             if method == "GET" { "used_by" } else { "other" },
             drop_segments(2),
         ),
+        Route::Version => ("other", drop_segments(0)),
     };
     (kind, Some(collection))
 }
@@ -222,6 +226,7 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         }
         (Route::MappingDetail(id), "DELETE") => mappings::destroy(state, id),
         (Route::MappingUsedBy(id), "GET") => mappings::used_by(state, id),
+        (Route::Version, "GET") => Ok(version::retrieve(state.config.version)),
         _ => Err(ApiError::method_not_allowed(request.method)),
     }
 }

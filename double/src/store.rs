@@ -91,6 +91,12 @@ impl Store {
         }
     }
 
+    /// Empties the WebAuthn device type table (authentik fills it from a background task, so a
+    /// fresh install has none until that task has run).
+    pub fn clear_device_types(&mut self) {
+        self.device_types.clear();
+    }
+
     /// The release imitated (decides which fields exist).
     pub fn version(&self) -> ApiVersion {
         self.version

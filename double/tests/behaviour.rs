@@ -1112,6 +1112,90 @@ fn duration_grammar_is_enforced_and_values_are_stored_verbatim() {
 
 // ---------------------------------------------------------------- versions and drift
 
+/// `GET /api/v3/admin/version/` is not in the API facts (the 2026.2.2 cut has no admin paths),
+/// so it is checked here against authentik's version serializer: six read-only fields, always
+/// present, for any authenticated user.
+#[test]
+fn version_endpoint_names_the_release_like_authentiks_version_serializer() {
+    for (args, release) in [
+        (&["--version", "2026.2"][..], "2026.2.2"),
+        (&["--version", "2026.5"][..], "2026.5.0"),
+        (&[][..], "2026.5.0"),
+    ] {
+        let api = Api::start(args);
+        let (status, body) = api.double.get("/admin/version/");
+        assert_eq!(status, 200, "{args:?}: {body}");
+        let keys: BTreeSet<&str> = body
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            BTreeSet::from([
+                "build_hash",
+                "outdated",
+                "outpost_outdated",
+                "version_current",
+                "version_latest",
+                "version_latest_valid",
+            ]),
+            "{args:?}"
+        );
+        assert_eq!(body["version_current"], release, "{args:?}");
+        assert_eq!(
+            body["version_latest"], release,
+            "no update check: latest is current"
+        );
+        assert_eq!(body["version_latest_valid"], true);
+        assert_eq!(body["build_hash"], "");
+        assert_eq!(body["outdated"], false);
+        assert_eq!(body["outpost_outdated"], false);
+    }
+    let api = Api::start(&["--version", "2026.2"]);
+    let without = api
+        .double
+        .raw("GET", "/api/v3/admin/version/", &[], None)
+        .expect("answer");
+    assert_eq!(without.status, 403);
+    assert_eq!(
+        without.json(),
+        json!({"detail": "Authentication credentials were not provided."}),
+        "a view of no object answers like a list route"
+    );
+    let wrong = api
+        .double
+        .raw(
+            "GET",
+            "/api/v3/admin/version/",
+            &[("Authorization", "Bearer wrong")],
+            None,
+        )
+        .expect("answer");
+    assert_eq!(
+        (wrong.status, wrong.json()),
+        (403, json!({"detail": "Token invalid/expired"}))
+    );
+    let (status, body) = api.double.post("/admin/version/", json!({}));
+    assert_eq!(
+        (status, body),
+        (405, json!({"detail": "Method \"POST\" not allowed."}))
+    );
+    let auth = format!("Bearer {}", api.double.token);
+    let no_slash = api
+        .double
+        .raw(
+            "GET",
+            "/api/v3/admin/version",
+            &[("Authorization", &auth)],
+            None,
+        )
+        .expect("answer");
+    assert_eq!(no_slash.status, 404);
+    assert!(serde_json::from_str::<Value>(&no_slash.body).is_err());
+}
+
 #[test]
 fn version_2026_2_neither_accepts_nor_returns_the_2026_5_fields() {
     let api = Api::start(&["--version", "2026.2"]);

@@ -1372,6 +1372,35 @@ fn device_types_filter_by_aaguid_description_icon_and_search_description_or_aagu
     );
 }
 
+#[test]
+fn device_types_are_empty_until_the_background_task_has_run() {
+    // --no-device-types: a fresh install whose `webauthn_mds_import` has not run yet.
+    let api = Api::start(&["--no-device-types"]);
+    let listed = api.get(DEVICE_TYPES).1;
+    assert_eq!(listed["pagination"]["count"], 0, "{listed}");
+    assert_eq!(listed["results"], json!([]));
+    let (status, _) = api.get(&format!(
+        "{DEVICE_TYPES}00000000-0000-0000-0000-000000000000/"
+    ));
+    assert_eq!(status, 404, "not even the Unknown row");
+    let (status, errors) = api.post(
+        WEBAUTHN,
+        json!({"name": "w", "device_type_restrictions": ["00000000-0000-0000-0000-000000000000"]}),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        errors["device_type_restrictions"],
+        json!(["Invalid pk \"00000000-0000-0000-0000-000000000000\" - object does not exist."])
+    );
+    // Stages without restrictions, and the built-ins, are there as usual.
+    api.create(WEBAUTHN, json!({"name": "w"}));
+    assert!(!only(
+        &api.get(&format!("{ALL}?name=default-authenticator-webauthn-setup"))
+            .1
+    )["pk"]
+        .is_null());
+}
+
 // ---------------------------------------------------------------- names
 
 #[test]

@@ -242,8 +242,16 @@ Requests that fail before authentik handled them (connection refused, 429, 503) 
 - **Delete**: a retried `DELETE` that finds the stage gone (404) counts as done: the stage is gone, whoever removed it.\n\
 - **Import**: by UUID or exact name of the resource's own stage type; a UUID or name that belongs to a stage of another type is reported as such, never imported as this type.\n\n\
 ## Supported versions\n\n\
-- authentik 2026.2 and later (tested against an API double of 2026.2 and 2026.5 behaviour). Fields that only 2026.5 has (Validate's `webauthn_hints` and `*_otp_throttling_factor` numbers, WebAuthn's `hints` and `prevent_duplicate_devices`) are optional; values the provider does not know (a new enum member) are read without failing.\n\
+- authentik 2025.12 and later. The tests run against an API double of 2026.2 (whose attributes are those of 2025.12) and 2026.5; the acceptance suite also runs against your own authentik (see the README). Values the provider does not know (a new enum member, a new field) are read without failing. A few attributes need authentik 2026.5 (below).\n\
 - Terraform 1.0.3 and later (plugin protocol 6; tested with 1.0.3 and 1.15.5). Write-only secrets need Terraform 1.11 or later, resource identity (`import` blocks with `identity`, `terraform state identities`) 1.12, and list resources (`terraform query`) 1.14. Older Terraform never asks for identities or lists and gets exactly the answers it always got. For drift detection with `terraform plan -refresh-only -detailed-exitcode` use Terraform 1.1.3 or later: older versions store a resource's dependencies in random order and may exit 2 while printing \"No changes\" (hashicorp/terraform#30226).\n\n\
+### Attributes that need authentik 2026.5\n\n\
+| resource | attributes |\n|---|---|\n\
+| `authentik_stage_authenticator_validate` | `webauthn_hints`, `email_otp_throttling_factor`, `sms_otp_throttling_factor`, `totp_otp_throttling_factor`, `static_otp_throttling_factor` |\n\
+| `authentik_stage_authenticator_webauthn` | `hints`, `prevent_duplicate_devices` |\n\n\
+Every other attribute works on 2025.12. These are optional: left out, a configuration works on every supported release, and on 2026.5 they are planned as the server's defaults and read back, so drift on them shows. An older authentik neither stores nor returns them, and ignores them without an error when sent, so the provider checks every answer and fails the apply with one error per attribute that is set, for example:\n\n\
+```\nError: `webauthn_hints` needs a newer authentik\n\n\
+authentik ignored `webauthn_hints`: this server does not have it (it came with authentik 2026.5). Remove it from the configuration or upgrade authentik.\n```\n\n\
+On a create, authentik has already made the stage without them: Terraform keeps it in the state as *tainted*, and the next apply replaces it (by a stage without them, once they are removed from the configuration). On an update, the other changed attributes are written, and every plan proposes the missing ones again until they are removed from the configuration or authentik is upgraded. Nothing is lost or created twice either way.\n\n\
 {differences}\
 ## Schema\n\n{attrs}",
         differences = differences_table(differences),

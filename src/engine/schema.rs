@@ -97,8 +97,9 @@ pub fn describe(f: &Field) -> String {
             show_default(d)
         )),
         Mode::Versioned(d) => s.push_str(&format!(
-            " Only on authentik 2026.5 and later; the server's default is {}. Left out, it is not sent and is read back when the server has it.",
-            show_default(d)
+            " Only on authentik 2026.5 and later; the server's default is {}. Left out, it is not sent and is read back when the server has it. Set on an older authentik, the apply fails with \"`{}` needs a newer authentik\" (see *Supported versions* on the provider page).",
+            show_default(d),
+            f.name
         )),
         Mode::Nullable => s.push_str(" Left out, it is `null` (none)."),
         Mode::Required if f.write_only_twin => s.push_str(&format!(

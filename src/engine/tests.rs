@@ -265,6 +265,14 @@ fn newer_server_fields_absent_on_older_servers() {
             .any(|e| e.contains("webauthn_hints") && e.contains("2026.5")),
         "{diags:?}"
     );
+    // docs/index.md ("Supported versions") quotes this error word for word.
+    let index = include_str!("../../docs/index.md");
+    for d in &diags {
+        assert!(
+            index.contains(&d.summary) && index.contains(&d.detail),
+            "docs/index.md must quote {d:?}"
+        );
+    }
 }
 
 #[test]

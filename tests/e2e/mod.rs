@@ -2,9 +2,14 @@
 //! double.
 #![allow(dead_code)]
 
+pub mod server;
+
 use crate::support::double::Double;
 use crate::support::terraform::{Terraform, TfVersion, Workdir};
 use serde_json::{json, Value};
+use server::ServerFacts;
+use std::cell::OnceCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The `terraform {}` and `provider {}` header every test configuration starts with.
 pub const HEADER: &str = r#"
@@ -19,30 +24,62 @@ terraform {
 provider "authentik" {}
 "#;
 
+/// Which server an acceptance test talks to.
+#[derive(Clone, Copy, Debug)]
+pub enum Server {
+    /// The real authentik named by `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` when both are set, else
+    /// a fresh double started with `AUTHENTIK_DOUBLE_ARGS` (see [`Double::from_env_or_start`]).
+    FromEnv,
+    /// Always a fresh double with these arguments, whatever the environment says.
+    Double(&'static [&'static str]),
+}
+
 /// One Terraform working directory wired to one API double (or, for the acceptance suite, to a
 /// real authentik).
 pub struct Ctx {
     pub wd: Workdir,
     pub dbl: Double,
-    /// Appended to every name the test creates: empty on a fresh double, unique on a real server.
+    /// Appended to every name an acceptance test creates, unique to the test; empty for the
+    /// other tests (a fresh double each, nothing to tell apart).
     pub sfx: String,
+    /// The server's release and fields, read on first use.
+    facts: OnceCell<ServerFacts>,
+}
+
+/// The unique suffix of one acceptance test: process id, a per-process sequence number and the
+/// clock, in a fixed-width form so that no suffix is the beginning of another.
+fn unique_suffix() -> String {
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("-tfacc-{}-{seq}-{nanos:08x}", std::process::id())
 }
 
 impl Ctx {
-    /// For acceptance tests: a real authentik when `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` are set
-    /// (names get a unique suffix, everything is cleaned up), else a fresh API double.
+    /// For acceptance tests: a real authentik when `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` are set,
+    /// else a fresh API double (see [`Server::FromEnv`]). Every name gets the test's unique
+    /// suffix, and whatever carries it is deleted when the `Ctx` is dropped, also when the test
+    /// fails.
     pub fn acceptance(v: TfVersion) -> Ctx {
-        let dbl = Double::from_env_or_start();
-        let sfx = if dbl.is_double() {
-            String::new()
-        } else {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0);
-            format!("-tfacc-{}-{nanos:x}", std::process::id())
+        Ctx::acceptance_on(v, Server::FromEnv)
+    }
+
+    /// [`Ctx::acceptance`] on the server `server` names.
+    pub fn acceptance_on(v: TfVersion, server: Server) -> Ctx {
+        let dbl = match server {
+            Server::FromEnv => Double::from_env_or_start(),
+            Server::Double(args) => Double::start(args),
         };
-        Ctx::with(v, dbl, sfx)
+        Ctx::with(v, dbl, unique_suffix())
+    }
+
+    /// [`Ctx::acceptance`] on the server `dbl` talks to (for a test of the clean-up itself: a
+    /// [`Double::remote`] handle to a double the test keeps running).
+    pub fn acceptance_at(v: TfVersion, dbl: Double) -> Ctx {
+        Ctx::with(v, dbl, unique_suffix())
     }
 
     fn with(v: TfVersion, dbl: Double, sfx: String) -> Ctx {
@@ -50,7 +87,24 @@ impl Ctx {
         let mut wd = Workdir::new(&tf, None);
         wd.env("AUTHENTIK_URL", &dbl.url)
             .env("AUTHENTIK_TOKEN", &dbl.token);
-        Ctx { wd, dbl, sfx }
+        Ctx {
+            wd,
+            dbl,
+            sfx,
+            facts: OnceCell::new(),
+        }
+    }
+
+    /// The server's release and whether it has the 2026.5 fields (read once, asserted against
+    /// each other; see [`ServerFacts::read`]).
+    pub fn server(&self) -> &ServerFacts {
+        self.facts
+            .get_or_init(|| ServerFacts::read(&self.dbl, &self.sfx))
+    }
+
+    /// The server's WebAuthn device types, `(aaguid, description)`.
+    pub fn device_types(&self) -> Vec<(String, String)> {
+        server::device_types(&self.dbl)
     }
 
     /// Terraform `v` against a double started with `double_args`.
@@ -58,8 +112,14 @@ impl Ctx {
         Ctx::with(v, Double::start(double_args), String::new())
     }
 
-    /// Write main.tf: the header plus `body`.
+    /// Write main.tf: the header plus `body`, which must hold no `{{PLACEHOLDER}}` left
+    /// unexpanded (a name with one would miss the test's suffix).
+    #[track_caller]
     pub fn config(&self, body: &str) {
+        assert!(
+            !body.contains("{{"),
+            "configuration with a placeholder left unexpanded:\n{body}"
+        );
         self.wd.write("main.tf", &format!("{HEADER}\n{body}\n"));
     }
 
@@ -190,6 +250,61 @@ impl Ctx {
         );
         assert_eq!(status, 201, "{body}");
         body["pk"].as_str().expect("mapping pk").to_string()
+    }
+}
+
+impl Drop for Ctx {
+    /// An acceptance test's clean-up: every stage, flow and notification mapping whose name
+    /// carries the test's suffix is deleted through the API, whether the test passed or not, and
+    /// nothing may be left. On the double, every stage the test made must carry the suffix too.
+    fn drop(&mut self) {
+        if self.sfx.is_empty() {
+            return;
+        }
+        // Read without panicking: this may run while a failed test unwinds.
+        let unsuffixed: Vec<String> = match self.dbl.is_double() {
+            true => self
+                .dbl
+                .raw("GET", "/_double/stages", &[], None)
+                .map(|r| r.json())
+                .unwrap_or_default()
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|s| {
+                    !s["pk"]
+                        .as_str()
+                        .is_some_and(|pk| self.dbl.builtin_stages().iter().any(|b| b == pk))
+                })
+                .filter_map(|s| s["name"].as_str())
+                .filter(|n| !n.contains(&self.sfx))
+                .map(|n| format!("stage {n} was created without the suffix {}", self.sfx))
+                .collect(),
+            false => Vec::new(),
+        };
+        let sweep = server::sweep(&self.dbl, &self.sfx);
+        if !sweep.deleted.is_empty() {
+            eprintln!(
+                "clean-up: deleted what this test left on {}: {}",
+                self.dbl.url,
+                sweep.deleted.join(", ")
+            );
+        }
+        let problems: Vec<String> = unsuffixed.into_iter().chain(sweep.problems).collect();
+        if problems.is_empty() {
+            return;
+        }
+        let text = format!(
+            "clean-up of {} on {}: {}",
+            self.sfx,
+            self.dbl.url,
+            problems.join("; ")
+        );
+        if std::thread::panicking() {
+            eprintln!("{text}");
+        } else {
+            panic!("{text}");
+        }
     }
 }
 

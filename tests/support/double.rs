@@ -147,7 +147,8 @@ impl Double {
     }
 
     /// The real authentik named by `AUTHENTIK_URL` and `AUTHENTIK_TOKEN` when both are set,
-    /// else a fresh double.
+    /// else a fresh double started with the arguments in `AUTHENTIK_DOUBLE_ARGS` (split at
+    /// whitespace, e.g. `--version 2026.2`; none when unset, so the double's default release).
     pub fn from_env_or_start() -> Double {
         match (
             std::env::var("AUTHENTIK_URL"),
@@ -156,8 +157,21 @@ impl Double {
             (Ok(url), Ok(token)) if !url.is_empty() && !token.is_empty() => {
                 Double::remote(&url, &token)
             }
-            _ => Double::start(&[]),
+            _ => {
+                let args = Double::env_args();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                Double::start(&args)
+            }
         }
+    }
+
+    /// The double arguments `AUTHENTIK_DOUBLE_ARGS` asks for (empty when unset).
+    pub fn env_args() -> Vec<String> {
+        std::env::var("AUTHENTIK_DOUBLE_ARGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
     }
 
     /// True for the API double, false for a real authentik.
@@ -267,6 +281,30 @@ impl Double {
         self.send("DELETE", path, None)
     }
 
+    /// Every object of a paginated list (`path` may carry a query; `page` and `page_size` are
+    /// added), following authentik's page numbers until `next` is 0. `Err` names the request
+    /// that failed (transport error or a status other than 200).
+    pub fn list_all(&self, path: &str) -> Result<Vec<Value>, String> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        let mut page = 1;
+        loop {
+            let url = format!("{path}{sep}page_size=100&page={page}");
+            let (status, body) = self.try_send("GET", &url, None)?;
+            if status != 200 {
+                return Err(format!("GET {url}: {status} {body}"));
+            }
+            let results = body["results"]
+                .as_array()
+                .ok_or_else(|| format!("GET {url}: no results list in {body}"))?;
+            items.extend(results.iter().cloned());
+            match body["pagination"]["next"].as_u64() {
+                Some(next) if next > page => page = next,
+                _ => return Ok(items),
+            }
+        }
+    }
+
     /// Every API request the double received so far: `{method, path, body, status,
     /// applied_status, fault, kind, collection, received_ms, started_ms, finished_ms}`.
     pub fn requests(&self) -> Vec<Value> {
@@ -369,10 +407,41 @@ fn parse(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
 }
 
+/// The system's root certificates (as the provider uses), loaded once per test binary.
+fn system_roots() -> std::sync::Arc<Vec<ureq::tls::Certificate<'static>>> {
+    static ROOTS: std::sync::OnceLock<std::sync::Arc<Vec<ureq::tls::Certificate<'static>>>> =
+        std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let found = rustls_native_certs::load_native_certs();
+            std::sync::Arc::new(
+                found
+                    .certs
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+                    .collect(),
+            )
+        })
+        .clone()
+}
+
+/// An agent that hands every status back, with TLS as the provider does it: ring, the system's
+/// roots, and no verification when `AUTHENTIK_INSECURE` says so as the provider reads it (`1`,
+/// `true` or `yes`).
 fn agent() -> ureq::Agent {
+    let insecure = std::env::var("AUTHENTIK_INSECURE")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
+    let tls = ureq::tls::TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .root_certs(ureq::tls::RootCerts::Specific(system_roots()))
+        .disable_verification(insecure)
+        .build();
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
+        .tls_config(tls)
         .build()
         .into()
 }

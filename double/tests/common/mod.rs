@@ -118,8 +118,9 @@ impl Api {
     pub fn check(&self, method: &str, path: &str, status: u16, body: &Value) {
         let spec = spec();
         let Some(template) = spec.template_for(path) else {
-            // Every endpoint the double serves is in the API facts; unrouted paths are checked
-            // by the tests themselves.
+            // Every endpoint the double serves is in the API facts but `/admin/version/` (not
+            // in the 2026.2.2 cut; tests/behaviour.rs checks it against authentik's serializer
+            // without this client); unrouted paths are checked by the tests themselves.
             assert!(
                 !(200..300).contains(&status),
                 "{method} {path} answered {status}, but the API facts describe no such path"
