@@ -5,8 +5,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+#[path = "wire.rs"]
+mod wire;
 
 /// What the handler answers: a status and a JSON body, or `None` to drop the connection.
 pub type Answer = Option<(u16, String)>;
@@ -51,35 +53,7 @@ pub async fn routed(
 
 async fn serve(mut sock: TcpStream, handler: Arc<Handler>, seen: Arc<Seen>) {
     let mut buf: Vec<u8> = Vec::new();
-    loop {
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            let mut chunk = [0u8; 4096];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-        let len = head
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse::<usize>().ok())
-                    .flatten()
-            })
-            .unwrap_or(0);
-        while buf.len() < head_end + len {
-            let mut chunk = [0u8; 4096];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buf.drain(..head_end + len);
+    while let Some((head, _body)) = wire::read_request(&mut sock, &mut buf).await {
         let mut parts = head.split_whitespace();
         let method = parts.next().unwrap_or("").to_string();
         let target = parts.next().unwrap_or("").to_string();
@@ -90,11 +64,7 @@ async fn serve(mut sock: TcpStream, handler: Arc<Handler>, seen: Arc<Seen>) {
         let Some((status, body)) = handler(&method, &target) else {
             return;
         };
-        let resp = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        if sock.write_all(resp.as_bytes()).await.is_err() {
+        if !wire::write_json(&mut sock, status, "", &body).await {
             return;
         }
     }

@@ -6,8 +6,10 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+#[path = "wire.rs"]
+mod wire;
 
 /// What the scripted peer does with one request.
 #[derive(Clone)]
@@ -57,44 +59,7 @@ pub async fn scripted(acts: Vec<Act>) -> (String, Arc<Script>) {
 
 async fn serve_conn(mut sock: TcpStream, script: Arc<Script>) {
     let mut buf: Vec<u8> = Vec::new();
-    loop {
-        // Read one request head + body.
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            let mut chunk = [0u8; 4096];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-            // A TLS ClientHello: answer like a plain HTTP server would.
-            if buf.first() == Some(&0x16) {
-                let _ = sock
-                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-                    .await;
-                return;
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-        let len = head
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse::<usize>().ok())
-                    .flatten()
-            })
-            .unwrap_or(0);
-        while buf.len() < head_end + len {
-            let mut chunk = [0u8; 4096];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).to_string();
-        buf.drain(..head_end + len);
+    while let Some((head, body)) = wire::read_request(&mut sock, &mut buf).await {
         script.seen.lock().unwrap().push(format!("{head}{body}"));
         let act = script.acts.lock().unwrap().pop_front();
         let (status, extra, body) = match act {
@@ -114,11 +79,7 @@ async fn serve_conn(mut sock: TcpStream, script: Arc<Script>) {
             }
             None => (500, "", r#"{"detail":"script exhausted"}"#.to_owned()),
         };
-        let resp = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n{body}",
-            body.len()
-        );
-        if sock.write_all(resp.as_bytes()).await.is_err() {
+        if !wire::write_json(&mut sock, status, extra, &body).await {
             return;
         }
     }
