@@ -48,23 +48,11 @@ impl Created {
         }
     }
 
-    /// The object, whichever way it was obtained.
-    pub fn object(&self) -> &JsonObject {
-        match self {
-            Created::Answered(o) | Created::FoundByKey { object: o, .. } => o,
-        }
-    }
-
     /// The object, whichever way it was obtained (for callers that do their own checks).
     pub fn into_object(self) -> JsonObject {
         match self {
             Created::Answered(o) | Created::FoundByKey { object: o, .. } => o,
         }
-    }
-
-    /// True when the object was found by its key after a lost answer.
-    pub fn is_found_by_key(&self) -> bool {
-        matches!(self, Created::FoundByKey { .. })
     }
 }
 
@@ -1128,7 +1116,9 @@ impl Endpoint {
         self.find_by(self.unique_key, value, opts).await
     }
 
-    fn is_unique_clash(&self, error: &ApiError) -> bool {
+    /// Whether `error` is authentik refusing a write because another object already holds this
+    /// collection's unique key (`name` for stages, `slug` for flows).
+    pub fn is_unique_clash(&self, error: &ApiError) -> bool {
         match error {
             ApiError::Validation { errors } => errors.iter().any(|e| {
                 let m = e.message.to_ascii_lowercase();

@@ -36,6 +36,15 @@ impl Mismatch {
     }
 }
 
+/// One `- ` line per mismatch, for a diagnostic's detail.
+pub fn bullet_list(found: &[Mismatch]) -> String {
+    found
+        .iter()
+        .map(|m| format!("- {}", m.describe()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Renders a value for a message. Sensitive values are never shown.
 pub fn render(v: &Value, sensitive: bool) -> String {
     if sensitive && !v.is_null() {
@@ -104,16 +113,12 @@ pub fn inconsistency_error(
     id: &str,
     found: &[Mismatch],
 ) -> Diagnostic {
-    let list: Vec<String> = found
-        .iter()
-        .map(|m| format!("- {}", m.describe()))
-        .collect();
     let d = Diagnostic::error(
         format!("authentik holds other values than planned for the {} {name:?}", def.title),
         format!(
             "After {action} the {} {name:?} (id {id}), authentik returned values that differ from the plan:\n{}\n\nEither the stage was changed outside Terraform after the plan was made, or authentik stores these values differently. The state now records what authentik holds; run `terraform plan` to see the difference and apply again to set the configured values.",
             def.title,
-            list.join("\n")
+            bullet_list(found)
         ),
     );
     match found {

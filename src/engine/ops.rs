@@ -3,7 +3,7 @@
 
 use super::body::{create_body, update_body, Body};
 use super::checks::normalize_uuid;
-use super::consistency::{inconsistency_error, mismatches, ownership};
+use super::consistency::{bullet_list, inconsistency_error, mismatches, ownership};
 use super::errors::api_error;
 use super::field::ResourceDef;
 use super::holder;
@@ -246,10 +246,6 @@ fn adopt(
     let id = found.get("pk").and_then(|v| v.as_str()).unwrap_or("?");
     let differences = ownership(def, &body.json, found, &req.planned_state, &state);
     if !differences.is_empty() {
-        let list: Vec<String> = differences
-            .iter()
-            .map(|m| format!("- {}", m.describe()))
-            .collect();
         tracing::warn!(
             resource = def.type_name,
             id,
@@ -264,7 +260,7 @@ fn adopt(
                 format!(
                     "The answer to the create request was lost ({lost}). Afterwards authentik holds a {} named {name:?} (id {id}), but it differs from this configuration, so it was not created by this apply and is left untouched:\n{}\n\nNothing was written to the state. To manage that existing stage with Terraform, import it (`terraform import <address> {id}`, or an `import` block); to create a new stage, give this resource another `name`.",
                     def.title,
-                    list.join("\n")
+                    bullet_list(&differences)
                 ),
             )
             .at(AttributePath::attr("name"))],
@@ -307,14 +303,12 @@ async fn create_error(
         .at(AttributePath::attr("name"))];
     }
     let mut diags = api_error(def, "creating", e);
-    let clash = matches!(e, ApiError::Validation { errors } if errors.iter().any(|fe| {
-        fe.field() == Some("name") && fe.message.to_ascii_lowercase().contains("exists")
-    }));
-    if let (true, Some(name)) = (clash, planned.get("name").as_str()) {
+    let endpoint = client.endpoint(def.api_path);
+    if let (true, Some(name)) = (endpoint.is_unique_clash(e), planned.get("name").as_str()) {
         // Any type through `/stages/all/`; failing that, this type's own list.
         let mut found = holder::by_name(client, name).await;
         if found.is_none() {
-            if let Ok(Some(o)) = client.endpoint(def.api_path).find_by_name(name).await {
+            if let Ok(Some(o)) = endpoint.find_by_name(name).await {
                 found = holder::Holder::of_type(&o, def.title);
             }
         }
