@@ -238,26 +238,7 @@ pub fn used_by(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
     let flow = store
         .flow_by_slug(slug)
         .ok_or_else(|| ApiError::not_found(MODEL))?;
-    let id = Value::String(ids::format_uuid(&flow.pk));
-    let mut stages: Vec<Value> = store
-        .stages()
-        .filter(|s| {
-            s.kind.fields.iter().any(|f| {
-                matches!(f.kind, Kind::Ref(fields::Target::Flow))
-                    && s.record.values.get(f.name) == Some(&id)
-            })
-        })
-        .map(|s| {
-            json!({
-                "app": s.kind.app_label,
-                "model_name": s.kind.model_name,
-                "pk": ids::format_uuid(&s.record.pk),
-                "name": crate::stages::stage_str(&s.record),
-                "action": "set_null",
-            })
-        })
-        .collect();
-    stages.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let stages = crate::stages::set_null_users(&store, fields::Target::Flow, &flow.pk);
     let bindings = store
         .bindings()
         .iter()

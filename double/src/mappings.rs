@@ -1,11 +1,11 @@
 //! Notification webhook property mappings (`/propertymappings/notification/`), pk `pm_uuid`;
 //! the SMS stage's `mapping` references them.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::errors::ApiError;
-use crate::fields::{self, Field, Kind, Mode, Target};
+use crate::fields::{self, Field, Mode, Target};
 use crate::ids;
 use crate::listing::{self, Filter, ListSpec};
 use crate::pagination;
@@ -110,26 +110,7 @@ pub fn used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
     store
         .mapping(&pk)
         .ok_or_else(|| ApiError::not_found(MODEL))?;
-    let id = Value::String(ids::format_uuid(&pk));
-    let mut users: Vec<Value> = store
-        .stages()
-        .filter(|s| {
-            s.kind.fields.iter().any(|f| {
-                matches!(f.kind, Kind::Ref(Target::NotificationMapping))
-                    && s.record.values.get(f.name) == Some(&id)
-            })
-        })
-        .map(|s| {
-            json!({
-                "app": s.kind.app_label,
-                "model_name": s.kind.model_name,
-                "pk": ids::format_uuid(&s.record.pk),
-                "name": crate::stages::stage_str(&s.record),
-                "action": "set_null",
-            })
-        })
-        .collect();
-    users.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let users = crate::stages::set_null_users(&store, Target::NotificationMapping, &pk);
     Ok(Reply::json(200, Value::Array(users)))
 }
 

@@ -432,6 +432,32 @@ pub fn users_of(store: &Store, pk: &Uuid) -> Value {
     )
 }
 
+/// `used_by` entries (`set_null`) for every stage whose reference field to `target` holds `id`
+/// (a flow's or a notification mapping's pk), ordered by name.
+pub fn set_null_users(store: &Store, target: Target, id: &Uuid) -> Vec<Value> {
+    let id = Value::String(ids::format_uuid(id));
+    let mut users: Vec<Value> = store
+        .stages()
+        .filter(|s| {
+            s.kind.fields.iter().any(|f| {
+                matches!(f.kind, Kind::Ref(t) if t == target)
+                    && s.record.values.get(f.name) == Some(&id)
+            })
+        })
+        .map(|s| {
+            json!({
+                "app": s.kind.app_label,
+                "model_name": s.kind.model_name,
+                "pk": ids::format_uuid(&s.record.pk),
+                "name": stage_str(&s.record),
+                "action": "set_null",
+            })
+        })
+        .collect();
+    users.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    users
+}
+
 /// The `name` a `used_by` entry gives a stage: its name. (The real server shows `str(stage)`,
 /// which some types and releases prefix with a type label; the facts do not fix it.)
 pub fn stage_str(record: &Record) -> String {
