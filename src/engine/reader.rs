@@ -281,9 +281,9 @@ impl Reader {
     }
 
     /// The objects of `collection` matching `query`, page by page as authentik answers, for
-    /// listing (`terraform query`). They are counted as list pages in [`Reader::stats`] but not
-    /// cached: a listing runs in its own command, and what follows it (import, plan) runs in
-    /// another provider process.
+    /// listing (`terraform query`). Neither cached nor counted in [`Reader::stats`]: a listing
+    /// runs in its own command, and what follows it (import, plan) runs in another provider
+    /// process, so nothing would ever be served from them.
     pub fn pages(&self, collection: &'static str, query: &[(&str, &str)]) -> Pages {
         self.client.endpoint(collection).pages(query)
     }
