@@ -9,7 +9,7 @@ data "authentik_webauthn_device_types" "one_password" {
   description = "1Password"
 }
 
-# Or by authentik's search (description or AAGUID contains the text, any case): every YubiKey.
+# Or by authentik's search (each word in the description or AAGUID, any case): every YubiKey.
 data "authentik_webauthn_device_types" "any_yubikey" {
   search = "yubikey"
 }

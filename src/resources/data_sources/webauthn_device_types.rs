@@ -22,7 +22,7 @@ No match is an error with the closest descriptions, never an empty set: to authe
         DataAttr::search(
             Field::string("search")
                 .check(Check::NonBlank)
-                .doc("Text that the description or the AAGUID contains, any case (authentik's `search`), e.g. `yubikey` for every YubiKey. With `description` too, both must match."),
+                .doc("Words that must each appear in the description or the AAGUID, any case (authentik's `search`), e.g. `yubikey` for every YubiKey, `yubikey 5 nfc` for every YubiKey 5 with NFC (FIPS, Enterprise Profile and Preview models included). With `description` too, both must match."),
         ),
     ],
     query: &[],
