@@ -294,6 +294,16 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
             "aaguid",
             "not a UUID",
         ),
+        (
+            "data \"authentik_webauthn_device_types\" \"t\" {}",
+            "`description`, `search`",
+            "never returns them all",
+        ),
+        (
+            "data \"authentik_webauthn_device_types\" \"t\" {\n  search = \" \"\n}",
+            "search",
+            "must not be blank",
+        ),
     ] {
         all.push((body.to_string(), attr, msg));
     }

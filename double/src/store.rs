@@ -85,7 +85,7 @@ impl Store {
             flows: HashMap::new(),
             mappings: HashMap::new(),
             bindings: Vec::new(),
-            device_types: device_types::seed(),
+            device_types: device_types::seed(version),
             next_seq: 0,
             version,
         }

@@ -6,20 +6,27 @@ use super::lookup::data_source_schema;
 use super::schema::resource_schema;
 use crate::protocol::{Attribute, Schema, Type};
 
-fn type_name(t: &Option<Type>) -> &'static str {
+fn type_name(t: &Option<Type>) -> String {
+    let elem = |t: &Type| match t {
+        Type::Object(_) => "Object",
+        Type::Number => "Number",
+        Type::Bool => "Boolean",
+        _ => "String",
+    };
     match t {
-        Some(Type::String) => "String",
-        Some(Type::Number) => "Number",
-        Some(Type::Bool) => "Boolean",
-        Some(Type::Set(_)) => "Set of String",
-        Some(Type::List(_)) => "List of String",
-        Some(Type::Map(_)) => "Map of String",
-        _ => "Dynamic",
+        Some(Type::String) => "String".into(),
+        Some(Type::Number) => "Number".into(),
+        Some(Type::Bool) => "Boolean".into(),
+        Some(Type::Set(e)) => format!("Set of {}", elem(e)),
+        Some(Type::List(e)) => format!("List of {}", elem(e)),
+        Some(Type::Map(e)) => format!("Map of {}", elem(e)),
+        _ => "Dynamic".into(),
     }
 }
 
 fn attribute_line(a: &Attribute) -> String {
-    let mut tags = vec![type_name(&a.ty)];
+    let ty = type_name(&a.ty);
+    let mut tags = vec![ty.as_str()];
     if a.sensitive {
         tags.push("Sensitive");
     }
@@ -140,14 +147,24 @@ pub fn data_source_doc_file(def: &DataSourceDef) -> String {
 /// The doc page of one data source.
 pub fn data_source_markdown(def: &DataSourceDef, example: &str) -> String {
     let schema = data_source_schema(def);
+    let lookup = match &def.many {
+        None => format!(
+            "The {title} must match every lookup attribute that is set, exactly (case included). No match is an error that names what was looked for and the closest values that exist; more than one match is an error that lists them and says which attribute tells them apart. (The official provider silently takes the first {title} authentik lists in both cases.)",
+            title = def.title
+        ),
+        Some(many) => format!(
+            "Every {title} that matches all lookup attributes set is returned (`search` as authentik's search decides, the others exactly, case included), however many there are. No match is an error that names what was looked for and the closest values that exist: `{ids}` is never empty, because an empty restriction list means *no restriction* to authentik.",
+            title = def.title,
+            ids = many.ids
+        ),
+    };
     format!(
         "---\npage_title: \"{t} Data Source - authentik\"\ndescription: |-\n  {d}\n---\n\n# {t} (Data Source)\n\n{d}\n\n## Example Usage\n\n```terraform\n{ex}```\n\n## Schema\n\n{attrs}\
-## Lookup\n\nThe {title} must match every lookup attribute that is set, exactly (case included). No match is an error that names what was looked for and the closest values that exist; more than one match is an error that lists them and says which attribute tells them apart. (The official provider silently takes the first {title} authentik lists in both cases.)\n",
+## Lookup\n\n{lookup}\n",
         t = def.type_name,
         d = def.doc,
         ex = example,
         attrs = attribute_sections(&schema),
-        title = def.title,
     )
 }
 
@@ -208,10 +225,14 @@ pub fn index_markdown(
         .iter()
         .map(|d| {
             format!(
-                "- [`{}`](data-sources/{}) — one {}\n",
+                "- [`{}`](data-sources/{}) — {}\n",
                 d.type_name,
                 data_source_doc_file(d),
-                d.title
+                if d.many.is_some() {
+                    format!("every {} matching", d.title)
+                } else {
+                    format!("one {}", d.title)
+                }
             )
         })
         .collect();

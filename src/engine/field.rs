@@ -303,6 +303,11 @@ pub enum Lookup {
     /// Optional and computed: when set, only objects with exactly this value count (the API
     /// cannot filter on it, so the provider compares).
     Client,
+    /// Optional and computed: when set, sent as the server's free-text filter (`?<api>=<value>`,
+    /// authentik's `search`); what matches is the server's decision (case-insensitive, in
+    /// several fields), so the provider does not compare it. For data sources that return every
+    /// match ([`Many`]).
+    Search,
     /// Computed: read from the object found.
     Output,
 }
@@ -331,6 +336,13 @@ impl DataAttr {
             lookup: Lookup::Client,
         }
     }
+    /// A free-text lookup key the server interprets.
+    pub const fn search(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Search,
+        }
+    }
     /// A value read from the object found.
     pub const fn output(field: Field) -> DataAttr {
         DataAttr {
@@ -342,9 +354,35 @@ impl DataAttr {
     pub fn is_key(&self) -> bool {
         self.lookup != Lookup::Output
     }
+    /// True for the keys sent to the server as query parameters.
+    pub fn is_sent(&self) -> bool {
+        matches!(self.lookup, Lookup::Server | Lookup::Search)
+    }
+    /// True for the keys an object must match exactly (the provider compares them).
+    pub fn is_compared(&self) -> bool {
+        matches!(self.lookup, Lookup::Server | Lookup::Client)
+    }
 }
 
-/// A data source: exactly one object of an authentik collection, found by the attributes set.
+/// What a data source that returns every matching object (not exactly one) holds besides its
+/// lookup keys: the set of the objects' identifiers and the list of the objects.
+#[derive(Debug)]
+pub struct Many {
+    /// Name of the set of the identifiers (`id_key`) of every object found (`aaguids`).
+    pub ids: &'static str,
+    /// Its description.
+    pub ids_doc: &'static str,
+    /// Name of the list of the objects found (`device_types`), ordered by the first field,
+    /// then the identifier.
+    pub objects: &'static str,
+    /// Its description.
+    pub objects_doc: &'static str,
+    /// The attributes of each object in that list (string attributes).
+    pub fields: &'static [Field],
+}
+
+/// A data source: exactly one object of an authentik collection (or, with `many`, every one)
+/// found by the attributes set.
 #[derive(Debug)]
 pub struct DataSourceDef {
     /// Terraform type name.
@@ -363,6 +401,12 @@ pub struct DataSourceDef {
     pub attributes: &'static [DataAttr],
     /// Query parameters sent with every list (a stable ordering, say).
     pub query: &'static [(&'static str, &'static str)],
+    /// `None`: exactly one object is found. `Some`: every object matching the keys is, and at
+    /// least one must be.
+    pub many: Option<Many>,
+    /// For a single lookup, the data source that returns every match instead (named in the error
+    /// when several match).
+    pub every: Option<&'static str>,
 }
 
 impl DataSourceDef {

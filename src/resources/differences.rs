@@ -65,6 +65,12 @@ pub const DIFFERENCES: &[Difference] = &[
         migrating: "A lookup that silently picked an arbitrary object now fails and says which objects match: add a key (`slug`, `aaguid`) to pick one.",
     },
     Difference {
+        what: "Data source `authentik_webauthn_device_types` (not in the official provider)",
+        official: "no way to get every AAGUID of a description: `authentik_webauthn_device_type` with `description = \"YubiKey 5 Series\"` takes the first of the three rows a real authentik has, restricting a stage to one model",
+        here: "returns the `aaguids` (and `device_types`) of every device type with a `description` or matching a `search`; no match is an error, never an empty set (an empty restriction list allows every authenticator)",
+        migrating: "Nothing; to allow a whole family, replace a single lookup by description with this one (`aaguids` is a set).",
+    },
+    Difference {
         what: "Import and adoption (every resource)",
         official: "import by UUID only; no resource identity, no list resources for `terraform query`",
         here: "import by UUID, by name or (Terraform 1.12+) by identity `{ id }`; every resource type is a list resource (Terraform 1.14+), so `terraform query -generate-config-out` adopts a whole authentik with minimal generated blocks (see the adoption guide)",

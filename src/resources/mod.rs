@@ -30,4 +30,5 @@ pub const DATA_SOURCES: &[&DataSourceDef] = &[
     &data_sources::stage::STAGE,
     &data_sources::flow::FLOW,
     &data_sources::webauthn_device_type::WEBAUTHN_DEVICE_TYPE,
+    &data_sources::webauthn_device_types::WEBAUTHN_DEVICE_TYPES,
 ];

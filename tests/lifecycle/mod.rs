@@ -1087,8 +1087,11 @@ pub fn flow_data_source(v: TfVersion, server: Server) {
 }
 
 /// `data "authentik_webauthn_device_type"`: a device type from the server's own list, by
-/// AAGUID (in upper case) and, when its description is unique there, by description. A server
-/// whose table is still empty must answer a clear "not found" for any AAGUID.
+/// AAGUID (in upper case) and, when its description is unique there, by description;
+/// `data "authentik_webauthn_device_types"`: every AAGUID of the description the most rows
+/// share (three "YubiKey 5 Series" on a real server), in the same apply. A server whose table is
+/// still empty must answer a clear "not found" for any AAGUID, and the plural lookup must fail
+/// rather than return an empty set.
 pub fn device_type_data_source(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
     let types = ctx.device_types();
@@ -1107,14 +1110,34 @@ pub fn device_type_data_source(v: TfVersion, server: Server) {
         let zero = "00000000-0000-0000-0000-000000000000";
         let text = plan_error(
             &ctx,
-            &format!("data \"authentik_webauthn_device_type\" \"t\" {{\n  aaguid = {zero:?}\n}}"),
+            &format!("data \"authentik_webauthn_device_type\" \"t\" {{\n  aaguid = {zero:?}\n}}\ndata \"authentik_webauthn_device_types\" \"family\" {{\n  description = \"YubiKey 5 Series\"\n}}\n"),
         );
         assert!(
-            text.contains("No WebAuthn device type found") && text.contains(zero),
+            text.contains("No WebAuthn device type found")
+                && text.contains(zero)
+                && text.contains(
+                    r#"No WebAuthn device type in authentik has description "YubiKey 5 Series""#
+                ),
             "{text}"
         );
         return;
     };
+    // The description most rows share (ties: the first in the server's order).
+    let mut family = description.clone();
+    let mut family_size = 0;
+    for (_, d) in &types {
+        let n = types.iter().filter(|(_, e)| e == d).count();
+        if n > family_size {
+            family = d.clone();
+            family_size = n;
+        }
+    }
+    let mut family_aaguids: Vec<String> = types
+        .iter()
+        .filter(|(_, d)| *d == family)
+        .map(|(a, _)| a.to_lowercase())
+        .collect();
+    family_aaguids.sort();
     let by_description = unique(&description);
     let mut body = format!(
         "data \"authentik_webauthn_device_type\" \"by_aaguid\" {{\n  aaguid = {:?}\n}}\n",
@@ -1127,8 +1150,26 @@ pub fn device_type_data_source(v: TfVersion, server: Server) {
     } else {
         eprintln!("note: no device type with a unique description; looking up by aaguid only");
     }
+    body.push_str(&format!(
+        "data \"authentik_webauthn_device_types\" \"family\" {{\n  description = {family:?}\n}}\n"
+    ));
+    eprintln!("device type family: {family:?}, {family_size} AAGUIDs");
     ctx.config(&body);
     ctx.wd.apply();
+    let values = ctx.state_values("data.authentik_webauthn_device_types.family");
+    let mut got: Vec<String> = values["aaguids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    got.sort();
+    assert_eq!(got, family_aaguids, "{values:#}");
+    assert_eq!(
+        values["device_types"].as_array().map(Vec::len),
+        Some(family_size),
+        "{values:#}"
+    );
     let values = ctx.state_values("data.authentik_webauthn_device_type.by_aaguid");
     assert_eq!(values["description"], description.as_str(), "{values:#}");
     assert!(

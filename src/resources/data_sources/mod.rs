@@ -3,3 +3,4 @@
 pub mod flow;
 pub mod stage;
 pub mod webauthn_device_type;
+pub mod webauthn_device_types;
