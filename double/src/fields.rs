@@ -163,7 +163,7 @@ impl Field {
             secret: false,
             write_only: false,
             unordered: matches!(kind, Kind::RefSet(_)),
-            since: ApiVersion::V2026_2,
+            since: ApiVersion::V2025_12,
             validators: &[],
         }
     }

@@ -174,7 +174,13 @@ pub fn handle(state: &AppState, request: &ApiRequest<'_>) -> Reply {
 }
 
 fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiError> {
-    let route = resolve(request.path).ok_or_else(ApiError::no_route)?;
+    let Some(route) = resolve(request.path) else {
+        // A GET to no route is the 404 page; any write gets the error view's 405.
+        return Err(match request.method {
+            "GET" | "HEAD" => ApiError::no_route(),
+            _ => ApiError::server_error_405(),
+        });
+    };
     auth::check(
         request.authorization,
         &state.config.token,

@@ -373,34 +373,38 @@ pub fn used_by(state: &AppState, kind: &'static StageKind, id: &str) -> Result<R
     Ok(Reply::json(200, users_of(&store, &pk)))
 }
 
-/// What references a stage, as authentik's `used_by` lists it (related managers in attribute
-/// order): Validate stages holding it in `configuration_stages` (`cascade_many`), the flows it
-/// is bound into (`flow_set`, `cascade_many`) and its bindings (`cascade`).
+/// What a stage's `used_by` lists (its managers in attribute-name order): a Validate stage's
+/// own `configuration_stages` (`cascade_many`), the flows it is bound into (`flow_set`,
+/// `cascade_many`) and its bindings (`cascade`).
 pub fn users_of(store: &Store, pk: &Uuid) -> Value {
-    let id = Value::String(ids::format_uuid(pk));
-    let mut validates: Vec<Value> = store
-        .stages()
-        .filter(|s| {
-            s.kind.fields.iter().any(|f| {
-                matches!(f.kind, Kind::RefSet(Target::Stage))
-                    && s.record
-                        .values
-                        .get(f.name)
-                        .and_then(Value::as_array)
-                        .is_some_and(|m| m.contains(&id))
-            })
+    // authentik walks the model's managers in attribute-name order: a Validate stage's own
+    // `configuration_stages` (forward, `cascade_many`) come before `flow_set` and the bindings.
+    // The reverse side has no manager: a stage listed in a Validate stage's
+    // `configuration_stages` does not show that Validate stage (recorded on 2026.2.2).
+    let members: Vec<Value> = store
+        .stage(pk)
+        .map(|stage| {
+            stage
+                .kind
+                .fields
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::RefSet(Target::Stage)))
+                .filter_map(|f| stage.record.values.get(f.name).and_then(Value::as_array))
+                .flatten()
+                .filter_map(|id| id.as_str().and_then(ids::parse_uuid))
+                .filter_map(|id| store.stage(&id))
+                .map(|member| {
+                    json!({
+                        "app": "authentik_flows",
+                        "model_name": "stage",
+                        "pk": ids::format_uuid(&member.record.pk),
+                        "name": format!("Stage {}", member.record.text("name")),
+                        "action": "cascade_many",
+                    })
+                })
+                .collect()
         })
-        .map(|s| {
-            json!({
-                "app": s.kind.app_label,
-                "model_name": s.kind.model_name,
-                "pk": ids::format_uuid(&s.record.pk),
-                "name": stage_str(&s.record),
-                "action": "cascade_many",
-            })
-        })
-        .collect();
-    validates.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        .unwrap_or_default();
     let bindings: Vec<_> = store.bindings().iter().filter(|b| b.stage == *pk).collect();
     let flows = bindings
         .iter()
@@ -424,7 +428,7 @@ pub fn users_of(store: &Store, pk: &Uuid) -> Value {
         })
     });
     Value::Array(
-        validates
+        members
             .into_iter()
             .chain(flows)
             .chain(binding_entries)
