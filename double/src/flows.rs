@@ -249,7 +249,10 @@ pub fn render(record: &Record, store: &Store) -> Value {
         .map(|b| Value::String(ids::format_uuid(&b.stage)))
         .collect();
     out.insert("stages".into(), Value::Array(stages));
-    out.insert("policies".into(), json!([]));
+    out.insert(
+        "policies".into(),
+        Value::Array(crate::policies::policies_of(store, &record.pk)),
+    );
     out.insert("cache_count".into(), Value::from(0));
     out.insert(
         "export_url".into(),
@@ -347,15 +350,7 @@ pub fn used_by(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
         .bindings()
         .iter()
         .filter(|b| b.flow == flow.pk)
-        .map(|b| {
-            json!({
-                "app": "authentik_flows",
-                "model_name": "flowstagebinding",
-                "pk": ids::format_uuid(&b.pk),
-                "name": format!("Flow-stage binding #{} to {}", b.order, ids::format_uuid(&b.flow)),
-                "action": "cascade",
-            })
-        });
+        .map(crate::bindings::used_by_entry);
     Ok(Reply::json(
         200,
         Value::Array(bindings.chain(stages).collect()),

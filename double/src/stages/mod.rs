@@ -58,11 +58,34 @@ pub const BASE_FIELDS: [&str; 7] = [
 /// The message when an enterprise object is written without a licence.
 pub const ENTERPRISE_REQUIRED: &str = "Enterprise is required to create/update this object.";
 
+/// How a stage type checks that its name is free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    /// Unique across every stage type: `stage with this name already exists.`
+    AllStages,
+    /// Prompt stages: unique among their own type (`This field must be unique.`); a name taken
+    /// by another type passes validation and fails in the database (a 405 with an empty body).
+    OwnTypeThenServerError,
+}
+
+/// Cross-field checks of a request body, run once every field is valid (authentik's
+/// serializer `validate`): non-field messages, or an answer of its own (a server error).
+pub type BodyRules = fn(&Map<String, Value>, Mode) -> Result<Vec<String>, ApiError>;
+
+/// No cross-field checks.
+pub fn no_rules(_body: &Map<String, Value>, _mode: Mode) -> Result<Vec<String>, ApiError> {
+    Ok(Vec::new())
+}
+
 /// Describes one stage type.
 #[derive(Debug)]
 pub struct StageKind {
-    /// Path segment under `/stages/authenticator/`.
+    /// Path segment under `/stages/authenticator/` for authenticator types; for the others
+    /// the type label (`/_double/stages`, the built-in table).
     pub path: &'static str,
+    /// Non-authenticator types: the path under `/stages/` (`deny`, `prompt/stages`); `""` for
+    /// authenticator types.
+    pub route: &'static str,
     /// Django model class name (404 messages).
     pub model: &'static str,
     /// Django app label.
@@ -87,11 +110,16 @@ pub struct StageKind {
     pub unordered_extras: &'static [&'static str],
     /// Create and update need a valid enterprise licence (`--enterprise`).
     pub enterprise: bool,
+    /// Cross-field checks of the request body.
+    pub body_rules: BodyRules,
+    /// How the name's uniqueness is checked.
+    pub name_rule: NameRule,
 }
 
 /// Defaults for the parts of a [`StageKind`] most types leave alone (struct update syntax).
 pub const PLAIN: StageKind = StageKind {
     path: "",
+    route: "",
     model: "Stage",
     app_label: "authentik_flows",
     model_name: "stage",
@@ -104,6 +132,8 @@ pub const PLAIN: StageKind = StageKind {
     extras: no_extras,
     unordered_extras: &[],
     enterprise: false,
+    body_rules: no_rules,
+    name_rule: NameRule::AllStages,
 };
 
 /// Every stage type served under `/stages/authenticator/<path>/`.
@@ -292,12 +322,7 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         Mode::Create,
         &*store,
     )?;
-    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
-        if store.stage_name_taken(name, None) {
-            outcome.errors.add("name", NAME_TAKEN);
-        }
-    }
-    outcome.errors.into_result()?;
+    check_name_and_body(&store, kind, body, Mode::Create, &mut outcome, None)?;
     licence_check(kind, &state.config)?;
     let record = Record {
         pk: Uuid::new_v4(),
@@ -308,6 +333,53 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         201,
         kind.present(shown, &state.config).into_owned(),
     ))
+}
+
+/// The name's uniqueness (a field error), then, when every field is valid, the type's
+/// cross-field rules; a prompt stage named like a stage of another type is a server error last.
+fn check_name_and_body(
+    store: &Store,
+    kind: &StageKind,
+    body: &Value,
+    mode: Mode,
+    outcome: &mut fields::Outcome,
+    except: Option<&Uuid>,
+) -> Result<(), ApiError> {
+    let mut clash_elsewhere = false;
+    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+        match kind.name_rule {
+            NameRule::AllStages => {
+                if store.stage_name_taken(name, except) {
+                    outcome.errors.add("name", NAME_TAKEN);
+                }
+            }
+            NameRule::OwnTypeThenServerError => {
+                let same =
+                    |s: &&Stage| s.record.text("name") == name && Some(&s.record.pk) != except;
+                if store
+                    .stages()
+                    .filter(same)
+                    .any(|s| std::ptr::eq(s.kind, kind))
+                {
+                    outcome.errors.add("name", "This field must be unique.");
+                } else {
+                    clash_elsewhere = store.stages().any(|s| same(&s));
+                }
+            }
+        }
+    }
+    if outcome.errors.is_empty() {
+        if let Value::Object(map) = body {
+            for message in (kind.body_rules)(map, mode)? {
+                outcome.errors.add_non_field(message);
+            }
+        }
+    }
+    std::mem::take(&mut outcome.errors).into_result()?;
+    if clash_elsewhere {
+        return Err(ApiError::server_error_405());
+    }
+    Ok(())
 }
 
 /// Enterprise types (`EnterpriseRequiredMixin`): checked only once every field is valid.
@@ -341,12 +413,7 @@ pub fn update(
     let mut store = state.write_store();
     let mut record = find(&store, kind, id)?.record.clone();
     let mut outcome = fields::validate(kind.fields, state.config.version, body, mode, &*store)?;
-    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
-        if store.stage_name_taken(name, Some(&record.pk)) {
-            outcome.errors.add("name", NAME_TAKEN);
-        }
-    }
-    outcome.errors.into_result()?;
+    check_name_and_body(&store, kind, body, mode, &mut outcome, Some(&record.pk))?;
     licence_check(kind, &state.config)?;
     // Only the keys received are written, for PUT as for PATCH.
     record.values.extend(outcome.values);
@@ -418,15 +485,7 @@ pub fn users_of(store: &Store, pk: &Uuid) -> Value {
                 "action": "cascade_many",
             })
         });
-    let binding_entries = bindings.iter().map(|b| {
-        json!({
-            "app": "authentik_flows",
-            "model_name": "flowstagebinding",
-            "pk": ids::format_uuid(&b.pk),
-            "name": format!("Flow-stage binding #{} to {}", b.order, ids::format_uuid(&b.flow)),
-            "action": "cascade",
-        })
-    });
+    let binding_entries = bindings.iter().map(|b| crate::bindings::used_by_entry(b));
     Value::Array(
         members
             .into_iter()
