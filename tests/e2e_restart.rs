@@ -119,11 +119,18 @@ fn gives_up_after_retry_timeout(v: TfVersion) {
         )
         .count();
     assert!(unreachable > 0, "{out}");
+    // A create sent on a kept-alive connection just as authentik closed it has lost its answer:
+    // authentik may have handled it, and the look-up that would tell could not reach authentik
+    // either. That error says so (a real restart closes connections the same way).
+    let unknown = text
+        .matches("Error: Unknown whether the static authenticator setup stage")
+        .count();
     assert_eq!(
         text.matches("Error: ").count(),
-        unreachable,
-        "every error says authentik could not be reached: {out}"
+        unreachable + unknown,
+        "every error says authentik could not be reached, or that a create is unknown: {out}"
     );
+    assert!(unknown <= 10, "{unknown} unsettled creates: {out}");
     assert!(!text.contains("rejected"), "{out}");
     assert!(
         text.contains("Connection refused") || text.contains("connection refused"),

@@ -107,6 +107,14 @@ enum Failure {
     },
 }
 
+/// One wait before a retry, for the log.
+struct Wait {
+    retry: Retry,
+    reason: &'static str,
+    delay: Duration,
+    down_for: Duration,
+}
+
 /// How one logical call behaves.
 #[derive(Clone, Copy)]
 struct Opts {
@@ -311,16 +319,13 @@ impl Client {
 
     /// Logs one wait before a retry: at INFO while authentik is out of reach (so a user sees
     /// why the apply is slow), at WARN for the other retries.
-    fn log_wait(
-        &self,
-        verb: Verb,
-        url: &Url,
-        attempt: u32,
-        reason: &str,
-        retry: Retry,
-        delay: Duration,
-        down_for: Duration,
-    ) {
+    fn log_wait(&self, verb: Verb, url: &Url, attempt: u32, wait: Wait) {
+        let Wait {
+            retry,
+            reason,
+            delay,
+            down_for,
+        } = wait;
         if retry == Retry::Unhandled && !self.inner.retry_timeout.is_zero() {
             tracing::info!(
                 method = verb.as_str(),
@@ -636,7 +641,13 @@ impl Client {
             let Some(delay) = policy.decide(&mut attempts, retry, retry_after, down_for) else {
                 return Err(error);
             };
-            self.log_wait(verb, url, attempt, reason, retry, delay, down_for);
+            let wait = Wait {
+                retry,
+                reason,
+                delay,
+                down_for,
+            };
+            self.log_wait(verb, url, attempt, wait);
             self.sleep(delay).await?;
             attempt += 1;
         }
@@ -1190,7 +1201,13 @@ impl Endpoint {
                 let Some(delay) = policy.decide(&mut attempts, retry, retry_after, down_for) else {
                     return Err(error);
                 };
-                client.log_wait(Verb::Post, &url, attempt, reason, retry, delay, down_for);
+                let wait = Wait {
+                    retry,
+                    reason,
+                    delay,
+                    down_for,
+                };
+                client.log_wait(Verb::Post, &url, attempt, wait);
                 client.sleep(delay).await?;
             }
             attempt += 1;
