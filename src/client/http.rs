@@ -1317,3 +1317,24 @@ fn encode_body(body: &JsonObject) -> Result<Vec<u8>, ApiError> {
         message: format!("the request body cannot be encoded as JSON: {e}"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_failures_authentik_cannot_have_handled_use_the_time_budget() {
+        assert_eq!(status_retry(503), Retry::Unhandled);
+        for status in [429, 502, 504] {
+            assert_eq!(status_retry(status), Retry::Counted, "{status}");
+        }
+        assert_eq!(kind_retry(TransportKind::Connect, false), Retry::Unhandled);
+        assert_eq!(kind_retry(TransportKind::Timeout, true), Retry::Counted);
+        assert_eq!(kind_retry(TransportKind::Dropped, true), Retry::Counted);
+        assert!(retryable_status(400).is_none());
+        assert!(
+            !retryable_kind(TransportKind::Tls),
+            "a TLS failure is a setting"
+        );
+    }
+}
