@@ -712,6 +712,13 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     assert!(ctx.dbl.stages().is_empty());
     ctx.wd.env("AUTHENTIK_TOKEN", ctx.dbl.token.clone());
     ctx.wd.env("AUTHENTIK_URL", "http://127.0.0.1:9");
+    ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "soon");
+    let out = ctx.wd.apply_err();
+    assert!(
+        out.combined()
+            .contains("`AUTHENTIK_RETRY_TIMEOUT` must be a whole number of seconds"),
+        "{out}"
+    );
     // A wrong port looks like a restarting authentik: give up after 1 s instead of 120.
     ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "1");
     let out = ctx.wd.apply_err();
