@@ -319,6 +319,11 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
             "whole number from 1",
         ),
         ("max_retries = -1", "max_retries", "whole number from 0"),
+        (
+            "retry_timeout = 1.5",
+            "retry_timeout",
+            "whole number from 0",
+        ),
     ] {
         all.push((
             format!("provider \"authentik\" {{\n  {block}\n}}\n{}", email("")),

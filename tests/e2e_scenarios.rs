@@ -797,6 +797,15 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     assert!(ctx.dbl.stages().is_empty());
     ctx.wd.env("AUTHENTIK_TOKEN", ctx.dbl.token.clone());
     ctx.wd.env("AUTHENTIK_URL", "http://127.0.0.1:9");
+    ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "soon");
+    let out = ctx.wd.apply_err();
+    assert!(
+        out.combined()
+            .contains("`AUTHENTIK_RETRY_TIMEOUT` must be a whole number of seconds"),
+        "{out}"
+    );
+    // A wrong port looks like a restarting authentik: give up after 1 s instead of 120.
+    ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "1");
     let out = ctx.wd.apply_err();
     let text = out
         .combined()
@@ -806,5 +815,9 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     assert!(
         text.contains("127.0.0.1:9") && text.contains("url"),
         "the error should name the URL and the setting: {out}"
+    );
+    assert!(
+        text.contains("Error: could not reach authentik") && !text.contains("rejected"),
+        "the heading says authentik was not reached: {out}"
     );
 }

@@ -249,6 +249,7 @@ A missing, wrong or expired token, or one without permission, makes authentik an
 | `AUTHENTIK_URL` | `url` | root URL of the server (sub-path allowed) |\n\
 | `AUTHENTIK_TOKEN` | `token` | API token |\n\
 | `AUTHENTIK_INSECURE` | `insecure` | `true` to skip TLS verification |\n\
+| `AUTHENTIK_RETRY_TIMEOUT` | `retry_timeout` | seconds to wait out an unreachable authentik (see below) |\n\
 | `AUTHENTIK_READ_BATCHING` | – | `off` to refresh every stage with a `GET` of its own instead of from list pages (see below) |\n\n\
 Values in the provider block win over the environment.\n\n\
 ## Refresh and drift detection\n\n\
@@ -257,7 +258,13 @@ It does so only when that costs fewer requests: a few stages on a server holding
 The results are the same as with a `GET` (authentik answers both with the same fields): a stage missing from the list pages is looked up by its own `GET` before it is reported as deleted, a list page that fails makes the provider read its stages one by one, and a stage this provider has just written is never read from an older page. \
 Set `AUTHENTIK_READ_BATCHING=off` to read every stage with its own `GET`.\n\n\
 ## Interrupted requests\n\n\
-Requests that fail before authentik handled them (connection refused, 429, 503) are retried with backoff. When an answer is lost after authentik may have handled the request (a dropped connection, a timeout, a proxy's 502/504), the provider never guesses:\n\n\
+Requests that authentik cannot have handled (a connection that could not be made: refused, DNS failure, connect timeout; or a 503 from a proxy whose upstream is down) are retried with backoff and jitter within a time budget, `retry_timeout`: 120 seconds by default, longer than authentik takes to restart after an upgrade or redeploy (its API is gone for 40 to 70 seconds). \
+The budget runs from the first such failure after authentik last answered, for all requests of the run together, and no request waits longer than that. So `terraform apply`, `plan` and refresh wait for a restarting authentik, and each wait is logged at INFO (`TF_LOG=info`) to say why the run is slow. \
+Set `retry_timeout` or `AUTHENTIK_RETRY_TIMEOUT` to wait longer or less; `0` retries these failures only `max_retries` times. \
+When the budget runs out the errors are headed \"could not reach authentik\" (or \"authentik answered HTTP 503\"); nothing was created twice, and the next apply creates what is missing.\n\n\
+`max_retries` (4 by default) counts the other retries: a 429 (after its `Retry-After`), and the failures below, where authentik may have handled the request. \
+Every error's heading says what happened: \"could not reach authentik\" (refused, DNS, TLS handshake), \"authentik did not answer in time\", \"the connection to authentik broke\", \"authentik answered HTTP 5xx\", or \"authentik rejected …\" (a 4xx, with the attribute named); the detail names the request.\n\n\
+When an answer is lost after authentik may have handled the request (a dropped connection, a timeout, a proxy's 502/504), the provider never guesses:\n\n\
 - **Create**: the stage is looked up by its name (unique across all stage types). A stage found there is taken as the one this apply created only when every value it holds equals the configuration (secrets included where authentik returns them); it is then adopted with a warning, since that still cannot prove it did not exist before (undo with `terraform state rm`). A stage that differs is someone else's: the apply fails with an error naming it (name, UUID, type) and what differs, writes nothing to the state and leaves that stage untouched; import it or choose another `name`. If even the look-up fails, the error says that whether the stage was created is unknown. A name already taken by a stage of any type is reported with that stage's UUID and type.\n\
 - **Update**: a `PATCH` carries only the changed attributes and setting them twice is harmless, so it is retried. Every apply's result is compared with the plan: a value that differs (say, a change made outside Terraform between plan and apply) fails the apply with an error naming the attribute and both values, and the state records what authentik holds.\n\
 - **Delete**: a retried `DELETE` that finds the stage gone (404) counts as done: the stage is gone, whoever removed it.\n\
