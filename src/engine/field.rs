@@ -43,6 +43,12 @@ pub enum Dflt {
 pub enum Mode {
     /// Must be configured (the API requires it on create).
     Required,
+    /// Required to create, optional to manage: a create without it fails at plan, naming it;
+    /// for an object that already exists (imported or adopted) leaving it out manages nothing:
+    /// the plan keeps the value in state (the server's, where it returns it) and nothing is
+    /// sent. Setting it sends it; removing it again sends nothing. For secrets the server
+    /// needs once but not to change other fields (a PATCH without them keeps them).
+    RequiredToCreate,
     /// Optional; when left out it is planned as the server's default, so removing it from the
     /// configuration resets the server value.
     Default(Dflt),
@@ -170,6 +176,11 @@ impl Field {
     /// Required.
     pub const fn required(mut self) -> Field {
         self.mode = Mode::Required;
+        self
+    }
+    /// Required to create, optional to manage (see [`Mode::RequiredToCreate`]).
+    pub const fn required_to_create(mut self) -> Field {
+        self.mode = Mode::RequiredToCreate;
         self
     }
     /// Optional with the server's default.

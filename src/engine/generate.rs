@@ -6,9 +6,11 @@
 //! Secrets cannot be carried over: Terraform writes every sensitive attribute of a generated
 //! block as `null # sensitive`, whatever value it is given, and secrets authentik never returns
 //! are not in the state at all. What that means for each kind of secret:
-//! - a required secret (SMS `auth`, Duo `client_secret`): the generated line
-//!   `auth = null # sensitive` fails validation with a message saying what to set, so nothing
-//!   is planned until the user supplies it;
+//! - a secret required only to create (SMS `auth`, Duo `client_secret`,
+//!   [`Mode::RequiredToCreate`]): left out, so the stage is adopted without it; the plan keeps
+//!   authentik's value and sends nothing, and the secret is not managed until the
+//!   configuration sets it. The protocol has no room for a comment in the generated block, so
+//!   the adoption guide and the attribute's description say so;
 //! - an optional secret the server returns with a non-default value (say SMS `auth_password`):
 //!   after an import (`plan -generate-config-out`) its line is written (as `null # sensitive`),
 //!   a placeholder to fill in; listed objects carry no secrets (`terraform query` prints them),
@@ -32,9 +34,8 @@ pub fn generate(def: &ResourceDef, state: &Value) -> (Value, Vec<Diagnostic>) {
             continue;
         }
         let keep = match f.mode {
-            // Required secrets stay null: the generated `null # sensitive` line and the
-            // validation error it causes say what to set.
-            Mode::Required if f.sensitive => false,
+            // Secrets cannot be carried over; one required only to create may stay unset.
+            Mode::RequiredToCreate => !f.sensitive,
             Mode::Required | Mode::Nullable => true,
             // A secret that differs is kept too: Terraform writes it as `null # sensitive`, a
             // placeholder for the user to fill in.
@@ -92,7 +93,7 @@ mod tests {
     }
 
     #[test]
-    fn required_secrets_are_never_handed_back() {
+    fn secrets_required_to_create_are_never_handed_back() {
         let state = obj(&[
             ("name", s("sms")),
             ("auth", s("token")),

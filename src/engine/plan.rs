@@ -1,6 +1,7 @@
 //! PlanResourceChange: the configuration is the truth. Attributes left out are planned as the
 //! server's defaults, so a minimal configuration plans empty after apply and removing an
-//! attribute resets it on the server.
+//! attribute resets it on the server. The exception is a field required only to create
+//! ([`Mode::RequiredToCreate`]): left out for an existing object it keeps its state value.
 
 use super::convert::{default_value, same};
 use super::field::{wo_name, wo_version_name, Field, Mode, ResourceDef};
@@ -55,13 +56,50 @@ pub fn plan_values(
             out.insert(wo_version_name(f), config.get(&wo_version_name(f)).clone());
         }
     }
-    let diagnostics = secret_resets(def, prior, config, &out);
+    let mut diagnostics = missing_to_create(def, prior, config);
+    diagnostics.extend(secret_resets(def, prior, config, &out));
     PlanResponse {
         planned_state: Value::Object(out),
         planned_private: private.encode(),
         diagnostics,
         ..Default::default()
     }
+}
+
+/// Errors for [`Mode::RequiredToCreate`] fields a create leaves out (with their write-only
+/// twin). Only the plan knows whether the object exists, so this is not a validation.
+fn missing_to_create(
+    def: &ResourceDef,
+    prior: &Value,
+    config: &Value,
+) -> Vec<crate::protocol::Diagnostic> {
+    if !prior.is_null() {
+        return Vec::new();
+    }
+    def.fields
+        .iter()
+        .filter(|f| f.mode == Mode::RequiredToCreate && config.get(f.name).is_null())
+        .filter(|f| !f.write_only_twin || config.get(&wo_name(f)).is_null())
+        .map(|f| {
+            let set = if f.write_only_twin {
+                format!(
+                    "set `{}` or, on Terraform 1.11 and later, `{}`",
+                    f.name,
+                    wo_name(f)
+                )
+            } else {
+                format!("set `{}`", f.name)
+            };
+            crate::protocol::Diagnostic::error(
+                format!("Missing `{}`", f.name),
+                format!(
+                    "Creating the {} needs `{}`: {set}. Only one that already exists in authentik (imported, or adopted with generated configuration) may leave it out; its value is then left as authentik has it.",
+                    def.title, f.name
+                ),
+            )
+            .at(crate::protocol::AttributePath::attr(f.name))
+        })
+        .collect()
 }
 
 /// Warnings for secrets the plan resets to their default because the configuration leaves
@@ -112,6 +150,12 @@ fn plan_field(f: &Field, prior: &Value, config: &Value, unknown_secret: bool) ->
     let uses_wo = f.write_only_twin && !config.get(&wo_name(f)).is_null();
     let planned = match f.mode {
         Mode::Required | Mode::Nullable => return c.clone(),
+        Mode::RequiredToCreate if !c.is_null() => return c.clone(),
+        Mode::RequiredToCreate if uses_wo => return Value::Null,
+        // Left out for an existing object: not managed, so it stays as state has it (the
+        // server's value where the server returns it) and nothing is sent. A create without
+        // it is refused by `missing_to_create`.
+        Mode::RequiredToCreate => return prior.get(f.name).clone(),
         Mode::Default(_) | Mode::Versioned(_) if !c.is_null() => c.clone(),
         Mode::Default(_) if uses_wo => Value::Null,
         // Left out, a secret of unknown value is left alone rather than reset to its default

@@ -61,6 +61,9 @@ fn field_attribute(f: &Field) -> Attribute {
         // A secret with a write-only twin can come from either attribute.
         Mode::Required if f.write_only_twin => (false, true, false),
         Mode::Required => (true, false, false),
+        // May be left out for an existing object, and then planned as the value in state:
+        // optional and computed.
+        Mode::RequiredToCreate => (false, true, true),
         Mode::Nullable => (false, true, false),
         Mode::Default(_) | Mode::Versioned(_) => (false, true, true),
     };
@@ -80,7 +83,7 @@ fn field_attribute(f: &Field) -> Attribute {
 pub fn describe(f: &Field) -> String {
     let mut s = f.doc.to_string();
     if f.never_returned {
-        s.push_str(" authentik never returns it: the value is kept from the configuration and state, so a change made outside Terraform cannot be seen, and after an import it is empty until the next apply sends it.");
+        s.push_str(" authentik never returns it: the value is kept from the configuration and state, so a change made outside Terraform cannot be seen, and after an import it is empty in state (authentik's value left alone) until the configuration sets it.");
     }
     if let super::field::Check::OneOf(values) = f.check {
         let list = values
@@ -107,6 +110,16 @@ pub fn describe(f: &Field) -> String {
             wo_name(f)
         )),
         Mode::Required => {}
+        Mode::RequiredToCreate => {
+            let twin = if f.write_only_twin {
+                format!(" or, on Terraform 1.11 and later, its write-only twin `{}`", wo_name(f))
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                " Required to create: set it{twin}. Optional for one that already exists in authentik (imported, or adopted with generated configuration): left out, it is not managed; the plan shows no change for it, nothing is sent and authentik keeps its value. Setting it later sends it once. Removing it from the configuration again sends nothing either: authentik keeps the last value sent (to change it, set the new value)."
+            ));
+        }
     }
     s
 }

@@ -627,11 +627,110 @@ fn secrets_the_server_never_returns_are_kept_from_state() {
             ("api_hostname", s("h")),
         ],
     );
-    let errs = errors(&validate(&DUO, &missing, ClientCapabilities::default()));
+    // Required only to create: valid, but a create without it is refused at plan.
+    assert!(errors(&validate(&DUO, &missing, ClientCapabilities::default())).is_empty());
+    let errs = errors(&plan_values(&DUO, &Value::Null, &missing, &[]).diagnostics);
     assert!(
         errs.iter().any(|e| e.starts_with("client_secret")),
         "{errs:?}"
     );
+    // The existing stage may leave it out: kept from state, nothing planned.
+    assert_eq!(
+        plan_of(&DUO, &refreshed, &missing, &Private::default()).get("client_secret"),
+        &s("secret")
+    );
+}
+
+/// A secret required only to create (SMS `auth`): a create without it (or its write-only
+/// twin) fails at plan naming it; an imported stage whose configuration leaves it out plans
+/// no change and sends nothing, with the server's value in state and its drift still seen
+/// once set; setting it sends it once; removing it again sends nothing.
+#[test]
+fn secret_required_only_to_create() {
+    let base = [
+        ("name", s("sms")),
+        ("from_number", s("+1")),
+        ("account_sid", s("AC1")),
+    ];
+    let without = config(&SMS, &base);
+    assert!(errors(&validate(&SMS, &without, ClientCapabilities::default())).is_empty());
+    let refused = plan_values(&SMS, &Value::Null, &without, &[]);
+    let errs = errors(&refused.diagnostics);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("auth: Missing `auth`") && errs[0].contains("`auth_wo`"),
+        "{errs:?}"
+    );
+    let mut with_wo = base.to_vec();
+    with_wo.push(("auth_wo", s("tok")));
+    let with_wo = config(&SMS, &with_wo);
+    assert!(plan_values(&SMS, &Value::Null, &with_wo, &[])
+        .diagnostics
+        .is_empty());
+
+    // Imported from a server that returns it.
+    let obj = json!({"pk": "0f3c5a4e-1b2c-4d5e-8f90-000000000009", "name": "sms", "provider": "twilio",
+        "from_number": "+1", "account_sid": "AC1", "auth": "server-tok", "auth_type": "basic",
+        "auth_password": "", "verify_only": false, "mapping": null, "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let imported = state_from_api(
+        &SMS,
+        obj.as_object().unwrap(),
+        &Value::Null,
+        &Value::Null,
+        &Private::default(),
+        &mut diags,
+    );
+    assert_eq!(imported.get("auth"), &s("server-tok"));
+    let planned = plan_of(&SMS, &imported, &without, &Private::default());
+    assert_eq!(planned, imported, "imported without `auth`: no change");
+    let body = update_body(&SMS, &imported, &planned, &without, &Private::default()).unwrap();
+    assert!(body.json.is_empty(), "{:?}", body.json);
+    // Drift stays visible where the server returns it: the refreshed value is what is kept.
+    let mut drifted = imported.clone();
+    if let Value::Object(m) = &mut drifted {
+        m.insert("auth".into(), s("changed-outside"));
+    }
+    assert_eq!(
+        plan_of(&SMS, &drifted, &without, &Private::default()).get("auth"),
+        &s("changed-outside")
+    );
+
+    // Set later: one change, sent once.
+    let mut set_it = base.to_vec();
+    set_it.push(("auth", s("new-tok")));
+    let set_it = config(&SMS, &set_it);
+    let planned = plan_of(&SMS, &imported, &set_it, &Private::default());
+    assert_eq!(planned.get("auth"), &s("new-tok"));
+    let body = update_body(&SMS, &imported, &planned, &set_it, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"auth": "new-tok"})
+    );
+    // Removed again: nothing planned, nothing sent.
+    let after = planned;
+    let planned = plan_of(&SMS, &after, &without, &Private::default());
+    assert_eq!(planned, after);
+
+    // Managed through the write-only twin, then left out: it stays write-only (out of state).
+    let wo_private = Private {
+        write_only: vec!["auth".into()],
+    };
+    let mut wo_state = imported.clone();
+    if let Value::Object(m) = &mut wo_state {
+        m.insert("auth".into(), Value::Null);
+    }
+    let mut renamed = base.to_vec();
+    renamed[0] = ("name", s("sms-renamed"));
+    let renamed = config(&SMS, &renamed);
+    let planned = plan_of(&SMS, &wo_state, &renamed, &wo_private);
+    assert_eq!(planned.get("auth"), &Value::Null);
+    let body = update_body(&SMS, &wo_state, &planned, &renamed, &wo_private).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"name": "sms-renamed"})
+    );
+    assert_eq!(body.private.write_only, vec!["auth".to_string()]);
 }
 
 /// After an import, a secret authentik never returns is unknown: left out of the
