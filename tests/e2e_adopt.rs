@@ -113,11 +113,13 @@ fn is_placeholder(line: &str, attr: &str) -> bool {
 }
 
 /// The adoption the guide describes, with the example it uses: a fresh authentik's built-in
-/// stages plus stages of every type made behind Terraform's back (120 static ones: more than
-/// an API page) come out of `terraform query -generate-config-out` as one resource and one
-/// import block each; without secrets the plan refuses, saying what to set; with them it has
-/// only imports; the apply imports every stage exactly once and writes nothing; the next plan
-/// is empty and `terraform state identities` lists every stage by its UUID.
+/// stages plus stages of every type made behind Terraform's back (SMS and Duo with their
+/// secrets, 120 static ones: more than an API page) come out of `terraform query
+/// -generate-config-out` as one resource and one import block each, without secrets; a plain
+/// apply of that imports every stage exactly once and writes nothing; the next plan is empty and
+/// `terraform state identities` lists every stage by its UUID. Setting SMS `auth` afterwards is
+/// one change and one PATCH carrying it; an optional secret changed behind Terraform's back is
+/// planned back, with a warning.
 #[test]
 fn adopt_an_existing_authentik() {
     let ctx = Ctx::new(TfVersion::V1_15_5, &[]);
@@ -146,13 +148,13 @@ fn adopt_an_existing_authentik() {
         "stages/authenticator/sms",
         json!({"name": "sms-generic", "provider": "generic",
         "from_number": "authentik", "account_sid": "https://sms.example.com/send", "auth": "sms-user",
-        "auth_password": "sms-password", "verify_only": true, "configure_flow": flow}),
+        "verify_only": true, "configure_flow": flow}),
     );
     post(
         &ctx,
         "stages/authenticator/email",
         json!({"name": "email-otp", "host": "smtp.example.com",
-        "port": 587, "use_tls": true, "username": "mailer", "password": "smtp-password",
+        "port": 587, "use_tls": true, "username": "mailer",
         "subject": "Your code", "from_address": "auth@example.com"}),
     );
     post(
@@ -199,8 +201,6 @@ fn adopt_an_existing_authentik() {
     let secrets = [
         "twilio-token",
         "sms-user",
-        "sms-password",
-        "smtp-password",
         "duo-client-secret",
         "duo-admin-secret",
     ];
@@ -275,86 +275,55 @@ fn adopt_an_existing_authentik() {
     );
     let builtin_totp = block(&generated, "default-authenticator-totp-setup").join("\n");
     assert!(builtin_totp.contains("TOTP Device"), "{builtin_totp}");
-    // Required secrets: a placeholder Terraform writes, and the plan refuses until it is set.
-    assert!(block(&generated, "sms-twilio")
-        .iter()
-        .any(|l| is_placeholder(l, "auth")));
-    assert!(block(&generated, "duo-push")
-        .iter()
-        .any(|l| is_placeholder(l, "client_secret")));
-    let refused = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-    assert_eq!(refused.code, 1, "{refused}");
-    refused
-        .assert_contains("Missing `auth`")
-        .assert_contains("Missing `client_secret`")
-        .assert_contains("current value");
-    assert!(
-        ctx.writes().is_empty(),
-        "nothing written by the query or the refused plan"
-    );
-
-    // Review, step one: the required secrets. The optional ones the server holds are not in
-    // the generated blocks, so the plan would reset them, and says so.
-    let mut reviewed = generated.clone();
-    reviewed = set_attr(&reviewed, "sms-twilio", "auth", "\"twilio-token\"");
-    reviewed = set_attr(&reviewed, "sms-generic", "auth", "\"sms-user\"");
-    reviewed = set_attr(
-        &reviewed,
-        "duo-push",
-        "client_secret_wo",
-        "\"duo-client-secret\"",
-    );
-    ctx.wd.write("generated.tf", &reviewed);
-    let resets = ctx
-        .wd
-        .run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
-    assert_eq!(resets.code, 2, "{resets}");
-    resets
-        .assert_contains("`auth_password` will be reset to its default")
-        .assert_contains("`password` will be reset to its default");
-    // Step two: those too. Duo's admin secret is never returned: after the import it is
-    // unknown and left alone, so it needs nothing.
-    reviewed = set_attr(
-        &reviewed,
-        "sms-generic",
-        "auth_password",
-        "\"sms-password\"",
-    );
-    reviewed = set_attr(&reviewed, "email-otp", "password", "\"smtp-password\"");
-    ctx.wd.write("generated.tf", &reviewed);
-
-    let plan = ctx.wd.plan_json();
-    let changes = plan["resource_changes"].as_array().expect("changes");
-    assert_eq!(changes.len(), total);
-    for c in changes {
-        assert_eq!(
-            c["change"]["actions"],
-            json!(["no-op"]),
-            "{} must only be imported: {c:#}",
-            c["address"]
+    // Secrets required only to create are left out: the stages are adopted without them.
+    for (stage, attr) in [
+        ("sms-twilio", "auth"),
+        ("sms-generic", "auth"),
+        ("duo-push", "client_secret"),
+    ] {
+        let lines = block(&generated, stage);
+        assert!(
+            !lines.iter().any(|l| {
+                let t = l.trim();
+                t.starts_with(&format!("{attr} ")) && !is_placeholder(l, attr)
+            }),
+            "{stage}: `{attr}` has no value in generated configuration:\n{}",
+            lines.join("\n")
         );
-        assert!(c["change"]["importing"].is_object(), "{}", c["address"]);
     }
+
+    // A plain apply of what was generated: imports only, nothing written.
     ctx.dbl.clear_requests();
     let applied = ctx.wd.apply();
     applied.assert_contains(&format!(
         "Resources: {total} imported, 0 added, 0 changed, 0 destroyed."
     ));
     assert!(
+        !applied.combined().contains("will be reset"),
+        "no secret reset: {applied}"
+    );
+    assert!(
         ctx.writes().is_empty(),
         "an import writes nothing: {:#?}",
         ctx.writes()
     );
     assert_eq!(every_stage(&ctx), stages, "no stage created or deleted");
-    let duo = ctx
-        .dbl
-        .stages()
-        .into_iter()
-        .find(|s| s["name"] == "duo-push")
-        .expect("duo");
+    let on_server = |name: &str| {
+        ctx.dbl
+            .stages()
+            .into_iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name} on the server"))
+    };
+    let duo = on_server("duo-push");
+    assert_eq!(duo["client_secret"], "duo-client-secret", "left alone");
     assert_eq!(duo["admin_secret_key"], "duo-admin-secret", "left alone");
+    assert_eq!(
+        on_server("sms-twilio")["auth"],
+        "twilio-token",
+        "left alone"
+    );
     ctx.assert_empty_plan("after adopting everything");
-
     let identities = ctx.wd.run_ok(&["state", "identities", "-json"]).json();
     let identities = identities.as_object().expect("identities by address");
     assert_eq!(identities.len(), total);
@@ -375,6 +344,62 @@ fn adopt_an_existing_authentik() {
     for (ty, ids) in &stages {
         assert_eq!(listed.get(ty).cloned().unwrap_or_default(), *ids, "{ty}");
     }
+
+    // Taking a secret under management later: one change, one PATCH carrying it.
+    let twilio_id = on_server("sms-twilio")["pk"]
+        .as_str()
+        .expect("pk")
+        .to_string();
+    let managed = set_attr(&generated, "sms-twilio", "auth", "\"rotated-token\"");
+    ctx.wd.write("generated.tf", &managed);
+    let plan = ctx.wd.plan_json();
+    let changed: Vec<&Value> = plan["resource_changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["change"]["actions"] != json!(["no-op"]))
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:#?}");
+    assert_eq!(changed[0]["change"]["actions"], json!(["update"]));
+    assert_eq!(
+        changed[0]["change"]["after"]["name"], "sms-twilio",
+        "{:#}",
+        changed[0]
+    );
+    ctx.dbl.clear_requests();
+    ctx.wd
+        .apply()
+        .assert_contains("Resources: 0 added, 1 changed, 0 destroyed.");
+    let writes = ctx.writes();
+    assert_eq!(writes.len(), 1, "{writes:#?}");
+    assert_eq!(writes[0]["method"], "PATCH");
+    assert_eq!(
+        writes[0]["path"],
+        format!("/api/v3/stages/authenticator/sms/{twilio_id}/")
+    );
+    assert_eq!(writes[0]["body"], json!({"auth": "rotated-token"}));
+    assert_eq!(on_server("sms-twilio")["auth"], "rotated-token");
+
+    // An optional secret the server returns is managed like any attribute: one set behind
+    // Terraform's back is planned back to its default, and the plan says so (plans hide
+    // secrets). The SMS stage, now with its `auth`, has nothing more to do.
+    let email_id = on_server("email-otp")["pk"]
+        .as_str()
+        .expect("pk")
+        .to_string();
+    let (status, body) = ctx.dbl.patch(
+        &format!("/api/v3/stages/authenticator/email/{email_id}/"),
+        json!({"password": "smtp-password"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let resets = ctx
+        .wd
+        .run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(resets.code, 2, "{resets}");
+    resets
+        .assert_contains("`password` will be reset to its default")
+        .assert_contains("Plan: 0 to add, 1 to change, 0 to destroy.");
+    assert!(!resets.combined().contains("smtp-password"));
 }
 
 /// `import { identity = { id = "<UPPER-CASE UUID>" } }`: imported, then a clean plan, and the
@@ -483,6 +508,60 @@ fn display_names(found: &BTreeMap<String, Vec<Value>>, addr: &str) -> Vec<String
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Terraform 1.0.3: `terraform import` of an SMS stage into a configuration without `auth`
+/// plans no change (the secret is needed only to create); creating one without it fails at
+/// plan, naming it, before anything is written.
+#[test]
+fn import_without_the_secret_needed_to_create() {
+    let ctx = Ctx::new(TfVersion::V1_0_3, &[]);
+    let id = post(
+        &ctx,
+        "stages/authenticator/sms",
+        json!({"name": "sms-old", "provider": "twilio",
+        "from_number": "+15550002", "account_sid": "AC77", "auth": "old-token"}),
+    );
+    let adopted = r#"
+resource "authentik_stage_authenticator_sms" "adopted" {
+  name         = "sms-old"
+  from_number  = "+15550002"
+  account_sid  = "AC77"
+}
+"#;
+    ctx.config(adopted);
+    ctx.dbl.clear_requests();
+    ctx.wd.run_ok(&[
+        "import",
+        "-no-color",
+        "-input=false",
+        "authentik_stage_authenticator_sms.adopted",
+        &id,
+    ]);
+    ctx.assert_empty_plan("imported without `auth`");
+    assert!(ctx.writes().is_empty(), "{:#?}", ctx.writes());
+
+    ctx.config(&format!(
+        r#"{adopted}
+resource "authentik_stage_authenticator_sms" "fresh" {{
+  name        = "sms-new"
+  from_number = "+15550003"
+  account_sid = "AC78"
+}}
+"#
+    ));
+    let refused = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
+    assert_eq!(refused.code, 1, "{refused}");
+    refused
+        .assert_contains("Missing `auth`")
+        .assert_contains("authentik_stage_authenticator_sms.fresh")
+        .assert_contains("set `auth`");
+    assert_eq!(
+        refused.combined().matches("Missing `auth`").count(),
+        1,
+        "only the create is refused: {refused}"
+    );
+    assert!(ctx.writes().is_empty(), "{:#?}", ctx.writes());
 }
 
 /// `list` blocks: `name` (exact), `search` (any case), `limit` and `include_resource = true`
