@@ -94,6 +94,7 @@ pub fn resource_markdown(def: &ResourceDef, example: &str, import: &str) -> Stri
             "## Secrets\n\n{list} are sensitive: hidden in plans, never logged (not even with `TF_LOG=trace`) and never put in error messages. They are kept in state; \
 on Terraform 1.11 and later use the write-only twins {wo} instead, which reach authentik but never plan or state (bump the matching `*_wo_version` to send a new value). \
 Terraform 1.10 and older refuse the write-only twins with an error rather than storing them.\n\n\
+A secret the configuration leaves out (neither it nor its twin) is not managed for a stage that already exists: the plan shows no change for it, nothing is sent and authentik keeps its value, so a stage imported or adopted with generated configuration (which cannot hold secrets) keeps its secrets, and removing a secret from the configuration does not clear it on the server. To clear an optional secret, set it to `\"\"`. Only a new stage gets the server's default for one left out.\n\n\
 {drift}\n\n",
             drift = if hidden.is_empty() {
                 "Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
@@ -107,7 +108,7 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
     }
     out.push_str(&format!(
         "## Import\n\nImport by the stage's UUID (any case, with or without hyphens) or by its exact name, prefixed with `name:` (a bare name that is not a UUID works too):\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n\n\
-Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty after import: set them in the configuration and apply once.\n\n\
+Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty in state after import; authentik keeps them, and setting one in the configuration sends it.\n\n\
 {to_create}\
 ### Identity\n\n\
 On Terraform 1.12 and later the resource has an identity, `id`: the stage's UUID, stored lower-case and hyphenated. An `import` block can name the stage by it, in any spelling:\n\n\

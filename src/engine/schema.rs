@@ -94,6 +94,12 @@ pub fn describe(f: &Field) -> String {
         s.push_str(&format!(" Allowed values: {list}."));
     }
     match f.mode {
+        Mode::Default(d) if f.is_secret() => s.push_str(&format!(
+            " Left out, a new stage gets {} (the server's default). For one that already exists (imported, adopted, or set here before), leaving it and `{}` out manages nothing: the plan shows no change, nothing is sent and authentik keeps its value, so removing it from the configuration does not clear it. To clear it, set it to {}.",
+            show_default(d),
+            wo_name(f),
+            show_default(d)
+        )),
         Mode::Default(d) if f.server_default => s.push_str(&format!(" Defaults to {} (the server's default).", show_default(d))),
         Mode::Default(d) => s.push_str(&format!(
             " Defaults to {} (authentik itself has no default and requires a value; this is the official provider's default, sent when the attribute is left out).",
