@@ -107,19 +107,17 @@ fn set_attr(generated: &str, stage: &str, attr: &str, value: &str) -> String {
     generated.replacen(&old, &new.join("\n"), 1)
 }
 
-fn is_placeholder(line: &str, attr: &str) -> bool {
-    let t = line.trim();
-    t.starts_with(&format!("{attr} ")) && t.ends_with("= null # sensitive")
-}
-
 /// The adoption the guide describes, with the example it uses: a fresh authentik's built-in
 /// stages plus stages of every type made behind Terraform's back (SMS and Duo with their
 /// secrets, 120 static ones: more than an API page) come out of `terraform query
 /// -generate-config-out` as one resource and one import block each, without secrets; a plain
-/// apply of that imports every stage exactly once and writes nothing; the next plan is empty and
+/// apply of that imports every stage exactly once and writes nothing (optional secrets with
+/// non-default values, SMS `auth_password` and the email stage's `password`, included: left out,
+/// they are not managed), the secrets on the server are unchanged, the next plan is empty and
 /// `terraform state identities` lists every stage by its UUID. Setting SMS `auth` afterwards is
-/// one change and one PATCH carrying it; an optional secret changed behind Terraform's back is
-/// planned back, with a warning.
+/// one change and one PATCH carrying it. Optional secrets: set (or cleared with `""`) they are
+/// sent once each; drift the server shows is planned back while set, refreshed into state
+/// without a diff while left out; removing them from the configuration sends nothing.
 #[test]
 fn adopt_an_existing_authentik() {
     let ctx = Ctx::new(TfVersion::V1_15_5, &[]);
@@ -148,13 +146,13 @@ fn adopt_an_existing_authentik() {
         "stages/authenticator/sms",
         json!({"name": "sms-generic", "provider": "generic",
         "from_number": "authentik", "account_sid": "https://sms.example.com/send", "auth": "sms-user",
-        "verify_only": true, "configure_flow": flow}),
+        "auth_password": "sms-password", "verify_only": true, "configure_flow": flow}),
     );
     post(
         &ctx,
         "stages/authenticator/email",
         json!({"name": "email-otp", "host": "smtp.example.com",
-        "port": 587, "use_tls": true, "username": "mailer",
+        "port": 587, "use_tls": true, "username": "mailer", "password": "smtp-password",
         "subject": "Your code", "from_address": "auth@example.com"}),
     );
     post(
@@ -201,6 +199,8 @@ fn adopt_an_existing_authentik() {
     let secrets = [
         "twilio-token",
         "sms-user",
+        "sms-password",
+        "smtp-password",
         "duo-client-secret",
         "duo-admin-secret",
     ];
@@ -275,19 +275,23 @@ fn adopt_an_existing_authentik() {
     );
     let builtin_totp = block(&generated, "default-authenticator-totp-setup").join("\n");
     assert!(builtin_totp.contains("TOTP Device"), "{builtin_totp}");
-    // Secrets required only to create are left out: the stages are adopted without them.
+    // Secrets are left out, required-to-create and optional ones alike: the stages are
+    // adopted without them.
     for (stage, attr) in [
         ("sms-twilio", "auth"),
         ("sms-generic", "auth"),
+        ("sms-generic", "auth_password"),
+        ("email-otp", "password"),
         ("duo-push", "client_secret"),
+        ("duo-push", "admin_secret_key"),
     ] {
         let lines = block(&generated, stage);
         assert!(
             !lines.iter().any(|l| {
                 let t = l.trim();
-                t.starts_with(&format!("{attr} ")) && !is_placeholder(l, attr)
+                t.starts_with(&format!("{attr} ")) || t.starts_with(&format!("{attr}="))
             }),
-            "{stage}: `{attr}` has no value in generated configuration:\n{}",
+            "{stage}: `{attr}` is not in generated configuration:\n{}",
             lines.join("\n")
         );
     }
@@ -298,10 +302,13 @@ fn adopt_an_existing_authentik() {
     applied.assert_contains(&format!(
         "Resources: {total} imported, 0 added, 0 changed, 0 destroyed."
     ));
-    assert!(
-        !applied.combined().contains("will be reset"),
-        "no secret reset: {applied}"
-    );
+    let warnings: Vec<String> = applied
+        .combined()
+        .lines()
+        .filter(|l| l.starts_with("Warning:") && !l.contains("development overrides"))
+        .map(str::to_string)
+        .collect();
+    assert!(warnings.is_empty(), "nothing to warn about: {warnings:?}");
     assert!(
         ctx.writes().is_empty(),
         "an import writes nothing: {:#?}",
@@ -321,6 +328,14 @@ fn adopt_an_existing_authentik() {
     assert_eq!(
         on_server("sms-twilio")["auth"],
         "twilio-token",
+        "left alone"
+    );
+    let generic = on_server("sms-generic");
+    assert_eq!(generic["auth"], "sms-user", "left alone");
+    assert_eq!(generic["auth_password"], "sms-password", "left alone");
+    assert_eq!(
+        on_server("email-otp")["password"],
+        "smtp-password",
         "left alone"
     );
     ctx.assert_empty_plan("after adopting everything");
@@ -380,26 +395,101 @@ fn adopt_an_existing_authentik() {
     assert_eq!(writes[0]["body"], json!({"auth": "rotated-token"}));
     assert_eq!(on_server("sms-twilio")["auth"], "rotated-token");
 
-    // An optional secret the server returns is managed like any attribute: one set behind
-    // Terraform's back is planned back to its default, and the plan says so (plans hide
-    // secrets). The SMS stage, now with its `auth`, has nothing more to do.
+    // Optional secrets: setting one sends it, `""` clears one; one PATCH each, just that.
+    let address = |id: &str| {
+        found
+            .iter()
+            .find(|(_, i)| i == id)
+            .map(|(a, _)| a.clone())
+            .unwrap_or_else(|| panic!("{id} in the generated import blocks"))
+    };
     let email_id = on_server("email-otp")["pk"]
         .as_str()
         .expect("pk")
         .to_string();
+    let generic_id = on_server("sms-generic")["pk"]
+        .as_str()
+        .expect("pk")
+        .to_string();
+    let mut both = set_attr(&managed, "email-otp", "password", "\"\"");
+    both = set_attr(
+        &both,
+        "sms-generic",
+        "auth_password",
+        "\"sms-new-password\"",
+    );
+    ctx.wd.write("generated.tf", &both);
+    ctx.dbl.clear_requests();
+    ctx.wd
+        .apply()
+        .assert_contains("Resources: 0 added, 2 changed, 0 destroyed.");
+    let mut writes: Vec<(String, Value)> = ctx
+        .writes()
+        .iter()
+        .map(|w| {
+            assert_eq!(w["method"], "PATCH", "{w:#}");
+            (
+                w["path"].as_str().expect("path").to_string(),
+                w["body"].clone(),
+            )
+        })
+        .collect();
+    writes.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        writes,
+        [
+            (
+                format!("/api/v3/stages/authenticator/email/{email_id}/"),
+                json!({"password": ""})
+            ),
+            (
+                format!("/api/v3/stages/authenticator/sms/{generic_id}/"),
+                json!({"auth_password": "sms-new-password"})
+            ),
+        ]
+    );
+    assert_eq!(on_server("email-otp")["password"], "");
+    assert_eq!(
+        on_server("sms-generic")["auth_password"],
+        "sms-new-password"
+    );
+
+    // Drift the server shows, while the configuration sets the secret: planned back (plans
+    // hide the values).
     let (status, body) = ctx.dbl.patch(
         &format!("/api/v3/stages/authenticator/email/{email_id}/"),
-        json!({"password": "smtp-password"}),
+        json!({"password": "smtp-rotated"}),
     );
     assert_eq!(status, 200, "{body}");
-    let resets = ctx
+    let repair = ctx
         .wd
         .run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
-    assert_eq!(resets.code, 2, "{resets}");
-    resets
-        .assert_contains("`password` will be reset to its default")
-        .assert_contains("Plan: 0 to add, 1 to change, 0 to destroy.");
-    assert!(!resets.combined().contains("smtp-password"));
+    assert_eq!(repair.code, 2, "{repair}");
+    repair.assert_contains("Plan: 0 to add, 1 to change, 0 to destroy.");
+    assert!(!repair.combined().contains("smtp-rotated"), "{repair}");
+
+    // Both removed from the configuration again: not managed, so no change (the drift
+    // included) and nothing sent; a refresh takes the server's value into state.
+    ctx.wd.write("generated.tf", &managed);
+    ctx.dbl.clear_requests();
+    ctx.assert_empty_plan("secrets removed from the configuration");
+    ctx.wd.run_ok(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-no-color",
+        "-input=false",
+    ]);
+    assert!(ctx.writes().is_empty(), "{:#?}", ctx.writes());
+    assert_eq!(
+        ctx.state_values(&address(&email_id))["password"],
+        "smtp-rotated"
+    );
+    assert_eq!(on_server("email-otp")["password"], "smtp-rotated");
+    assert_eq!(
+        on_server("sms-generic")["auth_password"],
+        "sms-new-password"
+    );
 }
 
 /// `import { identity = { id = "<UPPER-CASE UUID>" } }`: imported, then a clean plan, and the
