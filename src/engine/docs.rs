@@ -97,7 +97,7 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
 A secret the configuration leaves out (neither it nor its twin) is not managed for a stage that already exists: the plan shows no change for it, nothing is sent and authentik keeps its value, so a stage imported or adopted with generated configuration (which cannot hold secrets) keeps its secrets, and removing a secret from the configuration does not clear it on the server. To clear an optional secret, set it to `\"\"`. Only a new stage gets the server's default for one left out.\n\n\
 {drift}\n\n",
             drift = if hidden.is_empty() {
-                "Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
+                "Drift on a secret is detected when the server returns it: one the configuration sets is planned back, one it leaves out takes the server's value into state on refresh, without a diff. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
             } else {
                 format!(
                     "authentik never returns {}: the provider keeps the value from the configuration and state, so a change made outside Terraform cannot be seen (apply with a new value to be sure the server has it). After an import their value is unknown: one the configuration sets is sent by the first apply (through the write-only twin it is not sent until its `*_wo_version` changes); one it leaves out is left alone, not reset to its default, until the configuration sets it.",
