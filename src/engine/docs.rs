@@ -1,7 +1,7 @@
 //! Registry-style documentation rendered from the schemas, so docs and schema cannot disagree
 //! (a test compares the committed files with this rendering).
 
-use super::field::{wo_name, DataSourceDef, ResourceDef};
+use super::field::{wo_name, DataSourceDef, Mode, ResourceDef};
 use super::lookup::data_source_schema;
 use super::schema::resource_schema;
 use crate::protocol::{Attribute, Schema, Type};
@@ -101,9 +101,10 @@ pub fn resource_markdown(def: &ResourceDef, example: &str, import: &str) -> Stri
             "## Secrets\n\n{list} are sensitive: hidden in plans, never logged (not even with `TF_LOG=trace`) and never put in error messages. They are kept in state; \
 on Terraform 1.11 and later use the write-only twins {wo} instead, which reach authentik but never plan or state (bump the matching `*_wo_version` to send a new value). \
 Terraform 1.10 and older refuse the write-only twins with an error rather than storing them.\n\n\
+A secret the configuration leaves out (neither it nor its twin) is not managed for a stage that already exists: the plan shows no change for it, nothing is sent and authentik keeps its value, so a stage imported or adopted with generated configuration (which cannot hold secrets) keeps its secrets, and removing a secret from the configuration does not clear it on the server. To clear an optional secret, set it to `\"\"`. Only a new stage gets the server's default for one left out.\n\n\
 {drift}\n\n",
             drift = if hidden.is_empty() {
-                "Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
+                "Drift on a secret is detected when the server returns it: one the configuration sets is planned back, one it leaves out takes the server's value into state on refresh, without a diff. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
             } else {
                 format!(
                     "authentik never returns {}: the provider keeps the value from the configuration and state, so a change made outside Terraform cannot be seen (apply with a new value to be sure the server has it). After an import their value is unknown: one the configuration sets is sent by the first apply (through the write-only twin it is not sent until its `*_wo_version` changes); one it leaves out is left alone, not reset to its default, until the configuration sets it.",
@@ -114,7 +115,8 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
     }
     out.push_str(&format!(
         "## Import\n\nImport by the stage's UUID (any case, with or without hyphens) or by its exact name, prefixed with `name:` (a bare name that is not a UUID works too):\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n\n\
-Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty after import: set them in the configuration and apply once.\n\n\
+Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty in state after import; authentik keeps them, and setting one in the configuration sends it.\n\n\
+{to_create}\
 ### Identity\n\n\
 On Terraform 1.12 and later the resource has an identity, `id`: the stage's UUID, stored lower-case and hyphenated. An `import` block can name the stage by it, in any spelling:\n\n\
 ```terraform\nimport {{\n  to       = {ty}.example\n  identity = {{ id = \"0F3C5A4E-1B2C-4D5E-8F90-112233445566\" }}\n}}\n```\n\n\
@@ -126,6 +128,7 @@ On Terraform 1.14 and later a `list` block in a `*.tfquery.hcl` file lists the {
 Each result's identity is the stage's UUID and its display name the stage's name. With `include_resource = true` each result also carries the stage's state, with its secrets left out (`terraform query -json` prints it).\n",
         ty = def.type_name,
         title = def.title,
+        to_create = to_create_note(def),
         filters = crate::engine::listing::FILTERS
             .iter()
             .map(|f| format!("- `{}` (String, Optional) {}\n", f.name, f.doc))
@@ -133,6 +136,26 @@ Each result's identity is the stage's UUID and its display name the stage's name
             + "\n",
     ));
     out
+}
+
+/// The paragraph on fields required only to create ([`Mode::RequiredToCreate`]), or nothing.
+fn to_create_note(def: &ResourceDef) -> String {
+    let names: Vec<String> = def
+        .fields
+        .iter()
+        .filter(|f| f.mode == Mode::RequiredToCreate)
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    let (is, it, they) = match names.len() {
+        0 => return String::new(),
+        1 => ("is", "it", "It is"),
+        _ => ("are", "them", "They are"),
+    };
+    format!(
+        "{names} {is} needed only to create the {title}: an imported or adopted one may leave {it} out of the configuration. {they} then not managed: the plan shows no change, nothing is sent and authentik keeps its value, until the configuration sets {it}. Removing {it} again later sends nothing either.\n\n",
+        names = names.join(" and "),
+        title = def.title,
+    )
 }
 
 /// The "Installing" section of the provider's index page (and of the README): release archives,

@@ -43,8 +43,14 @@ pub enum Dflt {
 pub enum Mode {
     /// Must be configured (the API requires it on create).
     Required,
+    /// Required to create, optional to manage: a create without it fails at plan, naming it;
+    /// for an object that already exists (imported or adopted) it follows the rule for
+    /// secrets left out (see [`Field::is_secret`]). For secrets the server needs once but not
+    /// to change other fields (a PATCH without them keeps them).
+    RequiredToCreate,
     /// Optional; when left out it is planned as the server's default, so removing it from the
-    /// configuration resets the server value.
+    /// configuration resets the server value. A secret ([`Field::is_secret`]) is the
+    /// exception: left out, only a create gets the default.
     Default(Dflt),
     /// Optional and nullable on the server (a reference); left out means `null`.
     Nullable,
@@ -172,6 +178,11 @@ impl Field {
         self.mode = Mode::Required;
         self
     }
+    /// Required to create, optional to manage (see [`Mode::RequiredToCreate`]).
+    pub const fn required_to_create(mut self) -> Field {
+        self.mode = Mode::RequiredToCreate;
+        self
+    }
     /// Optional with the server's default.
     pub const fn default(mut self, d: Dflt) -> Field {
         self.mode = Mode::Default(d);
@@ -213,11 +224,22 @@ impl Field {
         self.sensitive = true;
         self
     }
-    /// Sensitive, with a write-only twin.
+    /// Sensitive, with a write-only twin (see [`Field::is_secret`]).
     pub const fn secret(mut self) -> Field {
         self.sensitive = true;
         self.write_only_twin = true;
         self
+    }
+    /// A secret: sensitive, with a write-only twin. One rule holds for every secret, whatever
+    /// its [`Mode`]: when the configuration sets neither it nor its twin, it is not managed
+    /// for an object that already exists. The plan keeps the value in state (the server's,
+    /// where the server returns it, so drift refreshes into state without a diff) and nothing
+    /// is sent; a create still gets the server's default (or, for
+    /// [`Mode::RequiredToCreate`], is refused). Plans hide secrets and generated
+    /// configuration cannot hold them, so leaving one out must never erase it unseen; to
+    /// clear one, the configuration says so (`= ""`).
+    pub const fn is_secret(&self) -> bool {
+        self.sensitive && self.write_only_twin
     }
     /// UUID semantics for comparisons.
     pub const fn uuids(mut self) -> Field {

@@ -44,6 +44,10 @@ pub struct Case {
     newer_drift: Value,
     /// The server field holding the WebAuthn device types `{{AAGUIDS}}` names, if any.
     restrictions: Option<&'static str>,
+    /// Optional secrets `full` sets, with their values there: removed from the configuration
+    /// (in `minimal`) they are not managed, so authentik keeps them (checked where the server
+    /// returns them); cleared with `= ""` they take the value in `defaults`.
+    kept_secrets: Value,
 }
 
 pub fn sms() -> Case {
@@ -97,6 +101,7 @@ resource "authentik_stage_authenticator_sms" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"auth_password": "gateway-pass"}),
     }
 }
 
@@ -157,6 +162,7 @@ resource "authentik_stage_authenticator_email" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"password": "smtp-pass"}),
     }
 }
 
@@ -214,6 +220,7 @@ resource "authentik_stage_authenticator_validate" "t" {
             "totp_otp_throttling_factor": 1, "static_otp_throttling_factor": 1}),
         newer_drift: json!({"webauthn_hints": ["client-device"]}),
         restrictions: Some("webauthn_allowed_device_types"),
+        kept_secrets: json!({}),
     }
 }
 
@@ -250,6 +257,7 @@ resource "authentik_stage_authenticator_totp" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -287,6 +295,7 @@ resource "authentik_stage_authenticator_static" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -336,6 +345,7 @@ resource "authentik_stage_authenticator_webauthn" "t" {
         newer_defaults: json!({"hints": [], "prevent_duplicate_devices": true}),
         newer_drift: json!({"hints": ["client-device"]}),
         restrictions: Some("device_type_restrictions"),
+        kept_secrets: json!({}),
     }
 }
 
@@ -382,6 +392,7 @@ resource "authentik_stage_authenticator_duo" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"admin_secret_key": "duo-admin-secret"}),
     }
 }
 
@@ -688,9 +699,52 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
         .import(&addr, &format!("name:{}{}", case.name, ctx.sfx));
     after_import("name");
 
-    // Clearing every optional attribute resets it to the server's default.
+    // Removing every optional attribute resets it to the server's default, except the secrets:
+    // left out, they are not managed, so nothing is sent for them and authentik keeps them.
+    let kept = case.kept_secrets.as_object().expect("object");
     write(case.minimal);
+    if double {
+        ctx.dbl.clear_requests();
+    }
     ctx.wd.apply();
+    if double {
+        for w in ctx.writes() {
+            for k in kept.keys() {
+                assert!(
+                    w["body"].get(k).is_none(),
+                    "{k} removed from the configuration is not sent: {w:#}"
+                );
+            }
+        }
+    }
+    let mut not_secrets = plan.defaults.clone();
+    if let Some(m) = not_secrets.as_object_mut() {
+        m.retain(|k, _| !kept.contains_key(k));
+    }
+    assert_server_has(&ctx, &case, &id, &not_secrets);
+    let got = ctx.server_stage(case.api, &id);
+    for (k, v) in kept {
+        assert!(
+            got[k].is_null() || got[k] == *v,
+            "{}: {k} removed from the configuration is kept, server has {}",
+            case.ty,
+            got[k]
+        );
+    }
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after removing must be empty"
+    );
+    // Clearing the secrets takes saying so: `= ""`.
+    let mut cleared = case.minimal.trim_end().to_string();
+    if !kept.is_empty() {
+        let end = cleared.rfind('}').expect("a resource block");
+        let lines: String = kept.keys().map(|k| format!("  {k} = \"\"\n")).collect();
+        cleared.insert_str(end, &lines);
+        write(&cleared);
+        ctx.wd.apply();
+    }
     assert_server_has(&ctx, &case, &id, &plan.defaults);
     assert_eq!(
         ctx.wd.plan_detailed_exitcode(),
