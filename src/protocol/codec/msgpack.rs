@@ -12,7 +12,9 @@ use super::numbers::{exact_from_f64, exact_to_f64};
 use super::types::{parse_type_json, type_to_json};
 use super::{type_name, value_kind, DecodeError, EncodeError, PathTracker, MAX_DEPTH};
 use crate::protocol::value::{Number, Type, Value};
+use rmp::encode::{self, ByteBuf, ValueWriteError};
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 
 /// msgpack extension type of an unknown value.
 pub const EXT_UNKNOWN: i8 = 0;
@@ -374,113 +376,67 @@ impl<'a> Decoder<'a> {
 
 /// Encode `value` as msgpack for type `ty`, byte-for-byte as cty would. Object attributes
 /// missing from the value are written as null; attributes the type lacks are an error.
+///
+/// The markers are `rmp`'s: its writers pick the smallest form of every integer, string and
+/// length header, which is what cty's msgpack library writes too.
 pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
     let mut e = Encoder {
-        out: Vec::with_capacity(64),
+        out: ByteBuf::with_capacity(64),
         path: PathTracker::default(),
     };
     e.value(value, ty, 0)?;
-    Ok(e.out)
+    Ok(e.out.into_vec())
 }
 
 struct Encoder {
-    out: Vec<u8>,
+    out: ByteBuf,
     path: PathTracker,
 }
 
+/// Writing into a [`ByteBuf`] cannot fail.
+fn written<T>(r: Result<T, ValueWriteError<Infallible>>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(ValueWriteError::InvalidMarkerWrite(e) | ValueWriteError::InvalidDataWrite(e)) => {
+            match e {}
+        }
+    }
+}
+
 impl Encoder {
-    fn len_header(
-        &mut self,
-        n: usize,
-        fix: u8,
-        fix_max: usize,
-        m16: u8,
-        m32: u8,
-    ) -> Result<(), EncodeError> {
-        if n <= fix_max {
-            self.out.push(fix | n as u8);
-        } else if let Ok(n16) = u16::try_from(n) {
-            self.out.push(m16);
-            self.out.extend_from_slice(&n16.to_be_bytes());
-        } else if let Ok(n32) = u32::try_from(n) {
-            self.out.push(m32);
-            self.out.extend_from_slice(&n32.to_be_bytes());
-        } else {
-            return Err(EncodeError::TooLarge {
-                path: self.path.render(),
-            });
-        }
+    /// A length as msgpack carries it (at most `u32::MAX`).
+    fn len(&self, n: usize) -> Result<u32, EncodeError> {
+        u32::try_from(n).map_err(|_| EncodeError::TooLarge {
+            path: self.path.render(),
+        })
+    }
+
+    fn array_len(&mut self, n: usize) -> Result<(), EncodeError> {
+        let n = self.len(n)?;
+        written(encode::write_array_len(&mut self.out, n));
         Ok(())
     }
 
-    fn str(&mut self, s: &[u8]) -> Result<(), EncodeError> {
-        let n = s.len();
-        if n <= 31 {
-            self.out.push(0xa0 | n as u8);
-        } else if let Ok(n8) = u8::try_from(n) {
-            self.out.push(0xd9);
-            self.out.push(n8);
-        } else {
-            self.len_header(n, 0, 0, 0xda, 0xdb)?;
-        }
-        self.out.extend_from_slice(s);
+    fn map_len(&mut self, n: usize) -> Result<(), EncodeError> {
+        let n = self.len(n)?;
+        written(encode::write_map_len(&mut self.out, n));
         Ok(())
     }
 
-    fn bin(&mut self, s: &[u8]) -> Result<(), EncodeError> {
-        if let Ok(n8) = u8::try_from(s.len()) {
-            self.out.push(0xc4);
-            self.out.push(n8);
-        } else {
-            self.len_header(s.len(), 0, 0, 0xc5, 0xc6)?;
-        }
-        self.out.extend_from_slice(s);
+    fn str(&mut self, s: &str) -> Result<(), EncodeError> {
+        self.len(s.len())?;
+        written(encode::write_str(&mut self.out, s));
         Ok(())
-    }
-
-    /// Smallest integer form, as cty's msgpack library writes it.
-    fn int(&mut self, i: i64) {
-        if i >= 0 {
-            let u = i as u64;
-            if u <= 0x7f {
-                self.out.push(u as u8);
-            } else if let Ok(v) = u8::try_from(u) {
-                self.out.extend_from_slice(&[0xcc, v]);
-            } else if let Ok(v) = u16::try_from(u) {
-                self.out.push(0xcd);
-                self.out.extend_from_slice(&v.to_be_bytes());
-            } else if let Ok(v) = u32::try_from(u) {
-                self.out.push(0xce);
-                self.out.extend_from_slice(&v.to_be_bytes());
-            } else {
-                self.out.push(0xcf);
-                self.out.extend_from_slice(&u.to_be_bytes());
-            }
-        } else if i >= -32 {
-            self.out.push(i as i8 as u8);
-        } else if let Ok(v) = i8::try_from(i) {
-            self.out.extend_from_slice(&[0xd0, v as u8]);
-        } else if let Ok(v) = i16::try_from(i) {
-            self.out.push(0xd1);
-            self.out.extend_from_slice(&v.to_be_bytes());
-        } else if let Ok(v) = i32::try_from(i) {
-            self.out.push(0xd2);
-            self.out.extend_from_slice(&v.to_be_bytes());
-        } else {
-            self.out.push(0xd3);
-            self.out.extend_from_slice(&i.to_be_bytes());
-        }
     }
 
     fn number(&mut self, n: &Number) -> Result<(), EncodeError> {
         match n {
-            Number::Int(i) => self.int(*i),
+            Number::Int(i) => {
+                written(encode::write_sint(&mut self.out, *i));
+            }
             Number::Decimal(text) => match exact_to_f64(n) {
-                Some(f) => {
-                    self.out.push(0xcb);
-                    self.out.extend_from_slice(&f.to_be_bytes());
-                }
-                None => self.str(text.as_bytes())?,
+                Some(f) => written(encode::write_f64(&mut self.out, f)),
+                None => self.str(text)?,
             },
         }
         Ok(())
@@ -494,13 +450,21 @@ impl Encoder {
             });
         }
         match (value, ty) {
-            (Value::Null, _) => self.out.push(0xc0),
-            (Value::Unknown, _) => self.out.extend_from_slice(&[0xd4, 0x00, 0x00]),
-            (Value::Bool(b), Type::Bool) => self.out.push(if *b { 0xc3 } else { 0xc2 }),
+            (Value::Null, _) => {
+                let Ok(()) = encode::write_nil(&mut self.out);
+            }
+            (Value::Unknown, _) => {
+                // cty's unknown value: extension 0 carrying one zero byte.
+                written(encode::write_ext_meta(&mut self.out, 1, EXT_UNKNOWN));
+                self.out.as_mut_vec().push(0);
+            }
+            (Value::Bool(b), Type::Bool) => {
+                let Ok(()) = encode::write_bool(&mut self.out, *b);
+            }
             (Value::Number(n), Type::Number) => self.number(n)?,
-            (Value::String(s), Type::String) => self.str(s.as_bytes())?,
+            (Value::String(s), Type::String) => self.str(s)?,
             (Value::List(items), Type::List(e)) | (Value::Set(items), Type::Set(e)) => {
-                self.len_header(items.len(), 0x90, 15, 0xdc, 0xdd)?;
+                self.array_len(items.len())?;
                 for (i, item) in items.iter().enumerate() {
                     self.path.index(i);
                     self.value(item, e, depth + 1)?;
@@ -515,7 +479,7 @@ impl Encoder {
                         path: self.path.render(),
                     });
                 }
-                self.len_header(items.len(), 0x90, 15, 0xdc, 0xdd)?;
+                self.array_len(items.len())?;
                 for (i, (item, t)) in items.iter().zip(elems).enumerate() {
                     self.path.index(i);
                     self.value(item, t, depth + 1)?;
@@ -523,9 +487,9 @@ impl Encoder {
                 }
             }
             (Value::Map(entries), Type::Map(e)) => {
-                self.len_header(entries.len(), 0x80, 15, 0xde, 0xdf)?;
+                self.map_len(entries.len())?;
                 for (k, v) in entries {
-                    self.str(k.as_bytes())?;
+                    self.str(k)?;
                     self.path.key(k);
                     self.value(v, e, depth + 1)?;
                     self.path.pop();
@@ -538,17 +502,20 @@ impl Encoder {
                         path: self.path.render(),
                     });
                 }
-                self.len_header(types.len(), 0x80, 15, 0xde, 0xdf)?;
+                self.map_len(types.len())?;
                 for (name, t) in types {
-                    self.str(name.as_bytes())?;
+                    self.str(name)?;
                     self.path.attr(name);
                     self.value(attrs.get(name).unwrap_or(&Value::Null), t, depth + 1)?;
                     self.path.pop();
                 }
             }
             (Value::Dynamic(inner_ty, inner), Type::Dynamic) => {
-                self.out.push(0x92);
-                self.bin(type_to_json(inner_ty).as_bytes())?;
+                // cty's dynamic value: [type JSON as bin, value].
+                self.array_len(2)?;
+                let type_json = type_to_json(inner_ty);
+                self.len(type_json.len())?;
+                written(encode::write_bin(&mut self.out, type_json.as_bytes()));
                 self.value(inner, inner_ty, depth + 1)?;
             }
             _ => {
