@@ -12,7 +12,9 @@ use super::numbers::{exact_from_f64, exact_to_f64};
 use super::types::{parse_type_json, type_to_json};
 use super::{type_name, value_kind, DecodeError, EncodeError, PathTracker, MAX_DEPTH};
 use crate::protocol::value::{Number, Type, Value};
+use rmp::decode::{self, RmpRead};
 use rmp::encode::{self, ByteBuf, ValueWriteError};
+use rmp::Marker;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
@@ -24,13 +26,12 @@ pub const EXT_REFINED_UNKNOWN: i8 = 12;
 /// Decode a msgpack value of type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut d = Decoder {
-        buf: bytes,
-        pos: 0,
+        rest: bytes,
         path: PathTracker::default(),
     };
     let v = d.value(ty, 0)?;
-    if d.pos != bytes.len() {
-        return Err(DecodeError::TrailingBytes(bytes.len() - d.pos));
+    if !d.rest.is_empty() {
+        return Err(DecodeError::TrailingBytes(d.rest.len()));
     }
     Ok(v)
 }
@@ -66,8 +67,8 @@ impl Item<'_> {
 }
 
 struct Decoder<'a> {
-    buf: &'a [u8],
-    pos: usize,
+    /// The bytes not read yet (the reader `rmp` advances).
+    rest: &'a [u8],
     path: PathTracker,
 }
 
@@ -79,124 +80,99 @@ impl<'a> Decoder<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.pos.checked_add(n).ok_or_else(|| self.eof())?;
-        let s = self.buf.get(self.pos..end).ok_or_else(|| self.eof())?;
-        self.pos = end;
+        if n > self.rest.len() {
+            return Err(self.eof());
+        }
+        let (s, rest) = self.rest.split_at(n);
+        self.rest = rest;
         Ok(s)
     }
 
-    fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn be<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let s = self.take(N)?;
-        let mut a = [0u8; N];
-        a.copy_from_slice(s);
-        Ok(a)
-    }
-
-    fn len16(&mut self) -> Result<usize, DecodeError> {
-        Ok(usize::from(u16::from_be_bytes(self.be()?)))
-    }
-
-    fn len32(&mut self) -> Result<usize, DecodeError> {
-        usize::try_from(u32::from_be_bytes(self.be()?)).map_err(|_| self.eof())
+    /// The length that follows a sized marker (8, 16 or 32 bits by the marker).
+    fn len(&mut self, marker: Marker) -> Result<usize, DecodeError> {
+        let n = match marker {
+            Marker::Bin8 | Marker::Str8 | Marker::Ext8 => self.rest.read_data_u8().map(u32::from),
+            Marker::Bin16 | Marker::Str16 | Marker::Ext16 | Marker::Array16 | Marker::Map16 => {
+                self.rest.read_data_u16().map(u32::from)
+            }
+            _ => self.rest.read_data_u32(),
+        };
+        n.ok()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| self.eof())
     }
 
     /// A collection can't hold more elements than there are bytes left (each takes >= 1).
     fn check_count(&self, n: usize) -> Result<usize, DecodeError> {
-        if n > self.buf.len() - self.pos {
+        if n > self.rest.len() {
             Err(self.eof())
         } else {
             Ok(n)
         }
     }
 
+    /// An extension's type, skipping its `n` data bytes.
+    fn ext(&mut self, n: usize) -> Result<Item<'a>, DecodeError> {
+        let t = self.rest.read_data_i8().map_err(|_| self.eof())?;
+        self.take(n)?;
+        Ok(Item::Ext(t))
+    }
+
     fn item(&mut self) -> Result<Item<'a>, DecodeError> {
-        let m = self.u8()?;
-        Ok(match m {
-            0x00..=0x7f => Item::Int(i64::from(m)),
-            0x80..=0x8f => Item::Map(self.check_count(usize::from(m & 0x0f))?),
-            0x90..=0x9f => Item::Array(self.check_count(usize::from(m & 0x0f))?),
-            0xa0..=0xbf => Item::Str(self.take(usize::from(m & 0x1f))?),
-            0xc0 => Item::Nil,
-            0xc2 => Item::Bool(false),
-            0xc3 => Item::Bool(true),
-            0xc4 => {
-                let n = usize::from(self.u8()?);
-                Item::Bin(self.take(n)?)
+        let marker = decode::read_marker(&mut self.rest).map_err(|_| self.eof())?;
+        let rd = &mut self.rest;
+        let item = match marker {
+            Marker::FixPos(n) => Ok(Item::Int(i64::from(n))),
+            Marker::FixNeg(n) => Ok(Item::Int(i64::from(n))),
+            Marker::FixMap(n) => return Ok(Item::Map(self.check_count(usize::from(n))?)),
+            Marker::FixArray(n) => return Ok(Item::Array(self.check_count(usize::from(n))?)),
+            Marker::FixStr(n) => return Ok(Item::Str(self.take(usize::from(n))?)),
+            Marker::Null => Ok(Item::Nil),
+            Marker::False => Ok(Item::Bool(false)),
+            Marker::True => Ok(Item::Bool(true)),
+            Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Bin(self.take(n)?));
             }
-            0xc5 => {
-                let n = self.len16()?;
-                Item::Bin(self.take(n)?)
+            Marker::Str8 | Marker::Str16 | Marker::Str32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Str(self.take(n)?));
             }
-            0xc6 => {
-                let n = self.len32()?;
-                Item::Bin(self.take(n)?)
+            Marker::Array16 | Marker::Array32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Array(self.check_count(n)?));
             }
-            0xc7..=0xc9 => {
-                let n = match m {
-                    0xc7 => usize::from(self.u8()?),
-                    0xc8 => self.len16()?,
-                    _ => self.len32()?,
-                };
-                let t = self.u8()? as i8;
-                self.take(n)?;
-                Item::Ext(t)
+            Marker::Map16 | Marker::Map32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Map(self.check_count(n)?));
             }
-            0xca => Item::Float(f64::from(f32::from_be_bytes(self.be()?))),
-            0xcb => Item::Float(f64::from_be_bytes(self.be()?)),
-            0xcc => Item::Uint(u64::from(self.u8()?)),
-            0xcd => Item::Uint(u64::from(u16::from_be_bytes(self.be()?))),
-            0xce => Item::Uint(u64::from(u32::from_be_bytes(self.be()?))),
-            0xcf => Item::Uint(u64::from_be_bytes(self.be()?)),
-            0xd0 => Item::Int(i64::from(self.u8()? as i8)),
-            0xd1 => Item::Int(i64::from(i16::from_be_bytes(self.be()?))),
-            0xd2 => Item::Int(i64::from(i32::from_be_bytes(self.be()?))),
-            0xd3 => Item::Int(i64::from_be_bytes(self.be()?)),
-            0xd4..=0xd8 => {
-                let n = 1usize << (m - 0xd4);
-                let t = self.u8()? as i8;
-                self.take(n)?;
-                Item::Ext(t)
+            Marker::Ext8 | Marker::Ext16 | Marker::Ext32 => {
+                let n = self.len(marker)?;
+                return self.ext(n);
             }
-            0xd9 => {
-                let n = usize::from(self.u8()?);
-                Item::Str(self.take(n)?)
-            }
-            0xda => {
-                let n = self.len16()?;
-                Item::Str(self.take(n)?)
-            }
-            0xdb => {
-                let n = self.len32()?;
-                Item::Str(self.take(n)?)
-            }
-            0xdc => {
-                let n = self.len16()?;
-                Item::Array(self.check_count(n)?)
-            }
-            0xdd => {
-                let n = self.len32()?;
-                Item::Array(self.check_count(n)?)
-            }
-            0xde => {
-                let n = self.len16()?;
-                Item::Map(self.check_count(n)?)
-            }
-            0xdf => {
-                let n = self.len32()?;
-                Item::Map(self.check_count(n)?)
-            }
-            0xe0..=0xff => Item::Int(i64::from(m as i8)),
-            0xc1 => {
+            Marker::FixExt1 => return self.ext(1),
+            Marker::FixExt2 => return self.ext(2),
+            Marker::FixExt4 => return self.ext(4),
+            Marker::FixExt8 => return self.ext(8),
+            Marker::FixExt16 => return self.ext(16),
+            Marker::F32 => rd.read_data_f32().map(|f| Item::Float(f64::from(f))),
+            Marker::F64 => rd.read_data_f64().map(Item::Float),
+            Marker::U8 => rd.read_data_u8().map(|u| Item::Uint(u64::from(u))),
+            Marker::U16 => rd.read_data_u16().map(|u| Item::Uint(u64::from(u))),
+            Marker::U32 => rd.read_data_u32().map(|u| Item::Uint(u64::from(u))),
+            Marker::U64 => rd.read_data_u64().map(Item::Uint),
+            Marker::I8 => rd.read_data_i8().map(|i| Item::Int(i64::from(i))),
+            Marker::I16 => rd.read_data_i16().map(|i| Item::Int(i64::from(i))),
+            Marker::I32 => rd.read_data_i32().map(|i| Item::Int(i64::from(i))),
+            Marker::I64 => rd.read_data_i64().map(Item::Int),
+            Marker::Reserved => {
                 return Err(DecodeError::InvalidMarker {
-                    marker: m,
+                    marker: marker.to_u8(),
                     path: self.path.render(),
                 })
             }
-        })
+        };
+        item.map_err(|_| self.eof())
     }
 
     fn mismatch(&self, ty: &Type, item: &Item<'_>) -> DecodeError {
