@@ -597,6 +597,12 @@ diagnostics_only!(
     pb::plan_resource_change::Response,
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
+    pb::validate_ephemeral_resource_config::Response,
+    pb::open_ephemeral_resource::Response,
+    pb::renew_ephemeral_resource::Response,
+    pb::close_ephemeral_resource::Response,
+    pb::plan_action::Response,
+    pb::validate_action_config::Response,
 );
 
 /// Serve one RPC: time `work`, log it, and answer with what it produced.
@@ -624,6 +630,14 @@ async fn serve<R: DiagnosticsOnly>(
 fn answer<R>(rpc: &'static str, type_name: &str, resp: R) -> Rpc<R> {
     log_done(rpc, type_name, Instant::now());
     Ok(Response::new(resp))
+}
+
+/// The kind of type named in ephemeral resource RPCs (this provider has none).
+const EPHEMERAL: &str = "ephemeral resource";
+
+/// Answer a request about a type of a kind this provider has none of.
+fn no_such_kind<R: DiagnosticsOnly>(rpc: &'static str, kind: &str, name: &str) -> Rpc<R> {
+    answer(rpc, name, R::with_diagnostic(unknown_kind(kind, name)))
 }
 
 impl ProviderService {
@@ -1037,9 +1051,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
         let req = req.into_inner();
-        let diagnostics = vec![unknown_kind("ephemeral resource", &req.type_name)];
-        let resp = pb::validate_ephemeral_resource_config::Response { diagnostics };
-        answer("ValidateEphemeralResourceConfig", &req.type_name, resp)
+        no_such_kind("ValidateEphemeralResourceConfig", EPHEMERAL, &req.type_name)
     }
 
     async fn open_ephemeral_resource(
@@ -1047,12 +1059,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Rpc<pb::open_ephemeral_resource::Response> {
         let req = req.into_inner();
-        let diagnostics = vec![unknown_kind("ephemeral resource", &req.type_name)];
-        let resp = pb::open_ephemeral_resource::Response {
-            diagnostics,
-            ..Default::default()
-        };
-        answer("OpenEphemeralResource", &req.type_name, resp)
+        no_such_kind("OpenEphemeralResource", EPHEMERAL, &req.type_name)
     }
 
     async fn renew_ephemeral_resource(
@@ -1060,12 +1067,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Rpc<pb::renew_ephemeral_resource::Response> {
         let req = req.into_inner();
-        let diagnostics = vec![unknown_kind("ephemeral resource", &req.type_name)];
-        let resp = pb::renew_ephemeral_resource::Response {
-            diagnostics,
-            ..Default::default()
-        };
-        answer("RenewEphemeralResource", &req.type_name, resp)
+        no_such_kind("RenewEphemeralResource", EPHEMERAL, &req.type_name)
     }
 
     async fn close_ephemeral_resource(
@@ -1073,9 +1075,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Rpc<pb::close_ephemeral_resource::Response> {
         let req = req.into_inner();
-        let diagnostics = vec![unknown_kind("ephemeral resource", &req.type_name)];
-        let resp = pb::close_ephemeral_resource::Response { diagnostics };
-        answer("CloseEphemeralResource", &req.type_name, resp)
+        no_such_kind("CloseEphemeralResource", EPHEMERAL, &req.type_name)
     }
 
     type ListResourceStream = ListStream;
@@ -1194,12 +1194,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::plan_action::Request>,
     ) -> Rpc<pb::plan_action::Response> {
         let req = req.into_inner();
-        let diagnostics = vec![unknown_kind("action", &req.action_type)];
-        let resp = pb::plan_action::Response {
-            diagnostics,
-            deferred: None,
-        };
-        answer("PlanAction", &req.action_type, resp)
+        no_such_kind("PlanAction", "action", &req.action_type)
     }
 
     type InvokeActionStream = tokio_stream::Once<Result<pb::invoke_action::Event, Status>>;
@@ -1226,9 +1221,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_action_config::Request>,
     ) -> Rpc<pb::validate_action_config::Response> {
         let req = req.into_inner();
-        let diagnostics = vec![unknown_kind("action", &req.type_name)];
-        let resp = pb::validate_action_config::Response { diagnostics };
-        answer("ValidateActionConfig", &req.type_name, resp)
+        no_such_kind("ValidateActionConfig", "action", &req.type_name)
     }
 
     async fn stop_provider(
