@@ -5,18 +5,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use serde_json::{json, Value};
-use terraform_provider_authentik::client::models::{
-    DeviceClass, FlowDesignation, NotConfiguredAction, SmsAuthType, SmsProvider, UsedByAction,
-    UserVerification, WebAuthnHint,
+use models::{
+    DeviceClass, EmailStageRequest, Field, FlowDesignation, FlowRequest, NotConfiguredAction,
+    NotificationWebhookMappingRequest, SmsAuthType, SmsProvider, SmsStageRequest, TypedResources,
+    UsedByAction, UserVerification, ValidateStageRequest, WebAuthnHint,
 };
+use serde_json::{json, Value};
 use terraform_provider_authentik::client::{
-    ApiError, Client, ClientConfig, Created, EmailStageRequest, Field, FieldPathStep, FlowRequest,
-    JsonObject, NotificationWebhookMappingRequest, Secret, SmsStageRequest, TransportKind,
-    ValidateStageRequest,
+    ApiError, Client, ClientConfig, Created, FieldPathStep, JsonObject, Secret, TransportKind,
 };
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/models.rs"]
+mod models;
 mod support;
 use support::double::Double;
 

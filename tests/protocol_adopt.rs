@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use support::double::Double;
+use support::tempdir::TempDir;
 use terraform_provider_authentik::engine::field::ResourceDef;
 use terraform_provider_authentik::engine::{identity, listing, schema};
 use terraform_provider_authentik::protocol::codec::msgpack;
@@ -39,27 +40,12 @@ impl Drop for Server {
     }
 }
 
-struct TempDir(std::path::PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The provider on a unix socket, configured for `url` and `token` (no retries, short
 /// timeouts: errors must come back quickly), and a client that asked for identity schemas as
 /// Terraform 1.12+ does.
 async fn start(tag: &str, url: &str, token: &str) -> Server {
-    let dir = std::env::temp_dir().join(format!(
-        "adopt-test-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let socket = dir.join("p.sock");
+    let dir = TempDir::new("adopt-test", tag);
+    let socket = dir.path().join("p.sock");
     let listener = PluginListener::unix(&socket).expect("bind");
     let shutdown = CancellationToken::new();
     let provider =
@@ -104,7 +90,7 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
         .expect("rpc");
     Server {
         client,
-        _dir: TempDir(dir),
+        _dir: dir,
         shutdown,
     }
 }

@@ -1,6 +1,8 @@
 //! The gRPC server in-process, driven through tonic clients on a unix socket: every RPC of
 //! `tfplugin6.Provider`, go-plugin's services, health, bad input, panics, and AutoMTLS.
 
+#[path = "support/tempdir.rs"]
+mod tempdir;
 #[path = "common/toy.rs"]
 mod toy;
 
@@ -13,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
+use tempdir::TempDir;
 use terraform_provider_authentik::protocol::codec::msgpack;
 use terraform_provider_authentik::protocol::pb::plugin as gp;
 use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
@@ -33,24 +36,8 @@ struct Server {
     server_cert: Option<Vec<u8>>,
 }
 
-struct TempDir(PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn temp_dir(tag: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!(
-        "tfproto-test-{tag}-{}-{:?}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    TempDir(dir)
+    TempDir::new("tfproto-test", tag)
 }
 
 async fn start(
@@ -58,7 +45,7 @@ async fn start(
     client_cert: Option<rustls::pki_types::CertificateDer<'static>>,
 ) -> Server {
     let dir = temp_dir(tag);
-    let socket = dir.0.join("p.sock");
+    let socket = dir.path().join("p.sock");
     let listener = PluginListener::unix(&socket).expect("bind");
     let toy = Arc::new(Toy::default());
     let shutdown = CancellationToken::new();

@@ -4,11 +4,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use terraform_provider_authentik::client::{flatten_validation_body, models};
+use terraform_provider_authentik::client::flatten_validation_body;
 use terraform_provider_authentik::engine::private::Private;
 use terraform_provider_authentik::engine::state::state_from_api;
 use terraform_provider_authentik::protocol::Value;
 use terraform_provider_authentik::resources::ALL;
+
+/// The typed models live beside the tests that use them.
+#[path = "../../tests/common/models.rs"]
+mod models;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = serde_json::from_slice::<serde_json::Value>(data) else { return };

@@ -30,7 +30,6 @@
 mod config;
 mod error;
 mod http;
-pub mod models;
 mod retry;
 mod secret;
 
@@ -45,10 +44,5 @@ pub use error::{
     flatten_validation_body, ApiError, ErrorClass, FieldError, FieldPathStep, TransportKind,
 };
 pub use http::{Client, Created, Endpoint, Page, Pages, PAGE_SIZE};
-pub use models::{
-    EmailStage, EmailStageRequest, Field, Flow, FlowRequest, NotificationWebhookMapping,
-    NotificationWebhookMappingRequest, Patch, Resource, SmsStage, SmsStageRequest, UsedBy,
-    ValidateStage, ValidateStageRequest, WebAuthnDeviceType,
-};
 pub use retry::{parse_retry_after, Attempts, Backoff, Outage, Policy, Retry};
 pub use secret::Secret;

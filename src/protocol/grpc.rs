@@ -203,14 +203,7 @@ impl ProviderService {
                 return None;
             }
         };
-        if identity.is_null() {
-            return None;
-        }
-        encode_into(&identity, ty, "resource identity", diagnostics).map(|v| {
-            pb::ResourceIdentityData {
-                identity_data: Some(v),
-            }
-        })
+        identity_into(&identity, ty, "resource identity", diagnostics)
     }
 }
 
@@ -547,6 +540,32 @@ fn encode_into(
         .ok()
 }
 
+/// Like [`encode_into`], for a value that may be null (then nothing is sent).
+fn encode_nonnull_into(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+    diagnostics: &mut Vec<pb::Diagnostic>,
+) -> Option<pb::DynamicValue> {
+    if value.is_null() {
+        None
+    } else {
+        encode_into(value, ty, what, diagnostics)
+    }
+}
+
+/// Like [`encode_nonnull_into`], wrapped as identity data.
+fn identity_into(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+    diagnostics: &mut Vec<pb::Diagnostic>,
+) -> Option<pb::ResourceIdentityData> {
+    encode_nonnull_into(value, ty, what, diagnostics).map(|v| pb::ResourceIdentityData {
+        identity_data: Some(v),
+    })
+}
+
 /// A response that can carry nothing but diagnostics (what a failed request answers).
 trait DiagnosticsOnly: Default {
     fn with_diagnostic(d: pb::Diagnostic) -> Self;
@@ -555,6 +574,8 @@ trait DiagnosticsOnly: Default {
 macro_rules! diagnostics_only {
     ($($t:ty),* $(,)?) => {
         $(impl DiagnosticsOnly for $t {
+            // Some responses have no field beside `diagnostics`; the macro serves them all.
+            #[allow(clippy::needless_update)]
             fn with_diagnostic(d: pb::Diagnostic) -> Self {
                 Self { diagnostics: vec![d], ..Default::default() }
             }
@@ -563,6 +584,12 @@ macro_rules! diagnostics_only {
 }
 
 diagnostics_only!(
+    pb::validate_provider_config::Response,
+    pb::validate_resource_config::Response,
+    pb::validate_data_resource_config::Response,
+    pb::validate_list_resource_config::Response,
+    pb::configure_provider::Response,
+    pb::upgrade_resource_state::Response,
     pb::upgrade_resource_identity::Response,
     pb::generate_resource_config::Response,
     pb::read_data_source::Response,
@@ -570,17 +597,61 @@ diagnostics_only!(
     pb::plan_resource_change::Response,
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
+    pb::validate_ephemeral_resource_config::Response,
+    pb::open_ephemeral_resource::Response,
+    pb::renew_ephemeral_resource::Response,
+    pb::close_ephemeral_resource::Response,
+    pb::plan_action::Response,
+    pb::validate_action_config::Response,
 );
 
-/// Log the RPC and answer it: the response, or one carrying the diagnostic that stopped it.
-fn respond<R: DiagnosticsOnly>(
+/// Serve one RPC: time `work`, log it, and answer with what it produced.
+async fn timed<R>(rpc: &'static str, type_name: &str, work: impl Future<Output = R>) -> Rpc<R> {
+    let started = Instant::now();
+    let resp = work.await;
+    log_done(rpc, type_name, started);
+    Ok(Response::new(resp))
+}
+
+/// Serve one RPC whose `work` may stop at a diagnostic: answer with the response, or with one
+/// carrying the diagnostic that stopped it.
+async fn serve<R: DiagnosticsOnly>(
     rpc: &'static str,
     type_name: &str,
-    started: Instant,
-    result: Result<R, pb::Diagnostic>,
+    work: impl Future<Output = Result<R, pb::Diagnostic>>,
 ) -> Rpc<R> {
-    log_done(rpc, type_name, started);
-    Ok(Response::new(result.unwrap_or_else(R::with_diagnostic)))
+    timed(rpc, type_name, async {
+        work.await.unwrap_or_else(R::with_diagnostic)
+    })
+    .await
+}
+
+/// Answer an RPC this provider has nothing to do for with a fixed response.
+fn answer<R>(rpc: &'static str, type_name: &str, resp: R) -> Rpc<R> {
+    log_done(rpc, type_name, Instant::now());
+    Ok(Response::new(resp))
+}
+
+/// The kind of type named in ephemeral resource RPCs (this provider has none).
+const EPHEMERAL: &str = "ephemeral resource";
+
+/// Answer a request about a type of a kind this provider has none of.
+fn no_such_kind<R: DiagnosticsOnly>(rpc: &'static str, kind: &str, name: &str) -> Rpc<R> {
+    answer(rpc, name, R::with_diagnostic(unknown_kind(kind, name)))
+}
+
+impl ProviderService {
+    /// Decode the provider configuration and hand it to `call`, which answers with diagnostics.
+    async fn with_provider_config<F: Future<Output = Vec<Diagnostic>>>(
+        &self,
+        rpc: &'static str,
+        config: Option<&pb::DynamicValue>,
+        call: impl FnOnce(Value) -> F,
+    ) -> Result<Vec<pb::Diagnostic>, pb::Diagnostic> {
+        let ty = &self.cached().provider_type;
+        let config = self.decode(config, ty, "provider configuration")?;
+        Ok(guarded_diagnostics(rpc, call(config)).await)
+    }
 }
 
 #[tonic::async_trait]
@@ -589,165 +660,119 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Rpc<pb::get_metadata::Response> {
-        let started = Instant::now();
-        let resp = self.cached().metadata_response.clone();
-        log_done("GetMetadata", "", started);
-        Ok(Response::new(resp))
+        timed("GetMetadata", "", async {
+            self.cached().metadata_response.clone()
+        })
+        .await
     }
 
     async fn get_provider_schema(
         &self,
         _: Request<pb::get_provider_schema::Request>,
     ) -> Rpc<pb::get_provider_schema::Response> {
-        let started = Instant::now();
-        let resp = self.cached().schema_response.clone();
-        log_done("GetProviderSchema", "", started);
-        Ok(Response::new(resp))
+        timed("GetProviderSchema", "", async {
+            self.cached().schema_response.clone()
+        })
+        .await
     }
 
     async fn validate_provider_config(
         &self,
         req: Request<pb::validate_provider_config::Request>,
     ) -> Rpc<pb::validate_provider_config::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let diagnostics = match self.decode(
-            req.config.as_ref(),
-            &self.cached().provider_type,
-            "provider configuration",
-        ) {
-            Err(d) => vec![d],
-            Ok(config) => {
-                guarded_diagnostics(
-                    "ValidateProviderConfig",
-                    self.provider.validate_provider_config(config),
-                )
-                .await
-            }
-        };
-        log_done("ValidateProviderConfig", "", started);
-        Ok(Response::new(pb::validate_provider_config::Response {
-            diagnostics,
-        }))
+        serve("ValidateProviderConfig", "", async {
+            let diagnostics = self
+                .with_provider_config("ValidateProviderConfig", req.config.as_ref(), |config| {
+                    self.provider.validate_provider_config(config)
+                })
+                .await?;
+            Ok(pb::validate_provider_config::Response { diagnostics })
+        })
+        .await
     }
 
     async fn validate_resource_config(
         &self,
         req: Request<pb::validate_resource_config::Request>,
     ) -> Rpc<pb::validate_resource_config::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ValidateResourceConfig", &req.type_name, async {
             let ty = self.resource_type(&req.type_name)?;
-            let config = self.decode(req.config.as_ref(), ty, "resource configuration")?;
             let call = ValidateResourceRequest {
                 type_name: req.type_name.clone(),
-                config,
+                config: self.decode(req.config.as_ref(), ty, "resource configuration")?,
                 client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
             };
-            Ok::<_, pb::Diagnostic>(
-                guarded_diagnostics(
-                    "ValidateResourceConfig",
-                    self.provider.validate_resource_config(call),
-                )
-                .await,
-            )
-        }
-        .await;
-        log_done("ValidateResourceConfig", &req.type_name, started);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: result.unwrap_or_else(|d| vec![d]),
-        }))
+            let diagnostics = self.provider.validate_resource_config(call);
+            let diagnostics = guarded_diagnostics("ValidateResourceConfig", diagnostics).await;
+            Ok(pb::validate_resource_config::Response { diagnostics })
+        })
+        .await
     }
 
     async fn validate_data_resource_config(
         &self,
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Rpc<pb::validate_data_resource_config::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ValidateDataResourceConfig", &req.type_name, async {
             let ty = self.data_source_type(&req.type_name)?;
-            let config = self.decode(req.config.as_ref(), ty, "data source configuration")?;
             let call = ValidateDataSourceRequest {
                 type_name: req.type_name.clone(),
-                config,
+                config: self.decode(req.config.as_ref(), ty, "data source configuration")?,
             };
-            Ok::<_, pb::Diagnostic>(
-                guarded_diagnostics(
-                    "ValidateDataResourceConfig",
-                    self.provider.validate_data_source_config(call),
-                )
-                .await,
-            )
-        }
-        .await;
-        log_done("ValidateDataResourceConfig", &req.type_name, started);
-        Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: result.unwrap_or_else(|d| vec![d]),
-        }))
+            let diagnostics = self.provider.validate_data_source_config(call);
+            let diagnostics = guarded_diagnostics("ValidateDataResourceConfig", diagnostics).await;
+            Ok(pb::validate_data_resource_config::Response { diagnostics })
+        })
+        .await
     }
 
     async fn upgrade_resource_state(
         &self,
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Rpc<pb::upgrade_resource_state::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("UpgradeResourceState", &req.type_name, async {
             let ty = self.resource_type(&req.type_name)?;
-            let raw_json = req
-                .raw_state
-                .as_ref()
-                .map(|r| r.json.clone())
-                .filter(|j| !j.is_empty());
             let call = UpgradeRequest {
                 type_name: req.type_name.clone(),
                 version: req.version,
-                raw_json,
+                raw_json: raw_json(req.raw_state.as_ref().map(|r| &r.json)),
             };
-            let (value, diags) = guarded(
-                "UpgradeResourceState",
-                self.provider.upgrade_resource_state(call),
-            )
-            .await?;
-            let mut out = diagnostics_to_pb(&diags);
-            let state = encode_into(&value, ty, "upgraded state", &mut out);
-            Ok::<_, pb::Diagnostic>((state, out))
-        }
-        .await;
-        log_done("UpgradeResourceState", &req.type_name, started);
-        let (upgraded_state, diagnostics) = result.unwrap_or_else(|d| (None, vec![d]));
-        Ok(Response::new(pb::upgrade_resource_state::Response {
-            upgraded_state,
-            diagnostics,
-        }))
+            let upgraded = self.provider.upgrade_resource_state(call);
+            let (value, diags) = guarded("UpgradeResourceState", upgraded).await?;
+            let mut diagnostics = diagnostics_to_pb(&diags);
+            let upgraded_state = encode_into(&value, ty, "upgraded state", &mut diagnostics);
+            Ok(pb::upgrade_resource_state::Response {
+                upgraded_state,
+                diagnostics,
+            })
+        })
+        .await
     }
 
     async fn get_resource_identity_schemas(
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Rpc<pb::get_resource_identity_schemas::Response> {
-        let started = Instant::now();
-        let resp = self.cached().identity_response.clone();
-        self.identity_asked.store(true, Ordering::Relaxed);
-        log_done("GetResourceIdentitySchemas", "", started);
-        Ok(Response::new(resp))
+        timed("GetResourceIdentitySchemas", "", async {
+            let resp = self.cached().identity_response.clone();
+            self.identity_asked.store(true, Ordering::Relaxed);
+            resp
+        })
+        .await
     }
 
     async fn upgrade_resource_identity(
         &self,
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Rpc<pb::upgrade_resource_identity::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("UpgradeResourceIdentity", &req.type_name, async {
             let (version, ty) = self.identity_type(&req.type_name)?;
-            let raw_json = req
-                .raw_identity
-                .as_ref()
-                .map(|r| r.json.clone())
-                .filter(|j| !j.is_empty());
+            let raw_json = raw_json(req.raw_identity.as_ref().map(|r| &r.json));
             let (value, diags) = if *version == req.version {
                 // Stored with the current identity schema: nothing to upgrade.
                 match raw_json.as_deref().map(|j| json::decode_lenient(j, ty)) {
@@ -770,95 +795,70 @@ impl pb::provider_server::Provider for ProviderService {
                     version: req.version,
                     raw_json,
                 };
-                guarded(
-                    "UpgradeResourceIdentity",
-                    self.provider.upgrade_resource_identity(call),
-                )
-                .await?
+                let upgraded = self.provider.upgrade_resource_identity(call);
+                guarded("UpgradeResourceIdentity", upgraded).await?
             };
             let mut diagnostics = diagnostics_to_pb(&diags);
-            let upgraded_identity = if value.is_null() {
-                None
-            } else {
-                encode_into(&value, ty, "upgraded identity", &mut diagnostics).map(|v| {
-                    pb::ResourceIdentityData {
-                        identity_data: Some(v),
-                    }
-                })
-            };
-            Ok::<_, pb::Diagnostic>(pb::upgrade_resource_identity::Response {
+            let upgraded_identity =
+                identity_into(&value, ty, "upgraded identity", &mut diagnostics);
+            Ok(pb::upgrade_resource_identity::Response {
                 upgraded_identity,
                 diagnostics,
             })
-        }
-        .await;
-        respond("UpgradeResourceIdentity", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn configure_provider(
         &self,
         req: Request<pb::configure_provider::Request>,
     ) -> Rpc<pb::configure_provider::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let diagnostics = match self.decode(
-            req.config.as_ref(),
-            &self.cached().provider_type,
-            "provider configuration",
-        ) {
-            Err(d) => vec![d],
-            Ok(config) => {
-                guarded_diagnostics(
-                    "ConfigureProvider",
-                    self.provider
-                        .configure_provider(config, req.terraform_version.clone()),
-                )
-                .await
-            }
-        };
-        log_done("ConfigureProvider", "", started);
-        Ok(Response::new(pb::configure_provider::Response {
-            diagnostics,
-        }))
+        serve("ConfigureProvider", "", async {
+            let diagnostics = self
+                .with_provider_config("ConfigureProvider", req.config.as_ref(), |config| {
+                    let version = req.terraform_version.clone();
+                    self.provider.configure_provider(config, version)
+                })
+                .await?;
+            Ok(pb::configure_provider::Response { diagnostics })
+        })
+        .await
     }
 
     async fn read_resource(
         &self,
         req: Request<pb::read_resource::Request>,
     ) -> Rpc<pb::read_resource::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ReadResource", &req.type_name, async {
             let ty = self.resource_type(&req.type_name)?;
-            let current_state = self.decode(req.current_state.as_ref(), ty, "current state")?;
             let call = ReadRequest {
                 type_name: req.type_name.clone(),
-                current_state,
+                current_state: self.decode(req.current_state.as_ref(), ty, "current state")?,
                 private: req.private.clone(),
             };
             let resp = guarded("ReadResource", self.provider.read_resource(call)).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let new_state = encode_into(&resp.new_state, ty, "new state", &mut diagnostics);
             let new_identity = self.identity_out(&req.type_name, &resp.new_state, &mut diagnostics);
-            Ok::<_, pb::Diagnostic>(pb::read_resource::Response {
+            Ok(pb::read_resource::Response {
                 new_state,
                 diagnostics,
                 private: resp.private,
                 new_identity,
                 ..Default::default()
             })
-        }
-        .await;
-        respond("ReadResource", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn plan_resource_change(
         &self,
         req: Request<pb::plan_resource_change::Request>,
     ) -> Rpc<pb::plan_resource_change::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("PlanResourceChange", &req.type_name, async {
             let ty = self.resource_type(&req.type_name)?;
             let call = PlanRequest {
                 type_name: req.type_name.clone(),
@@ -872,17 +872,14 @@ impl pb::provider_server::Provider for ProviderService {
                 prior_private: req.prior_private.clone(),
                 client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
             };
-            let resp = guarded(
-                "PlanResourceChange",
-                self.provider.plan_resource_change(call),
-            )
-            .await?;
+            let planned = self.provider.plan_resource_change(call);
+            let resp = guarded("PlanResourceChange", planned).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let planned_state =
                 encode_into(&resp.planned_state, ty, "planned state", &mut diagnostics);
             let planned_identity =
                 self.identity_out(&req.type_name, &resp.planned_state, &mut diagnostics);
-            Ok::<_, pb::Diagnostic>(pb::plan_resource_change::Response {
+            Ok(pb::plan_resource_change::Response {
                 planned_state,
                 requires_replace: resp.requires_replace.iter().map(path_to_pb).collect(),
                 planned_private: resp.planned_private,
@@ -890,18 +887,16 @@ impl pb::provider_server::Provider for ProviderService {
                 planned_identity,
                 ..Default::default()
             })
-        }
-        .await;
-        respond("PlanResourceChange", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn apply_resource_change(
         &self,
         req: Request<pb::apply_resource_change::Request>,
     ) -> Rpc<pb::apply_resource_change::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ApplyResourceChange", &req.type_name, async {
             let ty = self.resource_type(&req.type_name)?;
             let call = ApplyRequest {
                 type_name: req.type_name.clone(),
@@ -910,33 +905,28 @@ impl pb::provider_server::Provider for ProviderService {
                 config: self.decode(req.config.as_ref(), ty, "resource configuration")?,
                 planned_private: req.planned_private.clone(),
             };
-            let resp = guarded(
-                "ApplyResourceChange",
-                self.provider.apply_resource_change(call),
-            )
-            .await?;
+            let applied = self.provider.apply_resource_change(call);
+            let resp = guarded("ApplyResourceChange", applied).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let new_state = encode_into(&resp.new_state, ty, "new state", &mut diagnostics);
             let new_identity = self.identity_out(&req.type_name, &resp.new_state, &mut diagnostics);
-            Ok::<_, pb::Diagnostic>(pb::apply_resource_change::Response {
+            Ok(pb::apply_resource_change::Response {
                 new_state,
                 private: resp.private,
                 diagnostics,
                 new_identity,
                 ..Default::default()
             })
-        }
-        .await;
-        respond("ApplyResourceChange", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn import_resource_state(
         &self,
         req: Request<pb::import_resource_state::Request>,
     ) -> Rpc<pb::import_resource_state::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ImportResourceState", &req.type_name, async {
             self.resource_type(&req.type_name)?;
             let identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
                 Some(data) => {
@@ -951,11 +941,8 @@ impl pb::provider_server::Provider for ProviderService {
                 identity,
                 client_capabilities: client_capabilities_from_pb(req.client_capabilities.as_ref()),
             };
-            let resp = guarded(
-                "ImportResourceState",
-                self.provider.import_resource_state(call),
-            )
-            .await?;
+            let imported = self.provider.import_resource_state(call);
+            let resp = guarded("ImportResourceState", imported).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
             let mut imported_resources = Vec::with_capacity(resp.imported.len());
             for r in resp.imported {
@@ -975,14 +962,13 @@ impl pb::provider_server::Provider for ProviderService {
                     Err(d) => diagnostics.push(d),
                 }
             }
-            Ok::<_, pb::Diagnostic>(pb::import_resource_state::Response {
+            Ok(pb::import_resource_state::Response {
                 imported_resources,
                 diagnostics,
                 deferred: None,
             })
-        }
-        .await;
-        respond("ImportResourceState", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn move_resource_state(
@@ -990,26 +976,29 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::move_resource_state::Request>,
     ) -> Rpc<pb::move_resource_state::Response> {
         let req = req.into_inner();
-        log_done("MoveResourceState", &req.target_type_name, Instant::now());
-        Ok(Response::new(pb::move_resource_state::Response {
-            diagnostics: vec![error_pb(
-                "Moving resource state not supported",
-                format!(
-                    "This provider cannot move state from {:?} to {:?}; moved blocks between resource types are not supported.",
-                    req.source_type_name, req.target_type_name
-                ),
-            )],
-            ..Default::default()
-        }))
+        let diagnostic = error_pb(
+            "Moving resource state not supported",
+            format!(
+                "This provider cannot move state from {:?} to {:?}; moved blocks between resource types are not supported.",
+                req.source_type_name, req.target_type_name
+            ),
+        );
+        answer(
+            "MoveResourceState",
+            &req.target_type_name,
+            pb::move_resource_state::Response {
+                diagnostics: vec![diagnostic],
+                ..Default::default()
+            },
+        )
     }
 
     async fn read_data_source(
         &self,
         req: Request<pb::read_data_source::Request>,
     ) -> Rpc<pb::read_data_source::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ReadDataSource", &req.type_name, async {
             let ty = self.data_source_type(&req.type_name)?;
             let call = ReadDataSourceRequest {
                 type_name: req.type_name.clone(),
@@ -1018,67 +1007,43 @@ impl pb::provider_server::Provider for ProviderService {
             };
             let resp = guarded("ReadDataSource", self.provider.read_data_source(call)).await?;
             let mut diagnostics = diagnostics_to_pb(&resp.diagnostics);
-            let state = if resp.state.is_null() {
-                None
-            } else {
-                encode_into(&resp.state, ty, "data source state", &mut diagnostics)
-            };
-            Ok::<_, pb::Diagnostic>(pb::read_data_source::Response {
+            let state = encode_nonnull_into(&resp.state, ty, "data source state", &mut diagnostics);
+            Ok(pb::read_data_source::Response {
                 state,
                 diagnostics,
                 deferred: None,
             })
-        }
-        .await;
-        respond("ReadDataSource", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn generate_resource_config(
         &self,
         req: Request<pb::generate_resource_config::Request>,
     ) -> Rpc<pb::generate_resource_config::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        if !self
-            .cached()
-            .metadata_response
-            .server_capabilities
-            .is_some_and(|c| c.generate_resource_config)
-        {
-            log_done("GenerateResourceConfig", &req.type_name, started);
-            return Ok(Response::new(pb::generate_resource_config::Response {
-                config: None,
-                diagnostics: vec![unsupported("Generating resource configuration")],
-            }));
-        }
-        let result = async {
+        serve("GenerateResourceConfig", &req.type_name, async {
+            let capabilities = self.cached().metadata_response.server_capabilities;
+            if !capabilities.is_some_and(|c| c.generate_resource_config) {
+                return Err(unsupported("Generating resource configuration"));
+            }
             let ty = self.resource_type(&req.type_name)?;
+            let what = "state to generate configuration from";
             let call = GenerateConfigRequest {
                 type_name: req.type_name.clone(),
-                state: self.decode(
-                    req.state.as_ref(),
-                    ty,
-                    "state to generate configuration from",
-                )?,
+                state: self.decode(req.state.as_ref(), ty, what)?,
             };
-            let (config, diags) = guarded(
-                "GenerateResourceConfig",
-                self.provider.generate_resource_config(call),
-            )
-            .await?;
+            let generated = self.provider.generate_resource_config(call);
+            let (config, diags) = guarded("GenerateResourceConfig", generated).await?;
             let mut diagnostics = diagnostics_to_pb(&diags);
-            let config = if config.is_null() {
-                None
-            } else {
-                encode_into(&config, ty, "generated configuration", &mut diagnostics)
-            };
-            Ok::<_, pb::Diagnostic>(pb::generate_resource_config::Response {
+            let what = "generated configuration";
+            let config = encode_nonnull_into(&config, ty, what, &mut diagnostics);
+            Ok(pb::generate_resource_config::Response {
                 config,
                 diagnostics,
             })
-        }
-        .await;
-        respond("GenerateResourceConfig", &req.type_name, started, result)
+        })
+        .await
     }
 
     async fn validate_ephemeral_resource_config(
@@ -1086,16 +1051,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
         let req = req.into_inner();
-        log_done(
-            "ValidateEphemeralResourceConfig",
-            &req.type_name,
-            Instant::now(),
-        );
-        Ok(Response::new(
-            pb::validate_ephemeral_resource_config::Response {
-                diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
-            },
-        ))
+        no_such_kind("ValidateEphemeralResourceConfig", EPHEMERAL, &req.type_name)
     }
 
     async fn open_ephemeral_resource(
@@ -1103,11 +1059,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Rpc<pb::open_ephemeral_resource::Response> {
         let req = req.into_inner();
-        log_done("OpenEphemeralResource", &req.type_name, Instant::now());
-        Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
-            ..Default::default()
-        }))
+        no_such_kind("OpenEphemeralResource", EPHEMERAL, &req.type_name)
     }
 
     async fn renew_ephemeral_resource(
@@ -1115,11 +1067,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Rpc<pb::renew_ephemeral_resource::Response> {
         let req = req.into_inner();
-        log_done("RenewEphemeralResource", &req.type_name, Instant::now());
-        Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
-            ..Default::default()
-        }))
+        no_such_kind("RenewEphemeralResource", EPHEMERAL, &req.type_name)
     }
 
     async fn close_ephemeral_resource(
@@ -1127,10 +1075,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Rpc<pb::close_ephemeral_resource::Response> {
         let req = req.into_inner();
-        log_done("CloseEphemeralResource", &req.type_name, Instant::now());
-        Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: vec![unknown_kind("ephemeral resource", &req.type_name)],
-        }))
+        no_such_kind("CloseEphemeralResource", EPHEMERAL, &req.type_name)
     }
 
     type ListResourceStream = ListStream;
@@ -1201,9 +1146,8 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
     ) -> Rpc<pb::validate_list_resource_config::Response> {
-        let started = Instant::now();
         let req = req.into_inner();
-        let result = async {
+        serve("ValidateListResourceConfig", &req.type_name, async {
             let ty = self.list_type(&req.type_name)?;
             let call = ValidateListRequest {
                 type_name: req.type_name.clone(),
@@ -1215,27 +1159,18 @@ impl pb::provider_server::Provider for ProviderService {
                 )?,
                 limit: self.decode(req.limit.as_ref(), &Type::Number, "limit")?,
             };
-            Ok::<_, pb::Diagnostic>(
-                guarded_diagnostics(
-                    "ValidateListResourceConfig",
-                    self.provider.validate_list_resource_config(call),
-                )
-                .await,
-            )
-        }
-        .await;
-        log_done("ValidateListResourceConfig", &req.type_name, started);
-        Ok(Response::new(pb::validate_list_resource_config::Response {
-            diagnostics: result.unwrap_or_else(|d| vec![d]),
-        }))
+            let diagnostics = self.provider.validate_list_resource_config(call);
+            let diagnostics = guarded_diagnostics("ValidateListResourceConfig", diagnostics).await;
+            Ok(pb::validate_list_resource_config::Response { diagnostics })
+        })
+        .await
     }
 
     async fn get_functions(
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Rpc<pb::get_functions::Response> {
-        log_done("GetFunctions", "", Instant::now());
-        Ok(Response::new(Default::default()))
+        answer("GetFunctions", "", Default::default())
     }
 
     async fn call_function(
@@ -1243,14 +1178,15 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::call_function::Request>,
     ) -> Rpc<pb::call_function::Response> {
         let req = req.into_inner();
-        log_done("CallFunction", &req.name, Instant::now());
-        Ok(Response::new(pb::call_function::Response {
+        let error = pb::FunctionError {
+            text: format!("function {:?} is not supported by this provider", req.name),
+            function_argument: None,
+        };
+        let resp = pb::call_function::Response {
             result: None,
-            error: Some(pb::FunctionError {
-                text: format!("function {:?} is not supported by this provider", req.name),
-                function_argument: None,
-            }),
-        }))
+            error: Some(error),
+        };
+        answer("CallFunction", &req.name, resp)
     }
 
     async fn plan_action(
@@ -1258,11 +1194,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::plan_action::Request>,
     ) -> Rpc<pb::plan_action::Response> {
         let req = req.into_inner();
-        log_done("PlanAction", &req.action_type, Instant::now());
-        Ok(Response::new(pb::plan_action::Response {
-            diagnostics: vec![unknown_kind("action", &req.action_type)],
-            deferred: None,
-        }))
+        no_such_kind("PlanAction", "action", &req.action_type)
     }
 
     type InvokeActionStream = tokio_stream::Once<Result<pb::invoke_action::Event, Status>>;
@@ -1272,16 +1204,16 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::invoke_action::Request>,
     ) -> Rpc<Self::InvokeActionStream> {
         let req = req.into_inner();
-        log_done("InvokeAction", &req.action_type, Instant::now());
-        Ok(Response::new(tokio_stream::once(Ok(
-            pb::invoke_action::Event {
-                r#type: Some(pb::invoke_action::event::Type::Completed(
-                    pb::invoke_action::event::Completed {
-                        diagnostics: vec![unknown_kind("action", &req.action_type)],
-                    },
-                )),
-            },
-        ))))
+        let diagnostics = vec![unknown_kind("action", &req.action_type)];
+        let completed = pb::invoke_action::event::Completed { diagnostics };
+        let event = pb::invoke_action::Event {
+            r#type: Some(pb::invoke_action::event::Type::Completed(completed)),
+        };
+        answer(
+            "InvokeAction",
+            &req.action_type,
+            tokio_stream::once(Ok(event)),
+        )
     }
 
     async fn validate_action_config(
@@ -1289,28 +1221,31 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_action_config::Request>,
     ) -> Rpc<pb::validate_action_config::Response> {
         let req = req.into_inner();
-        log_done("ValidateActionConfig", &req.type_name, Instant::now());
-        Ok(Response::new(pb::validate_action_config::Response {
-            diagnostics: vec![unknown_kind("action", &req.type_name)],
-        }))
+        no_such_kind("ValidateActionConfig", "action", &req.type_name)
     }
 
     async fn stop_provider(
         &self,
         _: Request<pb::stop_provider::Request>,
     ) -> Rpc<pb::stop_provider::Response> {
-        let started = Instant::now();
-        let provider = &self.provider;
-        let error = match std::panic::catch_unwind(AssertUnwindSafe(|| provider.stop())) {
-            Ok(()) => String::new(),
-            Err(payload) => format!(
-                "internal error in the provider: {}",
-                panic_message(&*payload)
-            ),
-        };
-        log_done("StopProvider", "", started);
-        Ok(Response::new(pb::stop_provider::Response { error }))
+        timed("StopProvider", "", async {
+            let provider = &self.provider;
+            let error = match std::panic::catch_unwind(AssertUnwindSafe(|| provider.stop())) {
+                Ok(()) => String::new(),
+                Err(payload) => format!(
+                    "internal error in the provider: {}",
+                    panic_message(&*payload)
+                ),
+            };
+            pb::stop_provider::Response { error }
+        })
+        .await
     }
+}
+
+/// The stored JSON of a raw state or identity, if it has any.
+fn raw_json(json: Option<&Vec<u8>>) -> Option<Vec<u8>> {
+    json.filter(|j| !j.is_empty()).cloned()
 }
 
 /// The stream a ListResource call answers with.
@@ -1327,19 +1262,12 @@ fn list_event_to_pb(
     identity_ty: &Type,
 ) -> pb::list_resource::Event {
     let mut diagnostic = diagnostics_to_pb(&event.diagnostics);
-    let identity = if event.identity.is_null() {
-        None
-    } else {
-        encode_into(
-            &event.identity,
-            identity_ty,
-            "listed identity",
-            &mut diagnostic,
-        )
-        .map(|v| pb::ResourceIdentityData {
-            identity_data: Some(v),
-        })
-    };
+    let identity = identity_into(
+        &event.identity,
+        identity_ty,
+        "listed identity",
+        &mut diagnostic,
+    );
     let resource_object = match &event.resource {
         Some(state) if include_resource => {
             encode_into(state, state_ty, "listed object", &mut diagnostic)

@@ -3,6 +3,23 @@
 //!
 //! Numbers are kept as their decimal text all the way (no `f64` in between), so nothing is
 //! rounded. Unknown values have no JSON form.
+//!
+//! # Why the parser is still hand-written
+//!
+//! Moving it onto `serde_json` was tried against this module's accepted inputs (issue 22) and
+//! would change them; checked with serde_json 1.0.154:
+//! - a lone UTF-16 surrogate escape (`"a\ud800b"`) is an error in `serde_json`
+//!   (`unexpected end of hex escape`), while Terraform's own encoder (Go's `encoding/json`)
+//!   reads it as U+FFFD, as this parser does, so state written by Go would stop decoding;
+//! - exact numbers need `serde_json`'s `arbitrary_precision` feature, which features unify
+//!   across the workspace: every `serde_json::Value` in the client, the engine and the double
+//!   would then carry numbers as text (changing how they compare and how `#[serde(flatten)]`
+//!   and untagged enums see them), a risk to code that is not the protocol layer's;
+//! - errors here carry a byte offset and name what was expected, which the diagnostics show.
+//!
+//! A separate value type over `serde_json` with `raw_value` would avoid the feature problem
+//! but not the surrogate one. Until a measurement shows this parser costing plan/apply time
+//! (it runs only on raw state and stored identities), it stays.
 
 use super::types::{type_from_node, type_to_json};
 use super::{type_name, value_kind, DecodeError, EncodeError, PathTracker, MAX_DEPTH};

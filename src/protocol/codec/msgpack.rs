@@ -12,7 +12,11 @@ use super::numbers::{exact_from_f64, exact_to_f64};
 use super::types::{parse_type_json, type_to_json};
 use super::{type_name, value_kind, DecodeError, EncodeError, PathTracker, MAX_DEPTH};
 use crate::protocol::value::{Number, Type, Value};
+use rmp::decode::{self, RmpRead};
+use rmp::encode::{self, ByteBuf, ValueWriteError};
+use rmp::Marker;
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 
 /// msgpack extension type of an unknown value.
 pub const EXT_UNKNOWN: i8 = 0;
@@ -22,13 +26,12 @@ pub const EXT_REFINED_UNKNOWN: i8 = 12;
 /// Decode a msgpack value of type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut d = Decoder {
-        buf: bytes,
-        pos: 0,
+        rest: bytes,
         path: PathTracker::default(),
     };
     let v = d.value(ty, 0)?;
-    if d.pos != bytes.len() {
-        return Err(DecodeError::TrailingBytes(bytes.len() - d.pos));
+    if !d.rest.is_empty() {
+        return Err(DecodeError::TrailingBytes(d.rest.len()));
     }
     Ok(v)
 }
@@ -64,8 +67,8 @@ impl Item<'_> {
 }
 
 struct Decoder<'a> {
-    buf: &'a [u8],
-    pos: usize,
+    /// The bytes not read yet (the reader `rmp` advances).
+    rest: &'a [u8],
     path: PathTracker,
 }
 
@@ -77,124 +80,99 @@ impl<'a> Decoder<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.pos.checked_add(n).ok_or_else(|| self.eof())?;
-        let s = self.buf.get(self.pos..end).ok_or_else(|| self.eof())?;
-        self.pos = end;
+        if n > self.rest.len() {
+            return Err(self.eof());
+        }
+        let (s, rest) = self.rest.split_at(n);
+        self.rest = rest;
         Ok(s)
     }
 
-    fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn be<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let s = self.take(N)?;
-        let mut a = [0u8; N];
-        a.copy_from_slice(s);
-        Ok(a)
-    }
-
-    fn len16(&mut self) -> Result<usize, DecodeError> {
-        Ok(usize::from(u16::from_be_bytes(self.be()?)))
-    }
-
-    fn len32(&mut self) -> Result<usize, DecodeError> {
-        usize::try_from(u32::from_be_bytes(self.be()?)).map_err(|_| self.eof())
+    /// The length that follows a sized marker (8, 16 or 32 bits by the marker).
+    fn len(&mut self, marker: Marker) -> Result<usize, DecodeError> {
+        let n = match marker {
+            Marker::Bin8 | Marker::Str8 | Marker::Ext8 => self.rest.read_data_u8().map(u32::from),
+            Marker::Bin16 | Marker::Str16 | Marker::Ext16 | Marker::Array16 | Marker::Map16 => {
+                self.rest.read_data_u16().map(u32::from)
+            }
+            _ => self.rest.read_data_u32(),
+        };
+        n.ok()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| self.eof())
     }
 
     /// A collection can't hold more elements than there are bytes left (each takes >= 1).
     fn check_count(&self, n: usize) -> Result<usize, DecodeError> {
-        if n > self.buf.len() - self.pos {
+        if n > self.rest.len() {
             Err(self.eof())
         } else {
             Ok(n)
         }
     }
 
+    /// An extension's type, skipping its `n` data bytes.
+    fn ext(&mut self, n: usize) -> Result<Item<'a>, DecodeError> {
+        let t = self.rest.read_data_i8().map_err(|_| self.eof())?;
+        self.take(n)?;
+        Ok(Item::Ext(t))
+    }
+
     fn item(&mut self) -> Result<Item<'a>, DecodeError> {
-        let m = self.u8()?;
-        Ok(match m {
-            0x00..=0x7f => Item::Int(i64::from(m)),
-            0x80..=0x8f => Item::Map(self.check_count(usize::from(m & 0x0f))?),
-            0x90..=0x9f => Item::Array(self.check_count(usize::from(m & 0x0f))?),
-            0xa0..=0xbf => Item::Str(self.take(usize::from(m & 0x1f))?),
-            0xc0 => Item::Nil,
-            0xc2 => Item::Bool(false),
-            0xc3 => Item::Bool(true),
-            0xc4 => {
-                let n = usize::from(self.u8()?);
-                Item::Bin(self.take(n)?)
+        let marker = decode::read_marker(&mut self.rest).map_err(|_| self.eof())?;
+        let rd = &mut self.rest;
+        let item = match marker {
+            Marker::FixPos(n) => Ok(Item::Int(i64::from(n))),
+            Marker::FixNeg(n) => Ok(Item::Int(i64::from(n))),
+            Marker::FixMap(n) => return Ok(Item::Map(self.check_count(usize::from(n))?)),
+            Marker::FixArray(n) => return Ok(Item::Array(self.check_count(usize::from(n))?)),
+            Marker::FixStr(n) => return Ok(Item::Str(self.take(usize::from(n))?)),
+            Marker::Null => Ok(Item::Nil),
+            Marker::False => Ok(Item::Bool(false)),
+            Marker::True => Ok(Item::Bool(true)),
+            Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Bin(self.take(n)?));
             }
-            0xc5 => {
-                let n = self.len16()?;
-                Item::Bin(self.take(n)?)
+            Marker::Str8 | Marker::Str16 | Marker::Str32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Str(self.take(n)?));
             }
-            0xc6 => {
-                let n = self.len32()?;
-                Item::Bin(self.take(n)?)
+            Marker::Array16 | Marker::Array32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Array(self.check_count(n)?));
             }
-            0xc7..=0xc9 => {
-                let n = match m {
-                    0xc7 => usize::from(self.u8()?),
-                    0xc8 => self.len16()?,
-                    _ => self.len32()?,
-                };
-                let t = self.u8()? as i8;
-                self.take(n)?;
-                Item::Ext(t)
+            Marker::Map16 | Marker::Map32 => {
+                let n = self.len(marker)?;
+                return Ok(Item::Map(self.check_count(n)?));
             }
-            0xca => Item::Float(f64::from(f32::from_be_bytes(self.be()?))),
-            0xcb => Item::Float(f64::from_be_bytes(self.be()?)),
-            0xcc => Item::Uint(u64::from(self.u8()?)),
-            0xcd => Item::Uint(u64::from(u16::from_be_bytes(self.be()?))),
-            0xce => Item::Uint(u64::from(u32::from_be_bytes(self.be()?))),
-            0xcf => Item::Uint(u64::from_be_bytes(self.be()?)),
-            0xd0 => Item::Int(i64::from(self.u8()? as i8)),
-            0xd1 => Item::Int(i64::from(i16::from_be_bytes(self.be()?))),
-            0xd2 => Item::Int(i64::from(i32::from_be_bytes(self.be()?))),
-            0xd3 => Item::Int(i64::from_be_bytes(self.be()?)),
-            0xd4..=0xd8 => {
-                let n = 1usize << (m - 0xd4);
-                let t = self.u8()? as i8;
-                self.take(n)?;
-                Item::Ext(t)
+            Marker::Ext8 | Marker::Ext16 | Marker::Ext32 => {
+                let n = self.len(marker)?;
+                return self.ext(n);
             }
-            0xd9 => {
-                let n = usize::from(self.u8()?);
-                Item::Str(self.take(n)?)
-            }
-            0xda => {
-                let n = self.len16()?;
-                Item::Str(self.take(n)?)
-            }
-            0xdb => {
-                let n = self.len32()?;
-                Item::Str(self.take(n)?)
-            }
-            0xdc => {
-                let n = self.len16()?;
-                Item::Array(self.check_count(n)?)
-            }
-            0xdd => {
-                let n = self.len32()?;
-                Item::Array(self.check_count(n)?)
-            }
-            0xde => {
-                let n = self.len16()?;
-                Item::Map(self.check_count(n)?)
-            }
-            0xdf => {
-                let n = self.len32()?;
-                Item::Map(self.check_count(n)?)
-            }
-            0xe0..=0xff => Item::Int(i64::from(m as i8)),
-            0xc1 => {
+            Marker::FixExt1 => return self.ext(1),
+            Marker::FixExt2 => return self.ext(2),
+            Marker::FixExt4 => return self.ext(4),
+            Marker::FixExt8 => return self.ext(8),
+            Marker::FixExt16 => return self.ext(16),
+            Marker::F32 => rd.read_data_f32().map(|f| Item::Float(f64::from(f))),
+            Marker::F64 => rd.read_data_f64().map(Item::Float),
+            Marker::U8 => rd.read_data_u8().map(|u| Item::Uint(u64::from(u))),
+            Marker::U16 => rd.read_data_u16().map(|u| Item::Uint(u64::from(u))),
+            Marker::U32 => rd.read_data_u32().map(|u| Item::Uint(u64::from(u))),
+            Marker::U64 => rd.read_data_u64().map(Item::Uint),
+            Marker::I8 => rd.read_data_i8().map(|i| Item::Int(i64::from(i))),
+            Marker::I16 => rd.read_data_i16().map(|i| Item::Int(i64::from(i))),
+            Marker::I32 => rd.read_data_i32().map(|i| Item::Int(i64::from(i))),
+            Marker::I64 => rd.read_data_i64().map(Item::Int),
+            Marker::Reserved => {
                 return Err(DecodeError::InvalidMarker {
-                    marker: m,
+                    marker: marker.to_u8(),
                     path: self.path.render(),
                 })
             }
-        })
+        };
+        item.map_err(|_| self.eof())
     }
 
     fn mismatch(&self, ty: &Type, item: &Item<'_>) -> DecodeError {
@@ -374,113 +352,67 @@ impl<'a> Decoder<'a> {
 
 /// Encode `value` as msgpack for type `ty`, byte-for-byte as cty would. Object attributes
 /// missing from the value are written as null; attributes the type lacks are an error.
+///
+/// The markers are `rmp`'s: its writers pick the smallest form of every integer, string and
+/// length header, which is what cty's msgpack library writes too.
 pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
     let mut e = Encoder {
-        out: Vec::with_capacity(64),
+        out: ByteBuf::with_capacity(64),
         path: PathTracker::default(),
     };
     e.value(value, ty, 0)?;
-    Ok(e.out)
+    Ok(e.out.into_vec())
 }
 
 struct Encoder {
-    out: Vec<u8>,
+    out: ByteBuf,
     path: PathTracker,
 }
 
+/// Writing into a [`ByteBuf`] cannot fail.
+fn written<T>(r: Result<T, ValueWriteError<Infallible>>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(ValueWriteError::InvalidMarkerWrite(e) | ValueWriteError::InvalidDataWrite(e)) => {
+            match e {}
+        }
+    }
+}
+
 impl Encoder {
-    fn len_header(
-        &mut self,
-        n: usize,
-        fix: u8,
-        fix_max: usize,
-        m16: u8,
-        m32: u8,
-    ) -> Result<(), EncodeError> {
-        if n <= fix_max {
-            self.out.push(fix | n as u8);
-        } else if let Ok(n16) = u16::try_from(n) {
-            self.out.push(m16);
-            self.out.extend_from_slice(&n16.to_be_bytes());
-        } else if let Ok(n32) = u32::try_from(n) {
-            self.out.push(m32);
-            self.out.extend_from_slice(&n32.to_be_bytes());
-        } else {
-            return Err(EncodeError::TooLarge {
-                path: self.path.render(),
-            });
-        }
+    /// A length as msgpack carries it (at most `u32::MAX`).
+    fn len(&self, n: usize) -> Result<u32, EncodeError> {
+        u32::try_from(n).map_err(|_| EncodeError::TooLarge {
+            path: self.path.render(),
+        })
+    }
+
+    fn array_len(&mut self, n: usize) -> Result<(), EncodeError> {
+        let n = self.len(n)?;
+        written(encode::write_array_len(&mut self.out, n));
         Ok(())
     }
 
-    fn str(&mut self, s: &[u8]) -> Result<(), EncodeError> {
-        let n = s.len();
-        if n <= 31 {
-            self.out.push(0xa0 | n as u8);
-        } else if let Ok(n8) = u8::try_from(n) {
-            self.out.push(0xd9);
-            self.out.push(n8);
-        } else {
-            self.len_header(n, 0, 0, 0xda, 0xdb)?;
-        }
-        self.out.extend_from_slice(s);
+    fn map_len(&mut self, n: usize) -> Result<(), EncodeError> {
+        let n = self.len(n)?;
+        written(encode::write_map_len(&mut self.out, n));
         Ok(())
     }
 
-    fn bin(&mut self, s: &[u8]) -> Result<(), EncodeError> {
-        if let Ok(n8) = u8::try_from(s.len()) {
-            self.out.push(0xc4);
-            self.out.push(n8);
-        } else {
-            self.len_header(s.len(), 0, 0, 0xc5, 0xc6)?;
-        }
-        self.out.extend_from_slice(s);
+    fn str(&mut self, s: &str) -> Result<(), EncodeError> {
+        self.len(s.len())?;
+        written(encode::write_str(&mut self.out, s));
         Ok(())
-    }
-
-    /// Smallest integer form, as cty's msgpack library writes it.
-    fn int(&mut self, i: i64) {
-        if i >= 0 {
-            let u = i as u64;
-            if u <= 0x7f {
-                self.out.push(u as u8);
-            } else if let Ok(v) = u8::try_from(u) {
-                self.out.extend_from_slice(&[0xcc, v]);
-            } else if let Ok(v) = u16::try_from(u) {
-                self.out.push(0xcd);
-                self.out.extend_from_slice(&v.to_be_bytes());
-            } else if let Ok(v) = u32::try_from(u) {
-                self.out.push(0xce);
-                self.out.extend_from_slice(&v.to_be_bytes());
-            } else {
-                self.out.push(0xcf);
-                self.out.extend_from_slice(&u.to_be_bytes());
-            }
-        } else if i >= -32 {
-            self.out.push(i as i8 as u8);
-        } else if let Ok(v) = i8::try_from(i) {
-            self.out.extend_from_slice(&[0xd0, v as u8]);
-        } else if let Ok(v) = i16::try_from(i) {
-            self.out.push(0xd1);
-            self.out.extend_from_slice(&v.to_be_bytes());
-        } else if let Ok(v) = i32::try_from(i) {
-            self.out.push(0xd2);
-            self.out.extend_from_slice(&v.to_be_bytes());
-        } else {
-            self.out.push(0xd3);
-            self.out.extend_from_slice(&i.to_be_bytes());
-        }
     }
 
     fn number(&mut self, n: &Number) -> Result<(), EncodeError> {
         match n {
-            Number::Int(i) => self.int(*i),
+            Number::Int(i) => {
+                written(encode::write_sint(&mut self.out, *i));
+            }
             Number::Decimal(text) => match exact_to_f64(n) {
-                Some(f) => {
-                    self.out.push(0xcb);
-                    self.out.extend_from_slice(&f.to_be_bytes());
-                }
-                None => self.str(text.as_bytes())?,
+                Some(f) => written(encode::write_f64(&mut self.out, f)),
+                None => self.str(text)?,
             },
         }
         Ok(())
@@ -494,13 +426,21 @@ impl Encoder {
             });
         }
         match (value, ty) {
-            (Value::Null, _) => self.out.push(0xc0),
-            (Value::Unknown, _) => self.out.extend_from_slice(&[0xd4, 0x00, 0x00]),
-            (Value::Bool(b), Type::Bool) => self.out.push(if *b { 0xc3 } else { 0xc2 }),
+            (Value::Null, _) => {
+                let Ok(()) = encode::write_nil(&mut self.out);
+            }
+            (Value::Unknown, _) => {
+                // cty's unknown value: extension 0 carrying one zero byte.
+                written(encode::write_ext_meta(&mut self.out, 1, EXT_UNKNOWN));
+                self.out.as_mut_vec().push(0);
+            }
+            (Value::Bool(b), Type::Bool) => {
+                let Ok(()) = encode::write_bool(&mut self.out, *b);
+            }
             (Value::Number(n), Type::Number) => self.number(n)?,
-            (Value::String(s), Type::String) => self.str(s.as_bytes())?,
+            (Value::String(s), Type::String) => self.str(s)?,
             (Value::List(items), Type::List(e)) | (Value::Set(items), Type::Set(e)) => {
-                self.len_header(items.len(), 0x90, 15, 0xdc, 0xdd)?;
+                self.array_len(items.len())?;
                 for (i, item) in items.iter().enumerate() {
                     self.path.index(i);
                     self.value(item, e, depth + 1)?;
@@ -515,7 +455,7 @@ impl Encoder {
                         path: self.path.render(),
                     });
                 }
-                self.len_header(items.len(), 0x90, 15, 0xdc, 0xdd)?;
+                self.array_len(items.len())?;
                 for (i, (item, t)) in items.iter().zip(elems).enumerate() {
                     self.path.index(i);
                     self.value(item, t, depth + 1)?;
@@ -523,9 +463,9 @@ impl Encoder {
                 }
             }
             (Value::Map(entries), Type::Map(e)) => {
-                self.len_header(entries.len(), 0x80, 15, 0xde, 0xdf)?;
+                self.map_len(entries.len())?;
                 for (k, v) in entries {
-                    self.str(k.as_bytes())?;
+                    self.str(k)?;
                     self.path.key(k);
                     self.value(v, e, depth + 1)?;
                     self.path.pop();
@@ -538,17 +478,20 @@ impl Encoder {
                         path: self.path.render(),
                     });
                 }
-                self.len_header(types.len(), 0x80, 15, 0xde, 0xdf)?;
+                self.map_len(types.len())?;
                 for (name, t) in types {
-                    self.str(name.as_bytes())?;
+                    self.str(name)?;
                     self.path.attr(name);
                     self.value(attrs.get(name).unwrap_or(&Value::Null), t, depth + 1)?;
                     self.path.pop();
                 }
             }
             (Value::Dynamic(inner_ty, inner), Type::Dynamic) => {
-                self.out.push(0x92);
-                self.bin(type_to_json(inner_ty).as_bytes())?;
+                // cty's dynamic value: [type JSON as bin, value].
+                self.array_len(2)?;
+                let type_json = type_to_json(inner_ty);
+                self.len(type_json.len())?;
+                written(encode::write_bin(&mut self.out, type_json.as_bytes()));
                 self.value(inner, inner_ty, depth + 1)?;
             }
             _ => {

@@ -1,9 +1,11 @@
-//! Typed models and request builders for tests and examples. The engine itself works with raw
-//! [`JsonObject`]s through [`Endpoint`].
+//! Typed models and request builders for the client tests (`tests/client_api.rs`) and the
+//! `api_response` fuzz target; the provider itself works with raw [`JsonObject`]s through
+//! [`Endpoint`], so these live beside the tests, not in `src/`.
 //!
 //! Decoding is tolerant: unknown keys land in `extra`, unknown enum values in `Other(..)`, absent
 //! fields are `None` or empty (e.g. a secret a newer server no longer returns). Requests use
 //! [`Field`] so that "omit this key" and "send null" stay distinct.
+#![allow(dead_code)]
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -12,10 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use super::error::ApiError;
-use super::http::{Client, Endpoint};
-use super::secret::Secret;
-use super::JsonObject;
+use terraform_provider_authentik::client::{ApiError, Client, Endpoint, JsonObject, Secret};
 
 /// Collection paths below `/api/v3/`.
 pub mod paths {
@@ -146,18 +145,6 @@ string_enum!(
         SetDefault => "set_default", /// Left dangling.
         LeftDangling => "left_dangling" }
 );
-
-impl Serialize for Secret {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.expose())
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Secret::new)
-    }
-}
 
 /// An SMS authenticator setup stage as returned by the server.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -627,35 +614,45 @@ impl<T: DeserializeOwned> Resource<T> {
     }
 }
 
-impl Client {
+/// The typed resources of a [`Client`].
+pub trait TypedResources {
+    /// The typed view of `collection`.
+    fn typed<T: DeserializeOwned>(&self, collection: &'static str) -> Resource<T>;
+
     /// SMS authenticator setup stages.
-    pub fn sms(&self) -> Resource<SmsStage> {
-        Resource::new(self.endpoint(paths::SMS))
+    fn sms(&self) -> Resource<SmsStage> {
+        self.typed(paths::SMS)
     }
 
     /// Email authenticator setup stages.
-    pub fn email(&self) -> Resource<EmailStage> {
-        Resource::new(self.endpoint(paths::EMAIL))
+    fn email(&self) -> Resource<EmailStage> {
+        self.typed(paths::EMAIL)
     }
 
     /// Authenticator validation stages.
-    pub fn validate(&self) -> Resource<ValidateStage> {
-        Resource::new(self.endpoint(paths::VALIDATE))
+    fn validate(&self) -> Resource<ValidateStage> {
+        self.typed(paths::VALIDATE)
     }
 
     /// Flows (ids are slugs).
-    pub fn flows(&self) -> Resource<Flow> {
-        Resource::new(self.endpoint(paths::FLOWS))
+    fn flows(&self) -> Resource<Flow> {
+        self.typed(paths::FLOWS)
     }
 
     /// Notification webhook property mappings.
-    pub fn notification_mappings(&self) -> Resource<NotificationWebhookMapping> {
-        Resource::new(self.endpoint(paths::NOTIFICATION_MAPPINGS))
+    fn notification_mappings(&self) -> Resource<NotificationWebhookMapping> {
+        self.typed(paths::NOTIFICATION_MAPPINGS)
     }
 
     /// WebAuthn device types (read-only; ids are aaguids).
-    pub fn webauthn_device_types(&self) -> Resource<WebAuthnDeviceType> {
-        Resource::new(self.endpoint(paths::WEBAUTHN_DEVICE_TYPES))
+    fn webauthn_device_types(&self) -> Resource<WebAuthnDeviceType> {
+        self.typed(paths::WEBAUTHN_DEVICE_TYPES)
+    }
+}
+
+impl TypedResources for Client {
+    fn typed<T: DeserializeOwned>(&self, collection: &'static str) -> Resource<T> {
+        Resource::new(self.endpoint(collection))
     }
 }
 
