@@ -153,6 +153,46 @@ async fn three_among_a_thousand_cost_one_get_each() {
     assert_eq!((lists, gets), (0, 3), "too few reads for a page to pay off");
 }
 
+/// Page 1 leaves as soon as enough reads are waiting for it to pay off, not when the coalescing
+/// window ends: with a window of a minute, a refresh of 150 stages must still finish at once,
+/// from pages; three reads (too few for a page) still wait out their window and then `GET`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn enough_waiting_reads_end_the_coalescing_window() {
+    let d = Double::start(&[]);
+    let stages = populate(&d, "win", 150).await;
+    let ids: Vec<String> = stages.iter().map(pk).collect();
+    let settings = ReaderSettings {
+        window: Duration::from_secs(60),
+        ..ReaderSettings::default()
+    };
+    let reader = Reader::new(client(&d.url, &d.token), settings.clone());
+    d.clear_requests();
+    let got = tokio::time::timeout(Duration::from_secs(20), refresh(&reader, &ids))
+        .await
+        .expect("page 1 did not wait for the whole window");
+    assert!(got.iter().all(Result::is_ok));
+    let (lists, gets) = requests(&d);
+    assert!(lists <= 2 && gets == 0, "{lists} pages + {gets} GETs");
+
+    // Three reads never make enough: they wait for the (short) window and then GET.
+    let few = Reader::new(
+        client(&d.url, &d.token),
+        ReaderSettings {
+            window: Duration::from_millis(300),
+            ..settings
+        },
+    );
+    d.clear_requests();
+    let started = std::time::Instant::now();
+    let got = refresh(&few, &ids[..3]).await;
+    assert!(got.iter().all(Result::is_ok));
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "the window was cut short"
+    );
+    assert_eq!(requests(&d), (0, 3));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn never_more_than_one_request_per_read_plus_one() {
     let d = Double::start(&[]);

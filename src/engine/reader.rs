@@ -12,9 +12,10 @@
 //! one:
 //!
 //! - a collection starts *cold*: the first read opens a short coalescing window (20 ms) in
-//!   which concurrent reads of the same collection gather. If at least [`ReaderSettings::min_reads`]
-//!   reads have been seen by then, page 1 is fetched (the one "plus one"); otherwise every read is
-//!   a plain `GET`, so 3 managed stages cost 3 `GET`s whatever the server holds;
+//!   which concurrent reads of the same collection gather. As soon as
+//!   [`ReaderSettings::min_reads`] reads are waiting (or when the window closes, if that many have
+//!   been seen), page 1 is fetched (the one "plus one"); otherwise every read is a plain `GET`,
+//!   so 3 managed stages cost 3 `GET`s whatever the server holds;
 //! - page 1 tells how many objects the server has (`pagination.count`), so how many pages remain.
 //!   All of them are fetched at once (concurrently) when `pages asked + remaining <= hits + waiting
 //!   reads + 1`: every waiting read is then either found in a page or confirmed absent, so the
@@ -150,10 +151,29 @@ impl Snapshot {
     }
 }
 
+/// One cached object, kept as its compact JSON text (about a quarter of the memory of a parsed
+/// [`JsonObject`], whose every key and value is an allocation of its own): a plan of 1000 stages
+/// holds 1000 of them until the cache is renewed, and parsing one back costs microseconds.
 #[derive(Debug)]
 struct Cached {
-    object: JsonObject,
+    json: Box<str>,
+    /// Its `name`, for [`Reader::find_by_name`].
+    name: Option<Box<str>>,
     at: Instant,
+}
+
+impl Cached {
+    /// `None` if the object cannot be serialized (it came from JSON, so it always can).
+    fn new(object: &JsonObject, at: Instant) -> Option<Cached> {
+        let json = serde_json::to_string(object).ok()?.into_boxed_str();
+        let name = object.get("name").and_then(|n| n.as_str()).map(Box::from);
+        Some(Cached { json, name, at })
+    }
+
+    /// The object again (`None` only if the text were not an object, which it always is).
+    fn object(&self) -> Option<JsonObject> {
+        serde_json::from_str(&self.json).ok()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -407,11 +427,8 @@ impl Reader {
                 let found = c
                     .objects
                     .values()
-                    .find(|o| {
-                        o.at.elapsed() < max_age
-                            && o.object.get("name").and_then(|n| n.as_str()) == Some(name)
-                    })
-                    .map(|o| o.object.clone());
+                    .find(|o| o.at.elapsed() < max_age && o.name.as_deref() == Some(name))
+                    .and_then(Cached::object);
                 if let Some(object) = found {
                     c.stats.hits += 1;
                     return Ok(Some(object));
@@ -442,6 +459,9 @@ impl Reader {
         if !self.settings.batching {
             return;
         }
+        let Some(cached) = Cached::new(object, at) else {
+            return;
+        };
         let mut st = self.lock();
         if st.epoch != epoch || st.writes_in_flight > 0 {
             return;
@@ -450,13 +470,7 @@ impl Reader {
             .entry(collection)
             .or_default()
             .objects
-            .insert(
-                key.to_string(),
-                Cached {
-                    object: object.clone(),
-                    at,
-                },
-            );
+            .insert(key.to_string(), cached);
     }
 
     /// The next step of one read, under the lock. Counts what it decides.
@@ -478,14 +492,19 @@ impl Reader {
         }
         if let Some(hit) = c.objects.get(key) {
             if now.duration_since(hit.at) < max_age {
-                c.stats.hits += 1;
-                return Step::Hit(hit.object.clone());
+                if let Some(object) = hit.object() {
+                    c.stats.hits += 1;
+                    return Step::Hit(object);
+                }
             }
         }
         let stats = c.stats;
         let Some(snapshot) = c.snapshot.as_mut() else {
             // Cold.
-            if let Some(until) = c.window_until.filter(|u| now < *u) {
+            // The window closes as soon as enough reads are waiting for a page to pay off:
+            // waiting longer only delays page 1 (reads arriving later wait for it anyway).
+            let enough = c.waiting >= self.settings.min_reads;
+            if let Some(until) = c.window_until.filter(|u| now < *u && !enough) {
                 return Step::Wait(Some(until));
             }
             if stats.reads >= self.settings.min_reads && stats.pages <= stats.hits {
@@ -616,14 +635,10 @@ impl Reader {
                 snapshot.total_pages = Some(total);
                 snapshot.pages.insert(page, PageState::Done);
                 for object in answer.results {
-                    if let Some(key) = pk_key(&object) {
-                        c.objects.insert(
-                            key,
-                            Cached {
-                                object,
-                                at: started,
-                            },
-                        );
+                    if let (Some(key), Some(cached)) =
+                        (pk_key(&object), Cached::new(&object, started))
+                    {
+                        c.objects.insert(key, cached);
                     }
                 }
             }

@@ -392,7 +392,10 @@ pub fn serve(provider: Arc<dyn Provider>) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(1);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: the provider's own work per call is well under a millisecond, and on the
+    // small machines Terraform runs on the cores are better left to Terraform. Every extra
+    // worker thread costs a stack and, with glibc, a malloc arena of its own (peak RSS).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
