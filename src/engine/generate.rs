@@ -36,6 +36,7 @@ pub fn generate(def: &ResourceDef, state: &Value) -> (Value, Vec<Diagnostic>) {
             // validation error it causes say what to set.
             Mode::Required if f.sensitive => false,
             Mode::Required | Mode::Nullable => true,
+            Mode::ReadOnly => false,
             // A secret that differs is kept too: Terraform writes it as `null # sensitive`, a
             // placeholder for the user to fill in.
             Mode::Default(d) | Mode::Versioned(d) => !same(f, v, &default_value(f, d)),

@@ -392,6 +392,19 @@ impl Reader {
         collection: &'static str,
         name: &str,
     ) -> Result<Option<JsonObject>, ApiError> {
+        self.find_by(collection, "name", name).await
+    }
+
+    /// The object of `collection` whose `key` is exactly `value` (a flow's `slug`, or its
+    /// `flow_uuid` filter against `pk`), if any: from the cache when a complete, fresh set of
+    /// pages holds it, else one `?<key>=` lookup.
+    pub async fn find_by(
+        self: &Arc<Self>,
+        collection: &'static str,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<JsonObject>, ApiError> {
+        let name = value;
         let epoch = {
             let mut st = self.lock();
             let writing = st.writes_in_flight > 0;
@@ -409,7 +422,7 @@ impl Reader {
                     .values()
                     .find(|o| {
                         o.at.elapsed() < max_age
-                            && o.object.get("name").and_then(|n| n.as_str()) == Some(name)
+                            && o.object.get(key).and_then(|n| n.as_str()) == Some(name)
                     })
                     .map(|o| o.object.clone());
                 if let Some(object) = found {
@@ -421,7 +434,7 @@ impl Reader {
             epoch
         };
         let started = Instant::now();
-        let found = self.client.endpoint(collection).find_by_name(name).await?;
+        let found = self.client.endpoint(collection).find_one(key, name).await?;
         if let Some(object) = &found {
             if let Some(key) = pk_key(object) {
                 self.remember(collection, epoch, &key, object, started);

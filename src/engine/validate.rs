@@ -141,6 +141,19 @@ fn check_string(f: &Field, s: &str, path: AttributePath, diags: &mut Vec<Diagnos
                 ));
             }
         }
+        Check::Slug => {
+            if s.is_empty()
+                || !s
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                diags.push(err(
+                    path,
+                    format!("Invalid `{name}`"),
+                    format!("{s:?} is not a slug: use only letters (a-z, A-Z), digits, underscores and hyphens, at least one character (e.g. \"my-sign-in\")."),
+                ));
+            }
+        }
         Check::Uuid => {
             if normalize_uuid(s).is_none() {
                 diags.push(err(
@@ -246,8 +259,71 @@ fn check_secret_pair(
     }
 }
 
+/// Whether a field counts as set for [`Rule::AtLeastOne`] and [`Rule::AtMostOne`]: a bool
+/// true, any other value present, a collection non-empty. A field left out counts with its
+/// default. `None` while unknown (decided after apply).
+fn is_set(def: &ResourceDef, name: &str, config: &Value) -> Option<bool> {
+    let mut v = config.get(name).clone();
+    if v.is_null() {
+        if let Some(Mode::Default(d)) = def.field(name).map(|f| f.mode) {
+            v = super::convert::default_value(def.field(name)?, d);
+        }
+    }
+    match &v {
+        Value::Unknown => None,
+        Value::Null => Some(false),
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => Some(!s.trim().is_empty()),
+        other => match other.as_elements() {
+            Some(e) => Some(!e.is_empty()),
+            None => Some(true),
+        },
+    }
+}
+
+fn list_names(fields: &[&str]) -> String {
+    let quoted: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}
+
 fn check_rule(def: &ResourceDef, rule: &Rule, config: &Value, diags: &mut Vec<Diagnostic>) {
     match *rule {
+        Rule::AtLeastOne { fields, why } => {
+            let states: Vec<Option<bool>> = fields.iter().map(|f| is_set(def, f, config)).collect();
+            if states.iter().all(|s| *s == Some(false)) {
+                let Some(first) = fields.first() else { return };
+                diags.push(err(
+                    AttributePath::attr(*first),
+                    format!("None of {} is set", list_names(fields)),
+                    format!(
+                        "The {} needs at least one of {} set (true, or not empty): {why}",
+                        def.title,
+                        list_names(fields)
+                    ),
+                ));
+            }
+        }
+        Rule::AtMostOne { fields, why } => {
+            let set: Vec<&str> = fields
+                .iter()
+                .zip(fields.iter().map(|f| is_set(def, f, config)))
+                .filter(|(_, s)| *s == Some(true))
+                .map(|(f, _)| *f)
+                .collect();
+            if set.len() > 1 {
+                diags.push(err(
+                    AttributePath::attr(set[1]),
+                    format!("Only one of {} may be set", list_names(fields)),
+                    format!(
+                        "{} are all set; keep exactly one: {why}",
+                        list_names(&set).replace(" or ", " and ")
+                    ),
+                ));
+            }
+        }
         Rule::NotBothTrue { a, b, why } => {
             if config.get(a).as_bool() == Some(true) && config.get(b).as_bool() == Some(true) {
                 diags.push(err(

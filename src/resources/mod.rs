@@ -3,12 +3,21 @@
 
 mod common;
 pub mod data_sources;
+pub mod deny;
 pub mod differences;
 pub mod duo;
 pub mod email;
+pub mod flow;
+pub mod flow_stage_binding;
+pub mod identification;
+pub mod password;
+pub mod policy_binding;
+pub mod policy_expression;
 pub mod sms;
 pub mod static_tokens;
 pub mod totp;
+pub mod user_login;
+pub mod user_logout;
 pub mod validate;
 pub mod webauthn;
 
@@ -23,6 +32,15 @@ pub const ALL: &[&ResourceDef] = &[
     &static_tokens::STATIC,
     &webauthn::WEBAUTHN,
     &duo::DUO,
+    &flow::FLOW,
+    &flow_stage_binding::FLOW_STAGE_BINDING,
+    &identification::IDENTIFICATION,
+    &password::PASSWORD,
+    &user_login::USER_LOGIN,
+    &user_logout::USER_LOGOUT,
+    &deny::DENY,
+    &policy_expression::POLICY_EXPRESSION,
+    &policy_binding::POLICY_BINDING,
 ];
 
 /// Every data source this provider serves.
