@@ -118,7 +118,7 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
         format!("Import by the {noun}'s UUID (any case, with or without hyphens); it has no name. `terraform query` below finds the UUIDs")
     };
     let display = match def.label_key {
-        Some(k) => format!("the {noun}'s `{k}`"),
+        Some(k) => format!("the {noun}'s {k}"),
         None => format!("the {noun}'s UUID"),
     };
     let example_filter = match def.list_filters.first() {

@@ -326,13 +326,13 @@ pub struct ResourceDef {
     pub list_filters: &'static [Field],
 }
 
-/// The list filters of stages and policies: exact `name` and authentik's `search`.
+/// The list filters of stages: exact `name` and authentik's `search`.
 pub const NAME_FILTERS: &[Field] = &[
     Field::string("name")
         .check(Check::NonBlank)
-        .doc("Only the object with exactly this name (case included; authentik's `?name=` filter)."),
+        .doc("Only the stage with exactly this name (case included; authentik's `?name=` filter). Stage names are unique across all stage types, so this finds at most one."),
     Field::string("search")
-        .doc("Only objects whose name contains this text, ignoring case (authentik's `?search=`; several words separated by spaces must each match)."),
+        .doc("Only stages whose name contains this text, ignoring case (authentik's `?search=`; several words separated by spaces must each match)."),
 ];
 
 /// Everything of a [`ResourceDef`] that an ordinary stage shares: addressed by `pk`, unique by

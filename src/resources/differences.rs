@@ -70,4 +70,46 @@ pub const DIFFERENCES: &[Difference] = &[
         here: "import by UUID, by name or (Terraform 1.12+) by identity `{ id }`; every resource type is a list resource (Terraform 1.14+), so `terraform query -generate-config-out` adopts a whole authentik with minimal generated blocks (see the adoption guide)",
         migrating: "Nothing: on Terraform 1.12+ the first refresh stores each resource's identity.",
     },
+    Difference {
+        what: "`authentik_flow_stage_binding`: defaults of `evaluate_on_plan` and `re_evaluate_policies`",
+        official: "`true` and `false` (authentik's defaults before 2023.3)",
+        here: "authentik's defaults: `false` and `true`; both `false` is refused at plan (authentik refuses it too); a change of either flag sends both, as authentik checks them in the request body together",
+        migrating: "A binding whose configuration leaves the flags out plans one update of both flags to authentik's defaults. To keep evaluation on plan, write `evaluate_on_plan = true` and `re_evaluate_policies = false`.",
+    },
+    Difference {
+        what: "`authentik_flow`: defaults of `compatibility_mode` and `background`",
+        official: "`true`, and `/static/dist/assets/images/flow_background.jpg` (a blank `background` is never sent, so it cannot be cleared)",
+        here: "authentik's defaults: `false`, and `\"\"` (the brand's default background); `background = \"\"` clears it",
+        migrating: "A flow whose configuration leaves these out plans one update to `compatibility_mode = false` and `background = \"\"` (the brand's default background, which is the same stock image unless the brand sets another).",
+    },
+    Difference {
+        what: "`authentik_stage_identification`: default of `case_insensitive_matching`; `user_fields`, `sources`",
+        official: "`false`; lists sent only as configured (a PATCH-free `PUT`)",
+        here: "authentik's default `true`; `user_fields` defaults to `[]`, `sources` is a set, and both go with every update because authentik validates them from the request body alone; neither set is refused at plan",
+        migrating: "A stage whose configuration leaves `case_insensitive_matching` out plans one update to `true`. To keep exact matching, write `case_insensitive_matching = false`.",
+    },
+    Difference {
+        what: "`authentik_stage_deny` `deny_message`, `authentik_stage_password` `failed_attempts_before_cancel`",
+        official: "a blank message or `0` is never sent: removing it keeps the old value (perpetual diff)",
+        here: "sent as configured: removing `deny_message` clears it, `0` is sent",
+        migrating: "Nothing, unless a configuration relied on the old value sticking.",
+    },
+    Difference {
+        what: "`authentik_stage_user_login` `network_binding`, `geoip_binding`",
+        official: "never read back: no drift detection, imported as null",
+        here: "read back like every attribute: drift is shown and repaired",
+        migrating: "Nothing.",
+    },
+    Difference {
+        what: "`authentik_policy_binding`: `policy`, `group`, `user`; updates",
+        official: "none or several may be set (authentik's error at apply)",
+        here: "exactly one, checked at plan; every update sends `target` and the subject too, as authentik validates a binding from the request body alone (a `PATCH` without `target` fails inside authentik)",
+        migrating: "A configuration that only ever failed at apply now fails at plan.",
+    },
+    Difference {
+        what: "`authentik_flow`: import and identity",
+        official: "import by slug only; a slug changed outside Terraform drops the flow from state",
+        here: "import by slug or UUID; the identity is the UUID, which survives slug changes",
+        migrating: "Nothing.",
+    },
 ];

@@ -47,5 +47,6 @@ pub const ALL: &[&ResourceDef] = &[
 pub const DATA_SOURCES: &[&DataSourceDef] = &[
     &data_sources::stage::STAGE,
     &data_sources::flow::FLOW,
+    &data_sources::flow_stage_binding::FLOW_STAGE_BINDING,
     &data_sources::webauthn_device_type::WEBAUTHN_DEVICE_TYPE,
 ];

@@ -2,6 +2,14 @@
 
 use crate::engine::field::{Check, Dflt, Field, ResourceDef, STAGE_DEFAULTS};
 
+const FILTERS: &[Field] = &[
+    Field::string("name")
+        .check(Check::NonBlank)
+        .doc("Only the policy with exactly this name (case included; authentik's `?name=` filter). Policy names are unique across all policy types, so this finds at most one."),
+    Field::string("search")
+        .doc("Only policies whose name, or expression, contains this text, ignoring case (authentik's `?search=`)."),
+];
+
 /// The expression policy.
 pub const POLICY_EXPRESSION: ResourceDef = ResourceDef {
     type_name: "authentik_policy_expression",
@@ -19,5 +27,6 @@ pub const POLICY_EXPRESSION: ResourceDef = ResourceDef {
             .default(Dflt::Bool(false))
             .doc("Log every execution of this policy as an event (not only failures)."),
     ],
+    list_filters: FILTERS,
     ..STAGE_DEFAULTS
 };
