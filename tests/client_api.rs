@@ -261,12 +261,16 @@ async fn typed_helpers_cover_every_collection() {
     assert!(validate.sms_otp_throttling_factor.is_some());
     assert_eq!(validate.webauthn_allowed_device_types_obj.len(), 1);
 
-    // used_by: the validate stage uses the SMS stage.
-    let users = c.sms().used_by(&sms.pk).await.expect("used_by");
-    assert_eq!(users.len(), 1);
-    assert_eq!(users[0].name, "typed-validate");
-    assert_eq!(users[0].pk, validate.pk);
-    assert_eq!(users[0].action, Some(UsedByAction::CascadeMany));
+    // used_by (as recorded on authentik 2026.2.2): the validate stage's lists the SMS stage
+    // among its configuration stages; the SMS stage's does not list the validate stage.
+    let users = c.validate().used_by(&validate.pk).await.expect("used_by");
+    let sms_user = users
+        .iter()
+        .find(|u| u.pk == sms.pk)
+        .expect("the SMS stage in the validate stage's used_by");
+    assert_eq!(sms_user.name, "Stage typed-sms");
+    assert_eq!(sms_user.action, Some(UsedByAction::CascadeMany));
+    assert!(c.sms().used_by(&sms.pk).await.expect("used_by").is_empty());
 
     // Typed patch with an explicit null.
     let patched = c

@@ -5,13 +5,14 @@
 //! Each object goes through the same field tables as an API create, so unlisted fields get the
 //! model defaults, as the blueprints leave them.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::fields::{self, Mode};
 use crate::flows;
 use crate::stages::{self, StageKind};
-use crate::store::{Record, Store};
+use crate::store::{Collection, Record, Store};
+use crate::{directory, prompts};
 
 /// The default flows: slug, name, designation, title, authentication.
 pub const FLOWS: &[(&str, &str, &str, &str, &str)] = &[
@@ -143,23 +144,42 @@ fn no_attrs() -> Value {
 }
 
 const STAGES: &[BuiltinStage] = &[
-    stage(
-        "default-password-change-prompt",
-        "prompt",
-        &[("default-password-change", 0)],
-    ),
-    stage(
-        "default-password-change-write",
-        "user_write",
-        &[("default-password-change", 1), ("initial-setup", 20)],
-    ),
-    stage(
-        "default-authentication-identification",
-        "identification",
-        &[("default-authentication-flow", 10)],
-    ),
     BuiltinStage {
-        attrs: || json!({"configure_flow": "default-password-change"}),
+        attrs: || json!({"fields": ["default-password-change-field-password", "default-password-change-field-password-repeat"]}),
+        ..stage(
+            "default-password-change-prompt",
+            "prompt",
+            &[("default-password-change", 0)],
+        )
+    },
+    BuiltinStage {
+        attrs: || json!({"user_creation_mode": "never_create"}),
+        ..stage(
+            "default-password-change-write",
+            "user_write",
+            &[("default-password-change", 1), ("initial-setup", 20)],
+        )
+    },
+    BuiltinStage {
+        attrs: || json!({"user_fields": ["email", "username"]}),
+        ..stage(
+            "default-authentication-identification",
+            "identification",
+            &[("default-authentication-flow", 10)],
+        )
+    },
+    BuiltinStage {
+        attrs: || {
+            json!({
+                "configure_flow": "default-password-change",
+                "backends": [
+                    "authentik.core.auth.InbuiltBackend",
+                    "authentik.sources.kerberos.auth.KerberosBackend",
+                    "authentik.sources.ldap.auth.LDAPBackend",
+                    "authentik.core.auth.TokenBackend",
+                ],
+            })
+        },
         ..stage(
             "default-authentication-password",
             "password",
@@ -216,35 +236,196 @@ const STAGES: &[BuiltinStage] = &[
         "user_login",
         &[("default-source-authentication", 0)],
     ),
-    stage(
-        "default-source-enrollment-prompt",
-        "prompt",
-        &[("default-source-enrollment", 0)],
-    ),
-    stage(
-        "default-source-enrollment-write",
-        "user_write",
-        &[("default-source-enrollment", 1)],
-    ),
+    BuiltinStage {
+        attrs: || json!({"fields": ["default-source-enrollment-field-username"]}),
+        ..stage(
+            "default-source-enrollment-prompt",
+            "prompt",
+            &[("default-source-enrollment", 0)],
+        )
+    },
+    BuiltinStage {
+        attrs: || json!({"user_creation_mode": "always_create"}),
+        ..stage(
+            "default-source-enrollment-write",
+            "user_write",
+            &[("default-source-enrollment", 1)],
+        )
+    },
     stage(
         "default-source-enrollment-login",
         "user_login",
         &[("default-source-enrollment", 2)],
     ),
-    stage(
-        "default-user-settings",
-        "prompt",
-        &[("default-user-settings-flow", 20)],
-    ),
+    BuiltinStage {
+        attrs: || {
+            json!({"fields": [
+                "default-user-settings-field-username",
+                "default-user-settings-field-name",
+                "default-user-settings-field-email",
+                "default-user-settings-field-locale",
+            ]})
+        },
+        ..stage(
+            "default-user-settings",
+            "prompt",
+            &[("default-user-settings-flow", 20)],
+        )
+    },
     stage(
         "default-user-settings-write",
         "user_write",
         &[("default-user-settings-flow", 100)],
     ),
-    stage(
-        "stage-default-oobe-password",
-        "prompt",
-        &[("initial-setup", 10)],
+    BuiltinStage {
+        attrs: || {
+            json!({"fields": [
+                "initial-setup-field-header",
+                "initial-setup-field-email",
+                "initial-setup-field-password",
+                "initial-setup-field-password-repeat",
+            ]})
+        },
+        ..stage(
+            "stage-default-oobe-password",
+            "prompt",
+            &[("initial-setup", 10)],
+        )
+    },
+];
+
+/// The built-in prompts: name, field_key, label, type, order.
+const PROMPTS: &[(&str, &str, &str, &str, i64)] = &[
+    (
+        "default-user-settings-field-username",
+        "username",
+        "Username",
+        "text",
+        200,
+    ),
+    (
+        "default-user-settings-field-name",
+        "name",
+        "Name",
+        "text",
+        201,
+    ),
+    (
+        "default-user-settings-field-email",
+        "email",
+        "Email",
+        "email",
+        202,
+    ),
+    (
+        "default-user-settings-field-locale",
+        "attributes.settings.locale",
+        "Locale",
+        "ak-locale",
+        203,
+    ),
+    (
+        "default-password-change-field-password",
+        "password",
+        "Password",
+        "password",
+        300,
+    ),
+    (
+        "default-password-change-field-password-repeat",
+        "password_repeat",
+        "Password (repeat)",
+        "password",
+        301,
+    ),
+    (
+        "initial-setup-field-header",
+        "oobe-header-text",
+        "oobe-header-text",
+        "static",
+        100,
+    ),
+    ("initial-setup-field-email", "email", "Email", "email", 101),
+    (
+        "initial-setup-field-password",
+        "password",
+        "Password",
+        "password",
+        300,
+    ),
+    (
+        "initial-setup-field-password-repeat",
+        "password_repeat",
+        "Password (repeat)",
+        "password",
+        301,
+    ),
+    (
+        "default-source-enrollment-field-username",
+        "username",
+        "Username",
+        "text",
+        100,
+    ),
+];
+
+/// Where a built-in expression policy is bound: a flow, or a flow's binding at an order.
+enum BoundTo {
+    Flow(&'static str),
+    Binding(&'static str, i64),
+}
+
+/// The built-in expression policies: name, expression, what they are bound to (order 10,
+/// `failure_result` as given). The two on `default-authentication-flow` carry authentik's own
+/// text (recorded); the others are shortened.
+const POLICIES: &[(&str, &str, BoundTo, bool)] = &[
+    (
+        "default-authentication-flow-password-stage",
+        "flow_plan = request.context.get(\"flow_plan\")\nif not flow_plan:\n    return True\n# If the user does not have a backend attached to it, they haven't\n# been authenticated yet and we need the password stage\nreturn not hasattr(flow_plan.context.get(\"pending_user\"), \"backend\")",
+        BoundTo::Binding("default-authentication-flow", 20),
+        true,
+    ),
+    (
+        "default-authentication-flow-authenticator-validate-stage",
+        "flow_plan = request.context.get(\"flow_plan\")\nif not flow_plan:\n    return True\n# if the authentication method is webauthn (passwordless), then we skip the authenticator\n# validation stage by returning false (true will execute the stage)\nreturn not (flow_plan.context.get(\"auth_method\") == \"auth_webauthn_pwl\")",
+        BoundTo::Binding("default-authentication-flow", 30),
+        true,
+    ),
+    (
+        "default-source-authentication-if-sso",
+        "return ak_is_sso_flow",
+        BoundTo::Flow("default-source-authentication"),
+        false,
+    ),
+    (
+        "default-source-enrollment-if-sso",
+        "return ak_is_sso_flow",
+        BoundTo::Flow("default-source-enrollment"),
+        false,
+    ),
+    (
+        "default-source-enrollment-if-username",
+        "return 'username' not in context.get('prompt_data', {})",
+        BoundTo::Binding("default-source-enrollment", 0),
+        false,
+    ),
+    (
+        "default-oobe-password-usable",
+        "return not request.user.has_usable_password()",
+        BoundTo::Flow("initial-setup"),
+        false,
+    ),
+    (
+        "default-oobe-prefill-user",
+        "return True",
+        BoundTo::Binding("initial-setup", 20),
+        false,
+    ),
+    (
+        "default-oobe-flow-set-authentication",
+        "return True",
+        BoundTo::Binding("initial-setup", 100),
+        false,
     ),
 ];
 
@@ -270,8 +451,14 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
     let version = store.version();
     for (slug, name, designation, title, authentication) in FLOWS {
         let body = json!({"slug": slug, "name": name, "designation": designation, "title": title, "authentication": authentication});
-        let outcome = fields::validate(flows::FIELDS, version, &body, Mode::Create, &*store)
-            .map_err(|e| SeedError(format!("flow {slug}: {e:?}")))?;
+        let outcome = fields::validate(
+            flows::fields_of(version),
+            version,
+            &body,
+            Mode::Create,
+            &*store,
+        )
+        .map_err(|e| SeedError(format!("flow {slug}: {e:?}")))?;
         if !outcome.errors.is_empty() {
             return Err(SeedError(format!(
                 "flow {slug}: {}",
@@ -279,6 +466,19 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
             )));
         }
         store.put_flow(flows::new_record(outcome.values));
+    }
+    store.put_record(Collection::Sources, directory::builtin_source());
+    for (name, field_key, label, kind, order) in PROMPTS {
+        let body = json!({"name": name, "field_key": field_key, "label": label, "type": kind, "order": order});
+        let values = prompts::validated(store, version, &body, Mode::Create, None)
+            .map_err(|e| SeedError(format!("prompt {name}: {e:?}")))?;
+        store.put_record(
+            Collection::Prompts,
+            Record {
+                pk: Uuid::new_v4(),
+                values,
+            },
+        );
     }
     for builtin in STAGES {
         let kind: &'static StageKind = stages::kind_by_type(builtin.kind)
@@ -288,6 +488,21 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
         if let Some(slug) = body.get("configure_flow").and_then(Value::as_str) {
             let flow = flow_pk(store, slug)?;
             body["configure_flow"] = Value::String(flow.to_string());
+        }
+        if let Some(names) = body.get("fields").and_then(Value::as_array).cloned() {
+            let pks = names
+                .iter()
+                .map(|name| {
+                    let name = name.as_str().unwrap_or("");
+                    store
+                        .records(Collection::Prompts)
+                        .iter()
+                        .find(|p| p.text("name") == name)
+                        .map(|p| Value::String(p.pk.to_string()))
+                        .ok_or_else(|| SeedError(format!("no prompt {name}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            body["fields"] = Value::Array(pks);
         }
         let outcome = fields::validate(kind.fields, version, &body, Mode::Create, &*store)
             .map_err(|e| SeedError(format!("stage {}: {e:?}", builtin.name)))?;
@@ -312,6 +527,47 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
                 .bind(flow, pk, *order)
                 .ok_or_else(|| SeedError(format!("binding {} to {slug}", builtin.name)))?;
         }
+    }
+    for (name, expression, bound_to, failure_result) in POLICIES {
+        let mut values = Map::new();
+        values.insert("name".into(), Value::from(*name));
+        values.insert("execution_logging".into(), Value::Bool(false));
+        values.insert("expression".into(), Value::from(*expression));
+        let policy = Uuid::new_v4();
+        store.put_record(Collection::Policies, Record { pk: policy, values });
+        let target = match bound_to {
+            BoundTo::Flow(slug) => flow_pk(store, slug)?,
+            BoundTo::Binding(slug, order) => {
+                let flow = flow_pk(store, slug)?;
+                store
+                    .bindings()
+                    .iter()
+                    .find(|b| b.flow == flow && b.order == *order)
+                    .map(|b| b.pk)
+                    .ok_or_else(|| SeedError(format!("no binding {slug} #{order}")))?
+            }
+        };
+        let binding = json!({
+            "policy": policy.to_string(),
+            "group": null,
+            "user": null,
+            "target": target.to_string(),
+            "negate": false,
+            "enabled": true,
+            "order": 10,
+            "timeout": 30,
+            "failure_result": failure_result,
+        });
+        let Value::Object(values) = binding else {
+            continue;
+        };
+        store.put_record(
+            Collection::PolicyBindings,
+            Record {
+                pk: Uuid::new_v4(),
+                values,
+            },
+        );
     }
     Ok(())
 }

@@ -7,6 +7,10 @@ use crate::faults::FaultKind;
 /// Which authentik release the double imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum ApiVersion {
+    /// authentik 2025.12: as 2026.2 but for the flow `layout` choices, which lack
+    /// `sidebar_left_frame_background` and `sidebar_right_frame_background`.
+    #[value(name = "2025.12")]
+    V2025_12,
     /// authentik 2026.2: Validate has no `webauthn_hints` nor `*_otp_throttling_factor` fields,
     /// WebAuthn no `hints` nor `prevent_duplicate_devices`.
     #[value(name = "2026.2")]
@@ -19,15 +23,16 @@ pub enum ApiVersion {
 
 impl ApiVersion {
     /// The release number `GET /api/v3/admin/version/` reports (authentik's `__version__`):
-    /// the 2026.2.2 release the API facts were cut from, or 2026.5.0.
+    /// the recorded 2025.12.4, the 2026.2.2 release the API facts were cut from, or 2026.5.0.
     pub fn release(self) -> &'static str {
         match self {
+            ApiVersion::V2025_12 => "2025.12.4",
             ApiVersion::V2026_2 => "2026.2.2",
             ApiVersion::V2026_5 => "2026.5.0",
         }
     }
 
-    /// Parses `2026.2` or `2026.5`.
+    /// Parses `2025.12`, `2026.2` or `2026.5`.
     pub fn parse(text: &str) -> Option<ApiVersion> {
         <ApiVersion as ValueEnum>::from_str(text, false).ok()
     }
@@ -224,9 +229,11 @@ mod tests {
 
     #[test]
     fn version_names() {
+        assert_eq!(ApiVersion::parse("2025.12"), Some(ApiVersion::V2025_12));
         assert_eq!(ApiVersion::parse("2026.2"), Some(ApiVersion::V2026_2));
         assert_eq!(ApiVersion::parse("2026.5"), Some(ApiVersion::V2026_5));
         assert_eq!(ApiVersion::parse("2025.1"), None);
+        assert_eq!(ApiVersion::V2025_12.release(), "2025.12.4");
         assert_eq!(ApiVersion::V2026_2.release(), "2026.2.2");
         assert_eq!(ApiVersion::V2026_5.release(), "2026.5.0");
     }

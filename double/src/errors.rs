@@ -40,6 +40,16 @@ impl ApiError {
         }
     }
 
+    /// What authentik answers a write that raises inside the server, or any write to a URL that
+    /// does not exist: its error views are GET-only `TemplateView`s, so the answer is a 405 with
+    /// an empty HTML body (`server-behaviour-flows.md`, "Common behaviour").
+    pub fn server_error_405() -> ApiError {
+        ApiError {
+            status: 405,
+            body: ErrorBody::Html(""),
+        }
+    }
+
     /// 404 for an unknown object: `No <Model> matches the given query.`
     pub fn not_found(model: &str) -> ApiError {
         ApiError::detail(404, format!("No {model} matches the given query."))

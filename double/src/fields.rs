@@ -22,6 +22,19 @@ pub enum Target {
     Stage,
     /// A WebAuthn device type (`aaguid`).
     DeviceType,
+    /// A flow-stage binding (`fsb_uuid`).
+    FlowStageBinding,
+    /// A source of any type (`pbm_uuid`).
+    Source,
+    /// A group (`group_uuid`).
+    Group,
+    /// A prompt (`prompt_uuid`).
+    Prompt,
+    /// A policy of any type (`policy_uuid`).
+    Policy,
+    /// What a policy binding may target (a flow or a flow-stage binding), by its pk or its
+    /// `policybindingmodel_ptr_id`.
+    PolicyTarget,
 }
 
 /// Answers whether a referenced object exists.
@@ -163,7 +176,7 @@ impl Field {
             secret: false,
             write_only: false,
             unordered: matches!(kind, Kind::RefSet(_)),
-            since: ApiVersion::V2026_2,
+            since: ApiVersion::V2025_12,
             validators: &[],
         }
     }

@@ -4,8 +4,9 @@
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use crate::config::ApiVersion;
 use crate::errors::ApiError;
-use crate::fields::{self, slug_validator, Default, Field, Kind, Mode};
+use crate::fields::{self, slug_validator, Default, Field, Invalid, Kind, Mode};
 use crate::ids;
 use crate::listing::{self, Filter, FilterKind, ListSpec};
 use crate::pagination;
@@ -34,6 +35,14 @@ const LAYOUTS: &[&str] = &[
     "sidebar_left_frame_background",
     "sidebar_right_frame_background",
 ];
+/// 2025.12 has no frame-background layouts (recorded: flows step 37 is a 400 there).
+const LAYOUTS_2025_12: &[&str] = &[
+    "stacked",
+    "content_left",
+    "content_right",
+    "sidebar_left",
+    "sidebar_right",
+];
 const DENIED_ACTIONS: &[&str] = &["message_continue", "message", "continue"];
 const AUTHENTICATION: &[&str] = &[
     "none",
@@ -44,22 +53,110 @@ const AUTHENTICATION: &[&str] = &[
     "require_outpost",
 ];
 
-/// Writable flow fields.
-pub const FIELDS: &[Field] = &[
-    Field::text("name").required(),
-    // A TextField: no maximum length.
-    Field::text("slug").required().validators(&[slug_validator]),
-    Field::text("title").required(),
-    Field::new("designation", Kind::Choice(DESIGNATIONS)).required(),
-    Field::blank_text("background").default(Default::Str("")),
-    Field::new("policy_engine_mode", Kind::Choice(POLICY_ENGINE_MODES))
-        .default(Default::Str("any")),
-    Field::new("compatibility_mode", Kind::Bool).default(Default::Bool(false)),
-    Field::new("layout", Kind::Choice(LAYOUTS)).default(Default::Str("stacked")),
-    Field::new("denied_action", Kind::Choice(DENIED_ACTIONS))
-        .default(Default::Str("message_continue")),
-    Field::new("authentication", Kind::Choice(AUTHENTICATION)).default(Default::Str("none")),
-];
+/// Writable flow fields (2026.2 and later).
+pub const FIELDS: &[Field] = &flow_fields(LAYOUTS);
+
+/// Writable flow fields of 2025.12 (fewer layouts).
+pub const FIELDS_2025_12: &[Field] = &flow_fields(LAYOUTS_2025_12);
+
+/// The writable fields of a release.
+pub fn fields_of(version: ApiVersion) -> &'static [Field] {
+    match version {
+        ApiVersion::V2025_12 => FIELDS_2025_12,
+        ApiVersion::V2026_2 | ApiVersion::V2026_5 => FIELDS,
+    }
+}
+
+const fn flow_fields(layouts: &'static [&'static str]) -> [Field; 10] {
+    [
+        Field::text("name").required(),
+        // A TextField: no maximum length.
+        Field::text("slug").required().validators(&[slug_validator]),
+        Field::text("title").required(),
+        Field::new("designation", Kind::Choice(DESIGNATIONS)).required(),
+        Field::blank_text("background")
+            .default(Default::Str(""))
+            .validators(&[background_validator]),
+        Field::new("policy_engine_mode", Kind::Choice(POLICY_ENGINE_MODES))
+            .default(Default::Str("any")),
+        Field::new("compatibility_mode", Kind::Bool).default(Default::Bool(false)),
+        Field::new("layout", Kind::Choice(layouts)).default(Default::Str("stacked")),
+        Field::new("denied_action", Kind::Choice(DENIED_ACTIONS))
+            .default(Default::Str("message_continue")),
+        Field::new("authentication", Kind::Choice(AUTHENTICATION)).default(Default::Str("none")),
+    ]
+}
+
+/// `background`: `""`, a URL, a `fa://` icon or a `/static` path, else a relative file name as
+/// authentik's `validate_file_name` checks it (the file need not exist).
+fn background_validator(value: &Value, _body: &Map<String, Value>) -> Result<(), Invalid> {
+    let name = value.as_str().unwrap_or("");
+    if name.is_empty() || is_url_like(name) {
+        return Ok(());
+    }
+    let bad = |m: &str| Err(Invalid::Message(m.to_string()));
+    let plain = name.replace("%(theme)s", "");
+    if !plain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+    {
+        return bad(
+            "File name can only contain letters (a-z, A-Z), numbers (0-9), dots (.), \
+                    hyphens (-), underscores (_), forward slashes (/), and the placeholder \
+                    %(theme)s for theme-specific files",
+        );
+    }
+    if name.contains("//") {
+        return bad("File name cannot contain duplicate /");
+    }
+    if name.starts_with('/') {
+        return bad("Absolute paths are not allowed");
+    }
+    if name.split('/').any(|part| part == "..") {
+        return bad("Parent directory references ('..') are not allowed");
+    }
+    if name.starts_with('.') {
+        return bad("Paths cannot start with '.'");
+    }
+    if name.chars().count() > 1024 {
+        return bad("File name too long (max 1024 characters)");
+    }
+    if name.split('/').any(|part| part.chars().count() > 255) {
+        return bad("Path component too long (max 255 characters)");
+    }
+    Ok(())
+}
+
+/// Values `background_url` shows as they are.
+fn is_url_like(name: &str) -> bool {
+    name.starts_with("http:")
+        || name.starts_with("https://")
+        || name.starts_with("fa://")
+        || name.starts_with("/static")
+}
+
+/// A stand-in for the signed, expiring token of authentik's file URLs.
+const FILE_TOKEN: &str = "double-file-token";
+
+/// `background_url` and `background_themed_urls` for a stored `background`.
+fn background_urls(background: &str) -> (Value, Value) {
+    if background.is_empty() {
+        return (Value::from(DEFAULT_BACKGROUND), Value::Null);
+    }
+    if is_url_like(background) {
+        return (Value::from(background), Value::Null);
+    }
+    let url = |name: &str| format!("/files/media/public/{name}?token={FILE_TOKEN}");
+    let themed = if background.contains("%(theme)s") {
+        json!({
+            "light": url(&background.replace("%(theme)s", "light")),
+            "dark": url(&background.replace("%(theme)s", "dark")),
+        })
+    } else {
+        Value::Null
+    };
+    (Value::from(url(background)), themed)
+}
 
 const MODEL: &str = "Flow";
 const SLUG_TAKEN: &str = "Flow with this slug already exists.";
@@ -142,14 +239,9 @@ pub fn render(record: &Record, store: &Store) -> Value {
             fields::stored_or_default(field, &record.values),
         );
     }
-    let background = record.text("background");
-    let background_url = if background.is_empty() {
-        DEFAULT_BACKGROUND
-    } else {
-        background
-    };
-    out.insert("background_url".into(), Value::from(background_url));
-    out.insert("background_themed_urls".into(), Value::Null);
+    let (background_url, themed) = background_urls(record.text("background"));
+    out.insert("background_url".into(), background_url);
+    out.insert("background_themed_urls".into(), themed);
     let stages: Vec<Value> = store
         .bindings()
         .iter()
@@ -157,7 +249,10 @@ pub fn render(record: &Record, store: &Store) -> Value {
         .map(|b| Value::String(ids::format_uuid(&b.stage)))
         .collect();
     out.insert("stages".into(), Value::Array(stages));
-    out.insert("policies".into(), json!([]));
+    out.insert(
+        "policies".into(),
+        Value::Array(crate::policies::policies_of(store, &record.pk)),
+    );
     out.insert("cache_count".into(), Value::from(0));
     out.insert(
         "export_url".into(),
@@ -179,7 +274,13 @@ pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
 /// `POST /flows/instances/`
 pub fn create(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
     let mut store = state.write_store();
-    let mut outcome = fields::validate(FIELDS, state.config.version, body, Mode::Create, &*store)?;
+    let mut outcome = fields::validate(
+        fields_of(state.config.version),
+        state.config.version,
+        body,
+        Mode::Create,
+        &*store,
+    )?;
     if let Some(slug) = outcome.values.get("slug").and_then(Value::as_str) {
         if store.flow_by_slug(slug).is_some() {
             outcome.errors.add("slug", SLUG_TAKEN);
@@ -208,7 +309,13 @@ pub fn update(state: &AppState, slug: &str, body: &Value, mode: Mode) -> Result<
         .flow_by_slug(slug)
         .ok_or_else(|| ApiError::not_found(MODEL))?
         .clone();
-    let mut outcome = fields::validate(FIELDS, state.config.version, body, mode, &*store)?;
+    let mut outcome = fields::validate(
+        fields_of(state.config.version),
+        state.config.version,
+        body,
+        mode,
+        &*store,
+    )?;
     if let Some(new_slug) = outcome.values.get("slug").and_then(Value::as_str) {
         if store
             .flow_by_slug(new_slug)
@@ -243,15 +350,7 @@ pub fn used_by(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
         .bindings()
         .iter()
         .filter(|b| b.flow == flow.pk)
-        .map(|b| {
-            json!({
-                "app": "authentik_flows",
-                "model_name": "flowstagebinding",
-                "pk": ids::format_uuid(&b.pk),
-                "name": format!("Flow-stage binding #{} to {}", b.order, ids::format_uuid(&b.flow)),
-                "action": "cascade",
-            })
-        });
+        .map(crate::bindings::used_by_entry);
     Ok(Reply::json(
         200,
         Value::Array(bindings.chain(stages).collect()),

@@ -11,11 +11,13 @@
 //! [`store`] keeps the state, [`builtins`] fills it at start-up.
 
 pub mod auth;
+pub mod bindings;
 pub mod builtins;
 pub mod config;
 pub mod control;
 pub mod cost;
 pub mod device_types;
+pub mod directory;
 pub mod duration;
 pub mod errors;
 pub mod faults;
@@ -26,6 +28,8 @@ pub mod ids;
 pub mod listing;
 pub mod mappings;
 pub mod pagination;
+pub mod policies;
+pub mod prompts;
 pub mod query;
 pub mod reply;
 pub mod requestlog;

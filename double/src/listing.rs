@@ -26,6 +26,9 @@ pub enum FilterKind {
     Choice(&'static [&'static str]),
     /// The object's own pk (UUID, any spelling).
     Pk,
+    /// A UUID compared as is (django-filter's `UUIDFilter`): a malformed value is a 400
+    /// `“x” is not a valid UUID.`, an unknown one matches nothing.
+    Uuid,
     /// A single reference to an existing object.
     Ref(Target),
     /// A set field holding any of the (repeatable) values.
@@ -222,6 +225,10 @@ fn read_filter(
         FilterKind::Pk => match ids::normalize(last) {
             Some(id) => Test::Equals(Value::String(id)),
             None => return Err("Enter a valid UUID.".to_string()),
+        },
+        FilterKind::Uuid => match ids::normalize(last) {
+            Some(id) => Test::Equals(Value::String(id)),
+            None => return Err(format!("\u{201c}{last}\u{201d} is not a valid UUID.")),
         },
         FilterKind::Ref(target) => Test::Equals(reference(last, target)?),
         FilterKind::RefAny(target) => Test::ContainsAny(

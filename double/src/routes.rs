@@ -9,8 +9,10 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::fields::Mode;
 use crate::query::Query;
 use crate::reply::Reply;
-use crate::stages::{self, StageKind};
-use crate::{device_types, flows, mappings, version, AppState};
+use crate::stages::{self, other, StageKind};
+use crate::{
+    bindings, device_types, directory, flows, mappings, policies, prompts, version, AppState,
+};
 
 /// Where the API lives.
 pub const API_PREFIX: &str = "/api/v3/";
@@ -46,6 +48,13 @@ enum Route<'a> {
     FlowList,
     FlowDetail(&'a str),
     FlowUsedBy(&'a str),
+    BindingList,
+    BindingDetail(&'a str),
+    /// A collection of [`Resource`].
+    List(Resource),
+    /// One object of a [`Resource`].
+    Detail(Resource, &'a str),
+    EmailTemplates,
     MappingList,
     MappingDetail(&'a str),
     MappingUsedBy(&'a str),
@@ -61,6 +70,9 @@ impl Route<'_> {
             | Route::AllStagesList
             | Route::DeviceTypeList
             | Route::FlowList
+            | Route::BindingList
+            | Route::List(_)
+            | Route::EmailTemplates
             | Route::MappingList
             | Route::Version => false,
             Route::StageDetail(..)
@@ -70,10 +82,22 @@ impl Route<'_> {
             | Route::DeviceTypeDetail(_)
             | Route::FlowDetail(_)
             | Route::FlowUsedBy(_)
+            | Route::BindingDetail(_)
+            | Route::Detail(..)
             | Route::MappingDetail(_)
             | Route::MappingUsedBy(_) => true,
         }
     }
+}
+
+/// The plainer collections: list and create, read, write and delete by pk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resource {
+    Policies,
+    PolicyBindings,
+    Prompts,
+    Groups,
+    Sources,
 }
 
 /// Django REST framework's default lookup pattern `[^/.]+`.
@@ -97,12 +121,38 @@ fn resolve(path: &str) -> Option<Route<'_>> {
         ["stages", "authenticator", kind, id, "used_by"] if lookup(id) => {
             Route::StageUsedBy(stages::kind_by_path(kind)?, id)
         }
+        ["stages", "prompt", "stages"] => Route::StageList(&other::PROMPT),
+        ["stages", "prompt", "stages", id] if lookup(id) => Route::StageDetail(&other::PROMPT, id),
+        ["stages", "prompt", "stages", id, "used_by"] if lookup(id) => {
+            Route::StageUsedBy(&other::PROMPT, id)
+        }
+        ["stages", "prompt", "prompts"] => Route::List(Resource::Prompts),
+        ["stages", "prompt", "prompts", id] if lookup(id) => Route::Detail(Resource::Prompts, id),
+        ["stages", "email", "templates"] => Route::EmailTemplates,
+        ["policies", "expression"] => Route::List(Resource::Policies),
+        ["policies", "expression", id] if lookup(id) => Route::Detail(Resource::Policies, id),
+        ["policies", "bindings"] => Route::List(Resource::PolicyBindings),
+        ["policies", "bindings", id] if lookup(id) => Route::Detail(Resource::PolicyBindings, id),
+        ["core", "groups"] => Route::List(Resource::Groups),
+        ["core", "groups", id] if lookup(id) => Route::Detail(Resource::Groups, id),
+        ["sources", "all"] => Route::List(Resource::Sources),
         ["stages", "all"] => Route::AllStagesList,
         ["stages", "all", id] if lookup(id) => Route::AllStagesDetail(id),
         ["stages", "all", id, "used_by"] if lookup(id) => Route::AllStagesUsedBy(id),
+        ["stages", kind] if other::kind_by_route(kind).is_some() => {
+            Route::StageList(other::kind_by_route(kind)?)
+        }
+        ["stages", kind, id] if lookup(id) && other::kind_by_route(kind).is_some() => {
+            Route::StageDetail(other::kind_by_route(kind)?, id)
+        }
+        ["stages", kind, id, "used_by"] if lookup(id) && other::kind_by_route(kind).is_some() => {
+            Route::StageUsedBy(other::kind_by_route(kind)?, id)
+        }
         ["flows", "instances"] => Route::FlowList,
         ["flows", "instances", slug] if lookup(slug) => Route::FlowDetail(slug),
         ["flows", "instances", slug, "used_by"] if lookup(slug) => Route::FlowUsedBy(slug),
+        ["flows", "bindings"] => Route::BindingList,
+        ["flows", "bindings", id] if lookup(id) => Route::BindingDetail(id),
         ["propertymappings", "notification"] => Route::MappingList,
         ["propertymappings", "notification", id] if lookup(id) => Route::MappingDetail(id),
         ["propertymappings", "notification", id, "used_by"] if lookup(id) => {
@@ -135,6 +185,9 @@ pub fn classify(method: &str, path: &str) -> (&'static str, Option<String>) {
         | Route::AllStagesList
         | Route::DeviceTypeList
         | Route::FlowList
+        | Route::BindingList
+        | Route::List(_)
+        | Route::EmailTemplates
         | Route::MappingList => {
             let kind = match method {
                 "GET" => "list",
@@ -147,6 +200,8 @@ pub fn classify(method: &str, path: &str) -> (&'static str, Option<String>) {
         | Route::AllStagesDetail(_)
         | Route::DeviceTypeDetail(_)
         | Route::FlowDetail(_)
+        | Route::BindingDetail(_)
+        | Route::Detail(..)
         | Route::MappingDetail(_) => {
             let kind = match method {
                 "GET" => "retrieve",
@@ -174,7 +229,13 @@ pub fn handle(state: &AppState, request: &ApiRequest<'_>) -> Reply {
 }
 
 fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiError> {
-    let route = resolve(request.path).ok_or_else(ApiError::no_route)?;
+    let Some(route) = resolve(request.path) else {
+        // A GET to no route is the 404 page; any write gets the error view's 405.
+        return Err(match request.method {
+            "GET" | "HEAD" => ApiError::no_route(),
+            _ => ApiError::server_error_405(),
+        });
+    };
     auth::check(
         request.authorization,
         &state.config.token,
@@ -217,6 +278,53 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         }
         (Route::FlowDetail(slug), "DELETE") => flows::destroy(state, slug),
         (Route::FlowUsedBy(slug), "GET") => flows::used_by(state, slug),
+        (Route::BindingList, "GET") => bindings::list(state, &query),
+        (Route::BindingList, "POST") => bindings::create(state, &body()?),
+        (Route::BindingDetail(id), "GET") => bindings::retrieve(state, id),
+        (Route::BindingDetail(id), "PUT" | "PATCH") => {
+            bindings::retrieve(state, id)?;
+            bindings::update(state, id, &body()?, mode)
+        }
+        (Route::BindingDetail(id), "DELETE") => bindings::destroy(state, id),
+        (Route::EmailTemplates, "GET") => Ok(email_templates()),
+        (Route::List(Resource::Policies), "GET") => policies::list_policies(state, &query),
+        (Route::List(Resource::Policies), "POST") => {
+            policies::write_policy(state, None, &body()?, Mode::Create)
+        }
+        (Route::Detail(Resource::Policies, id), "GET") => policies::retrieve_policy(state, id),
+        (Route::Detail(Resource::Policies, id), "PUT" | "PATCH") => {
+            policies::retrieve_policy(state, id)?;
+            policies::write_policy(state, Some(id), &body()?, mode)
+        }
+        (Route::Detail(Resource::Policies, id), "DELETE") => policies::destroy_policy(state, id),
+        (Route::List(Resource::PolicyBindings), "GET") => policies::list_bindings(state, &query),
+        (Route::List(Resource::PolicyBindings), "POST") => {
+            policies::write_binding(state, None, &body()?, Mode::Create)
+        }
+        (Route::Detail(Resource::PolicyBindings, id), "GET") => {
+            policies::retrieve_binding(state, id)
+        }
+        (Route::Detail(Resource::PolicyBindings, id), "PUT" | "PATCH") => {
+            policies::retrieve_binding(state, id)?;
+            policies::write_binding(state, Some(id), &body()?, mode)
+        }
+        (Route::Detail(Resource::PolicyBindings, id), "DELETE") => {
+            policies::destroy_binding(state, id)
+        }
+        (Route::List(Resource::Prompts), "GET") => prompts::list(state, &query),
+        (Route::List(Resource::Prompts), "POST") => {
+            prompts::write(state, None, &body()?, Mode::Create)
+        }
+        (Route::Detail(Resource::Prompts, id), "GET") => prompts::retrieve(state, id),
+        (Route::Detail(Resource::Prompts, id), "PUT" | "PATCH") => {
+            prompts::retrieve(state, id)?;
+            prompts::write(state, Some(id), &body()?, mode)
+        }
+        (Route::Detail(Resource::Prompts, id), "DELETE") => prompts::destroy(state, id),
+        (Route::List(Resource::Groups), "POST") => directory::create_group(state, &body()?),
+        (Route::Detail(Resource::Groups, id), "GET") => directory::retrieve_group(state, id),
+        (Route::Detail(Resource::Groups, id), "DELETE") => directory::destroy_group(state, id),
+        (Route::List(Resource::Sources), "GET") => directory::list_sources(state, &query),
         (Route::MappingList, "GET") => mappings::list(state, &query),
         (Route::MappingList, "POST") => mappings::create(state, &body()?),
         (Route::MappingDetail(id), "GET") => mappings::retrieve(state, id),
@@ -229,6 +337,17 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         (Route::Version, "GET") => Ok(version::retrieve(state.config.version)),
         _ => Err(ApiError::method_not_allowed(request.method)),
     }
+}
+
+/// `GET /stages/email/templates/`: the templates a fresh install offers.
+fn email_templates() -> Reply {
+    let items: Vec<Value> = other::EMAIL_TEMPLATES
+        .iter()
+        .map(|(name, description)| {
+            json!({"name": name, "description": description, "component": "", "model_name": "", "requires_enterprise": false, "deprecated": false})
+        })
+        .collect();
+    Reply::json(200, Value::Array(items))
 }
 
 /// DRF's JSON-only parsing: an empty body is `{}`; a body of another media type is a 415; bad

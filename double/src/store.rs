@@ -45,18 +45,38 @@ pub struct Stage {
     pub seq: u64,
 }
 
-/// A flow-stage binding (`FlowStageBinding`): puts a stage into a flow at an order. Only the
-/// built-in objects have them; the API to edit bindings is not served.
+/// A flow-stage binding (`FlowStageBinding`, `/flows/bindings/`): puts a stage into a flow at
+/// an order.
 #[derive(Debug, Clone)]
 pub struct Binding {
     /// The binding's own pk (`fsb_uuid`).
     pub pk: Uuid,
+    /// Its `policybindingmodel_ptr_id` (policy bindings may target it by either id).
+    pub ptr: Uuid,
     /// The flow (`target`).
     pub flow: Uuid,
     /// The stage.
     pub stage: Uuid,
     /// Position in the flow.
     pub order: i64,
+    /// The other writable fields (`evaluate_on_plan`, `re_evaluate_policies`,
+    /// `policy_engine_mode`, `invalid_response_action`), as validated.
+    pub values: Map<String, Value>,
+}
+
+/// The collections kept as plain records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    /// Prompts.
+    Prompts,
+    /// Expression policies.
+    Policies,
+    /// Policy bindings.
+    PolicyBindings,
+    /// Groups.
+    Groups,
+    /// Sources.
+    Sources,
 }
 
 /// All state of the double.
@@ -66,6 +86,16 @@ pub struct Store {
     flows: HashMap<Uuid, Record>,
     mappings: HashMap<Uuid, Record>,
     bindings: Vec<Binding>,
+    /// Prompts (`/stages/prompt/prompts/`).
+    prompts: Vec<Record>,
+    /// Expression policies (`/policies/expression/`).
+    policies: Vec<Record>,
+    /// Policy bindings (`/policies/bindings/`): `target` is the bound object's own pk.
+    policy_bindings: Vec<Record>,
+    /// Groups (`/core/groups/`, the few fields the replayed exchanges need).
+    groups: Vec<Record>,
+    /// Sources (`/sources/all/`, read-only: the built-in source).
+    sources: Vec<Record>,
     device_types: Vec<DeviceType>,
     next_seq: u64,
     version: ApiVersion,
@@ -85,6 +115,11 @@ impl Store {
             flows: HashMap::new(),
             mappings: HashMap::new(),
             bindings: Vec::new(),
+            prompts: Vec::new(),
+            policies: Vec::new(),
+            policy_bindings: Vec::new(),
+            groups: Vec::new(),
+            sources: Vec::new(),
             device_types: device_types::seed(),
             next_seq: 0,
             version,
@@ -153,10 +188,20 @@ impl Store {
         &self.stages[&pk].shown
     }
 
-    /// Deletes a stage, its flow bindings, and removes it from every set that holds it.
+    /// Deletes a stage, its flow bindings (and their policy bindings), and removes it from
+    /// every set that holds it.
     pub fn delete_stage(&mut self, pk: &Uuid) -> Option<Stage> {
         let removed = self.stages.remove(pk)?;
+        let gone: Vec<Uuid> = self
+            .bindings
+            .iter()
+            .filter(|b| b.stage == *pk)
+            .map(|b| b.pk)
+            .collect();
         self.bindings.retain(|b| b.stage != *pk);
+        for binding in &gone {
+            self.drop_policy_bindings("target", binding);
+        }
         self.forget(Target::Stage, pk);
         Some(removed)
     }
@@ -195,11 +240,21 @@ impl Store {
         self.refresh_stages(&bound);
     }
 
-    /// Deletes a flow and its bindings; stages that used it as `configure_flow` get `null`.
+    /// Deletes a flow, its bindings and the policy bindings on it or on them; stage
+    /// references to it (`configure_flow`, `target_flow`, …) get `null`.
     pub fn delete_flow(&mut self, pk: &Uuid) -> Option<Record> {
         let removed = self.flows.remove(pk)?;
         let bound = self.stages_bound_to(pk);
+        let gone: Vec<Uuid> = self
+            .bindings
+            .iter()
+            .filter(|b| b.flow == *pk)
+            .map(|b| b.pk)
+            .collect();
         self.bindings.retain(|b| b.flow != *pk);
+        for binding in gone.iter().chain(std::iter::once(pk)) {
+            self.drop_policy_bindings("target", binding);
+        }
         self.refresh_stages(&bound);
         self.forget(Target::Flow, pk);
         Some(removed)
@@ -212,20 +267,151 @@ impl Store {
         &self.bindings
     }
 
-    /// Binds a stage into a flow at an order (both must exist).
+    /// Binds a stage into a flow at an order with the default flags (both must exist).
     pub fn bind(&mut self, flow: Uuid, stage: Uuid, order: i64) -> Option<Uuid> {
         if !self.flows.contains_key(&flow) || !self.stages.contains_key(&stage) {
             return None;
         }
         let pk = Uuid::new_v4();
-        self.bindings.push(Binding {
+        self.put_binding(Binding {
             pk,
+            ptr: Uuid::new_v4(),
             flow,
             stage,
             order,
+            values: crate::bindings::default_values(),
         });
-        self.refresh_stages(&[stage]);
         Some(pk)
+    }
+
+    /// A binding by pk.
+    pub fn binding(&self, pk: &Uuid) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.pk == *pk)
+    }
+
+    /// Adds or replaces a binding (by pk); the stages it binds (before and after) show it.
+    pub fn put_binding(&mut self, binding: Binding) {
+        let mut touched = vec![binding.stage];
+        match self.bindings.iter_mut().find(|b| b.pk == binding.pk) {
+            Some(old) => {
+                touched.push(old.stage);
+                *old = binding;
+            }
+            None => self.bindings.push(binding),
+        }
+        self.refresh_stages(&touched);
+    }
+
+    /// Deletes a binding and the policy bindings on it.
+    pub fn delete_binding(&mut self, pk: &Uuid) -> Option<Binding> {
+        let at = self.bindings.iter().position(|b| b.pk == *pk)?;
+        let removed = self.bindings.remove(at);
+        self.drop_policy_bindings("target", pk);
+        self.refresh_stages(&[removed.stage]);
+        Some(removed)
+    }
+
+    // ---- prompts, policies, policy bindings, groups, sources ----
+
+    /// One of the simple collections.
+    pub fn records(&self, collection: Collection) -> &[Record] {
+        match collection {
+            Collection::Prompts => &self.prompts,
+            Collection::Policies => &self.policies,
+            Collection::PolicyBindings => &self.policy_bindings,
+            Collection::Groups => &self.groups,
+            Collection::Sources => &self.sources,
+        }
+    }
+
+    fn records_mut(&mut self, collection: Collection) -> &mut Vec<Record> {
+        match collection {
+            Collection::Prompts => &mut self.prompts,
+            Collection::Policies => &mut self.policies,
+            Collection::PolicyBindings => &mut self.policy_bindings,
+            Collection::Groups => &mut self.groups,
+            Collection::Sources => &mut self.sources,
+        }
+    }
+
+    /// An object of a simple collection by pk.
+    pub fn record(&self, collection: Collection, pk: &Uuid) -> Option<&Record> {
+        self.records(collection).iter().find(|r| r.pk == *pk)
+    }
+
+    /// Adds or replaces an object of a simple collection (by pk, creation order kept); the
+    /// stages that show it are rendered again.
+    pub fn put_record(&mut self, collection: Collection, record: Record) {
+        let list = self.records_mut(collection);
+        match list.iter_mut().find(|r| r.pk == record.pk) {
+            Some(old) => *old = record,
+            None => list.push(record),
+        }
+        let all: Vec<Uuid> = self.stages.keys().copied().collect();
+        self.refresh_stages(&all);
+    }
+
+    /// Deletes an object of a simple collection with authentik's cascades: a policy's or a
+    /// group's policy bindings go, set members and nullable references are cleared.
+    pub fn delete_record(&mut self, collection: Collection, pk: &Uuid) -> Option<Record> {
+        let list = self.records_mut(collection);
+        let at = list.iter().position(|r| r.pk == *pk)?;
+        let removed = list.remove(at);
+        match collection {
+            Collection::Policies => {
+                self.drop_policy_bindings("policy", pk);
+                self.forget(Target::Policy, pk);
+            }
+            Collection::Groups => {
+                self.drop_policy_bindings("group", pk);
+                self.forget(Target::Group, pk);
+            }
+            Collection::Prompts => self.forget(Target::Prompt, pk),
+            Collection::PolicyBindings | Collection::Sources => {}
+        }
+        let all: Vec<Uuid> = self.stages.keys().copied().collect();
+        self.refresh_stages(&all);
+        Some(removed)
+    }
+
+    /// Deletes the policy bindings whose `field` holds `pk`.
+    fn drop_policy_bindings(&mut self, field: &str, pk: &Uuid) {
+        let id = Value::String(ids::format_uuid(pk));
+        self.policy_bindings
+            .retain(|b| b.values.get(field) != Some(&id));
+    }
+
+    /// The object a policy binding may target, by its pk or its `policybindingmodel_ptr_id`:
+    /// its own pk.
+    pub fn policy_target(&self, id: &Uuid) -> Option<Uuid> {
+        let ptr_of = |f: &Record| {
+            f.values
+                .get("policybindingmodel_ptr_id")
+                .and_then(Value::as_str)
+                .and_then(ids::parse_uuid)
+        };
+        if let Some(flow) = self.flows.get(id) {
+            return Some(flow.pk);
+        }
+        if let Some(flow) = self.flows.values().find(|f| ptr_of(f) == Some(*id)) {
+            return Some(flow.pk);
+        }
+        self.bindings
+            .iter()
+            .find(|b| b.pk == *id || b.ptr == *id)
+            .map(|b| b.pk)
+    }
+
+    /// The `policybindingmodel_ptr_id` of a policy binding target (by its own pk).
+    pub fn policy_target_ptr(&self, pk: &Uuid) -> Option<Uuid> {
+        if let Some(flow) = self.flows.get(pk) {
+            return flow
+                .values
+                .get("policybindingmodel_ptr_id")
+                .and_then(Value::as_str)
+                .and_then(ids::parse_uuid);
+        }
+        self.binding(pk).map(|b| b.ptr)
     }
 
     /// The stages bound into a flow (each once).
@@ -315,6 +501,12 @@ impl Lookup for Store {
             Target::NotificationMapping => self.mappings.contains_key(id),
             Target::Stage => self.stages.contains_key(id),
             Target::DeviceType => self.device_type(id).is_some(),
+            Target::FlowStageBinding => self.binding(id).is_some(),
+            Target::Source => self.record(Collection::Sources, id).is_some(),
+            Target::Group => self.record(Collection::Groups, id).is_some(),
+            Target::Prompt => self.record(Collection::Prompts, id).is_some(),
+            Target::Policy => self.record(Collection::Policies, id).is_some(),
+            Target::PolicyTarget => self.policy_target(id).is_some(),
         }
     }
 }

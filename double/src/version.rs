@@ -38,6 +38,7 @@ mod tests {
     #[test]
     fn every_field_for_each_release() {
         for (version, release) in [
+            (ApiVersion::V2025_12, "2025.12.4"),
             (ApiVersion::V2026_2, "2026.2.2"),
             (ApiVersion::V2026_5, "2026.5.0"),
         ] {

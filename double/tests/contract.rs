@@ -148,10 +148,10 @@ fn walk_every_operation(args: &[&str]) {
         );
         stages.push((detail, pk(&stage)));
     }
-    // A Validate stage that uses the others, so used_by has entries to check.
+    // A Validate stage that uses another, so its used_by has an entry to check.
     let sms_pk = stages[0].1.clone();
-    api.create(VALIDATE, json!({"name": "uses-sms", "not_configured_action": "configure", "configuration_stages": [sms_pk]}));
-    let (status, users) = api.get(&format!("{}used_by/", stages[0].0));
+    let uses = api.create(VALIDATE, json!({"name": "uses-sms", "not_configured_action": "configure", "configuration_stages": [sms_pk]}));
+    let (status, users) = api.get(&format!("{VALIDATE}{}/used_by/", pk(&uses)));
     assert_eq!(status, 200);
     assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
     let (status, users) = api.get(&format!("{mapping_detail}used_by/"));

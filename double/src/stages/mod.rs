@@ -58,11 +58,34 @@ pub const BASE_FIELDS: [&str; 7] = [
 /// The message when an enterprise object is written without a licence.
 pub const ENTERPRISE_REQUIRED: &str = "Enterprise is required to create/update this object.";
 
+/// How a stage type checks that its name is free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    /// Unique across every stage type: `stage with this name already exists.`
+    AllStages,
+    /// Prompt stages: unique among their own type (`This field must be unique.`); a name taken
+    /// by another type passes validation and fails in the database (a 405 with an empty body).
+    OwnTypeThenServerError,
+}
+
+/// Cross-field checks of a request body, run once every field is valid (authentik's
+/// serializer `validate`): non-field messages, or an answer of its own (a server error).
+pub type BodyRules = fn(&Map<String, Value>, Mode) -> Result<Vec<String>, ApiError>;
+
+/// No cross-field checks.
+pub fn no_rules(_body: &Map<String, Value>, _mode: Mode) -> Result<Vec<String>, ApiError> {
+    Ok(Vec::new())
+}
+
 /// Describes one stage type.
 #[derive(Debug)]
 pub struct StageKind {
-    /// Path segment under `/stages/authenticator/`.
+    /// Path segment under `/stages/authenticator/` for authenticator types; for the others
+    /// the type label (`/_double/stages`, the built-in table).
     pub path: &'static str,
+    /// Non-authenticator types: the path under `/stages/` (`deny`, `prompt/stages`); `""` for
+    /// authenticator types.
+    pub route: &'static str,
     /// Django model class name (404 messages).
     pub model: &'static str,
     /// Django app label.
@@ -87,11 +110,16 @@ pub struct StageKind {
     pub unordered_extras: &'static [&'static str],
     /// Create and update need a valid enterprise licence (`--enterprise`).
     pub enterprise: bool,
+    /// Cross-field checks of the request body.
+    pub body_rules: BodyRules,
+    /// How the name's uniqueness is checked.
+    pub name_rule: NameRule,
 }
 
 /// Defaults for the parts of a [`StageKind`] most types leave alone (struct update syntax).
 pub const PLAIN: StageKind = StageKind {
     path: "",
+    route: "",
     model: "Stage",
     app_label: "authentik_flows",
     model_name: "stage",
@@ -104,6 +132,8 @@ pub const PLAIN: StageKind = StageKind {
     extras: no_extras,
     unordered_extras: &[],
     enterprise: false,
+    body_rules: no_rules,
+    name_rule: NameRule::AllStages,
 };
 
 /// Every stage type served under `/stages/authenticator/<path>/`.
@@ -292,12 +322,7 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         Mode::Create,
         &*store,
     )?;
-    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
-        if store.stage_name_taken(name, None) {
-            outcome.errors.add("name", NAME_TAKEN);
-        }
-    }
-    outcome.errors.into_result()?;
+    check_name_and_body(&store, kind, body, Mode::Create, &mut outcome, None)?;
     licence_check(kind, &state.config)?;
     let record = Record {
         pk: Uuid::new_v4(),
@@ -308,6 +333,53 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
         201,
         kind.present(shown, &state.config).into_owned(),
     ))
+}
+
+/// The name's uniqueness (a field error), then, when every field is valid, the type's
+/// cross-field rules; a prompt stage named like a stage of another type is a server error last.
+fn check_name_and_body(
+    store: &Store,
+    kind: &StageKind,
+    body: &Value,
+    mode: Mode,
+    outcome: &mut fields::Outcome,
+    except: Option<&Uuid>,
+) -> Result<(), ApiError> {
+    let mut clash_elsewhere = false;
+    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+        match kind.name_rule {
+            NameRule::AllStages => {
+                if store.stage_name_taken(name, except) {
+                    outcome.errors.add("name", NAME_TAKEN);
+                }
+            }
+            NameRule::OwnTypeThenServerError => {
+                let same =
+                    |s: &&Stage| s.record.text("name") == name && Some(&s.record.pk) != except;
+                if store
+                    .stages()
+                    .filter(same)
+                    .any(|s| std::ptr::eq(s.kind, kind))
+                {
+                    outcome.errors.add("name", "This field must be unique.");
+                } else {
+                    clash_elsewhere = store.stages().any(|s| same(&s));
+                }
+            }
+        }
+    }
+    if outcome.errors.is_empty() {
+        if let Value::Object(map) = body {
+            for message in (kind.body_rules)(map, mode)? {
+                outcome.errors.add_non_field(message);
+            }
+        }
+    }
+    std::mem::take(&mut outcome.errors).into_result()?;
+    if clash_elsewhere {
+        return Err(ApiError::server_error_405());
+    }
+    Ok(())
 }
 
 /// Enterprise types (`EnterpriseRequiredMixin`): checked only once every field is valid.
@@ -341,12 +413,7 @@ pub fn update(
     let mut store = state.write_store();
     let mut record = find(&store, kind, id)?.record.clone();
     let mut outcome = fields::validate(kind.fields, state.config.version, body, mode, &*store)?;
-    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
-        if store.stage_name_taken(name, Some(&record.pk)) {
-            outcome.errors.add("name", NAME_TAKEN);
-        }
-    }
-    outcome.errors.into_result()?;
+    check_name_and_body(&store, kind, body, mode, &mut outcome, Some(&record.pk))?;
     licence_check(kind, &state.config)?;
     // Only the keys received are written, for PUT as for PATCH.
     record.values.extend(outcome.values);
@@ -373,34 +440,38 @@ pub fn used_by(state: &AppState, kind: &'static StageKind, id: &str) -> Result<R
     Ok(Reply::json(200, users_of(&store, &pk)))
 }
 
-/// What references a stage, as authentik's `used_by` lists it (related managers in attribute
-/// order): Validate stages holding it in `configuration_stages` (`cascade_many`), the flows it
-/// is bound into (`flow_set`, `cascade_many`) and its bindings (`cascade`).
+/// What a stage's `used_by` lists (its managers in attribute-name order): a Validate stage's
+/// own `configuration_stages` (`cascade_many`), the flows it is bound into (`flow_set`,
+/// `cascade_many`) and its bindings (`cascade`).
 pub fn users_of(store: &Store, pk: &Uuid) -> Value {
-    let id = Value::String(ids::format_uuid(pk));
-    let mut validates: Vec<Value> = store
-        .stages()
-        .filter(|s| {
-            s.kind.fields.iter().any(|f| {
-                matches!(f.kind, Kind::RefSet(Target::Stage))
-                    && s.record
-                        .values
-                        .get(f.name)
-                        .and_then(Value::as_array)
-                        .is_some_and(|m| m.contains(&id))
-            })
+    // authentik walks the model's managers in attribute-name order: a Validate stage's own
+    // `configuration_stages` (forward, `cascade_many`) come before `flow_set` and the bindings.
+    // The reverse side has no manager: a stage listed in a Validate stage's
+    // `configuration_stages` does not show that Validate stage (recorded on 2026.2.2).
+    let members: Vec<Value> = store
+        .stage(pk)
+        .map(|stage| {
+            stage
+                .kind
+                .fields
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::RefSet(Target::Stage)))
+                .filter_map(|f| stage.record.values.get(f.name).and_then(Value::as_array))
+                .flatten()
+                .filter_map(|id| id.as_str().and_then(ids::parse_uuid))
+                .filter_map(|id| store.stage(&id))
+                .map(|member| {
+                    json!({
+                        "app": "authentik_flows",
+                        "model_name": "stage",
+                        "pk": ids::format_uuid(&member.record.pk),
+                        "name": format!("Stage {}", member.record.text("name")),
+                        "action": "cascade_many",
+                    })
+                })
+                .collect()
         })
-        .map(|s| {
-            json!({
-                "app": s.kind.app_label,
-                "model_name": s.kind.model_name,
-                "pk": ids::format_uuid(&s.record.pk),
-                "name": stage_str(&s.record),
-                "action": "cascade_many",
-            })
-        })
-        .collect();
-    validates.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        .unwrap_or_default();
     let bindings: Vec<_> = store.bindings().iter().filter(|b| b.stage == *pk).collect();
     let flows = bindings
         .iter()
@@ -414,17 +485,9 @@ pub fn users_of(store: &Store, pk: &Uuid) -> Value {
                 "action": "cascade_many",
             })
         });
-    let binding_entries = bindings.iter().map(|b| {
-        json!({
-            "app": "authentik_flows",
-            "model_name": "flowstagebinding",
-            "pk": ids::format_uuid(&b.pk),
-            "name": format!("Flow-stage binding #{} to {}", b.order, ids::format_uuid(&b.flow)),
-            "action": "cascade",
-        })
-    });
+    let binding_entries = bindings.iter().map(|b| crate::bindings::used_by_entry(b));
     Value::Array(
-        validates
+        members
             .into_iter()
             .chain(flows)
             .chain(binding_entries)

@@ -1,0 +1,181 @@
+//! Prompts (`/stages/prompt/prompts/`): the fields prompt stages ask for. `name` is unique,
+//! `field_key` is not; deleting a prompt removes it from every prompt stage's `fields`.
+
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::errors::ApiError;
+use crate::fields::{self, Default, Field, Kind, Mode, INT32};
+use crate::ids;
+use crate::listing::{self, Filter, FilterKind, ListSpec};
+use crate::pagination;
+use crate::query::Query;
+use crate::reply::Reply;
+use crate::store::{Collection, Record, Store};
+use crate::AppState;
+
+/// Prompt types.
+pub const TYPES: &[&str] = &[
+    "text",
+    "text_area",
+    "text_read_only",
+    "text_area_read_only",
+    "username",
+    "email",
+    "password",
+    "number",
+    "checkbox",
+    "radio-button-group",
+    "dropdown",
+    "date",
+    "date-time",
+    "file",
+    "separator",
+    "hidden",
+    "static",
+    "ak-locale",
+];
+
+/// Writable fields.
+pub const FIELDS: &[Field] = &[
+    Field::text("name").required(),
+    Field::text("field_key").required(),
+    Field::text("label").required(),
+    Field::new("type", Kind::Choice(TYPES)).required(),
+    Field::new("required", Kind::Bool).default(Default::Bool(true)),
+    Field::blank_text("placeholder").default(Default::Str("")),
+    Field::blank_text("initial_value").default(Default::Str("")),
+    Field::new("order", INT32).default(Default::Int(0)),
+    Field::blank_text("sub_text").default(Default::Str("")),
+    Field::new("placeholder_expression", Kind::Bool).default(Default::Bool(false)),
+    Field::new("initial_value_expression", Kind::Bool).default(Default::Bool(false)),
+];
+
+const MODEL: &str = "Prompt";
+const NAME_TAKEN: &str = "Prompt with this name already exists.";
+
+const LIST: ListSpec = ListSpec {
+    filters: &[
+        Filter::text("field_key"),
+        Filter::text("name"),
+        Filter::text("label"),
+        Filter::on("type", FilterKind::Choice(TYPES)),
+        Filter::text("placeholder"),
+    ],
+    search: &["field_key", "name", "label", "type", "placeholder"],
+    ordering: &["field_key"],
+};
+
+/// The API representation: the fields plus `prompt_stages_obj`, the prompt stages using it.
+pub fn render(record: &Record, store: &Store, state: &AppState) -> Value {
+    let mut out = Map::new();
+    out.insert("pk".into(), Value::from(ids::format_uuid(&record.pk)));
+    for field in FIELDS {
+        out.insert(
+            field.name.into(),
+            fields::stored_or_default(field, &record.values),
+        );
+    }
+    let id = Value::String(ids::format_uuid(&record.pk));
+    let stages: Vec<Value> = store
+        .stages()
+        .filter(|s| std::ptr::eq(s.kind, &crate::stages::other::PROMPT))
+        .filter(|s| {
+            s.record
+                .values
+                .get("fields")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.contains(&id))
+        })
+        .map(|s| s.kind.present(&s.shown, &state.config).into_owned())
+        .collect();
+    out.insert("prompt_stages_obj".into(), Value::Array(stages));
+    Value::Object(out)
+}
+
+fn find<'s>(store: &'s Store, id: &str) -> Result<&'s Record, ApiError> {
+    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
+    store
+        .record(Collection::Prompts, &pk)
+        .ok_or_else(|| ApiError::not_found(MODEL))
+}
+
+/// `GET /stages/prompt/prompts/`
+pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let items: Vec<Value> = store
+        .records(Collection::Prompts)
+        .iter()
+        .map(|p| render(p, &store, state))
+        .collect();
+    listing::respond::<Value>(items, query, &LIST, &*store, pagination::as_is)
+}
+
+/// `GET /stages/prompt/prompts/{pk}/`
+pub fn retrieve(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let prompt = find(&store, id)?;
+    Ok(Reply::json(200, render(prompt, &store, state)))
+}
+
+/// Validates a prompt body against the store (name uniqueness included).
+pub fn validated(
+    store: &Store,
+    state_version: crate::config::ApiVersion,
+    body: &Value,
+    mode: Mode,
+    except: Option<&Uuid>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut outcome = fields::validate(FIELDS, state_version, body, mode, store)?;
+    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+        if store
+            .records(Collection::Prompts)
+            .iter()
+            .any(|p| p.text("name") == name && Some(&p.pk) != except)
+        {
+            outcome.errors.add("name", NAME_TAKEN);
+        }
+    }
+    outcome.errors.into_result()?;
+    Ok(outcome.values)
+}
+
+/// `POST`, `PUT`, `PATCH` (`id` `None` creates).
+pub fn write(
+    state: &AppState,
+    id: Option<&str>,
+    body: &Value,
+    mode: Mode,
+) -> Result<Reply, ApiError> {
+    let mut store = state.write_store();
+    let mut record = match id {
+        Some(id) => find(&store, id)?.clone(),
+        None => Record {
+            pk: Uuid::new_v4(),
+            values: Map::new(),
+        },
+    };
+    let values = validated(
+        &store,
+        state.config.version,
+        body,
+        mode,
+        id.map(|_| &record.pk),
+    )?;
+    record.values.extend(values);
+    let pk = record.pk;
+    store.put_record(Collection::Prompts, record);
+    let shown = store
+        .record(Collection::Prompts, &pk)
+        .map(|p| render(p, &store, state))
+        .unwrap_or(Value::Null);
+    Ok(Reply::json(if id.is_some() { 200 } else { 201 }, shown))
+}
+
+/// `DELETE /stages/prompt/prompts/{pk}/`
+pub fn destroy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let mut store = state.write_store();
+    let pk = find(&store, id)?.pk;
+    store.delete_record(Collection::Prompts, &pk);
+    Ok(Reply::no_content())
+}
