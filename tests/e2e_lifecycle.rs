@@ -62,6 +62,9 @@ fn validate_2026_5_attributes(v: TfVersion) {
 fn webauthn_2026_5_attributes(v: TfVersion) {
     l::newer_fields(v, ENV, l::webauthn_newer())
 }
+fn flows_lifecycle(v: TfVersion) {
+    l::flows::flows_lifecycle(v, ENV)
+}
 fn stage_data_source(v: TfVersion) {
     l::stage_data_source(v, ENV)
 }
@@ -73,6 +76,7 @@ fn webauthn_device_type_data_source(v: TfVersion) {
 }
 
 per_version!(
+    flows_lifecycle,
     sms_lifecycle,
     email_lifecycle,
     validate_lifecycle,

@@ -11,6 +11,8 @@
 //! whatever carries it is deleted when the test ends, passed or failed (see [`Ctx`]).
 #![allow(dead_code)]
 
+pub mod flows;
+
 use crate::e2e::{fill, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
 use serde_json::{json, Value};
