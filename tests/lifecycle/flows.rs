@@ -452,7 +452,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan after repairing the drift");
     server_has(
         &ctx,
-        &format!("flows/instances"),
+        "flows/instances",
         &f_slug,
         &json!({"layout": "content_left", "compatibility_mode": true}),
     );
