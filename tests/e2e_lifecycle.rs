@@ -65,6 +65,9 @@ fn webauthn_2026_5_attributes(v: TfVersion) {
 fn flows_lifecycle(v: TfVersion) {
     l::flows::flows_lifecycle(v, ENV)
 }
+fn flow_stage_binding_data_source(v: TfVersion) {
+    l::flows::binding_data_source(v, ENV)
+}
 fn stage_data_source(v: TfVersion) {
     l::stage_data_source(v, ENV)
 }
@@ -77,6 +80,7 @@ fn webauthn_device_type_data_source(v: TfVersion) {
 
 per_version!(
     flows_lifecycle,
+    flow_stage_binding_data_source,
     sms_lifecycle,
     email_lifecycle,
     validate_lifecycle,

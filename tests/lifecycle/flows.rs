@@ -642,3 +642,104 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
         assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
     }
 }
+
+/// `data "authentik_flow_stage_binding"` on authentik's own default sign-in flow: found by
+/// target and stage and by target and order (the same binding), a policy bound to it, the
+/// data sources `authentik_flow` and `authentik_stage` finding the new types too; a lookup
+/// matching several bindings is an error listing them.
+pub fn binding_data_source(v: TfVersion, server: Server) {
+    let ctx = Ctx::acceptance_on(v, server);
+    let sfx = ctx.sfx.clone();
+    let config = format!(
+        r#"
+data "authentik_flow" "default" {{
+  slug = "default-authentication-flow"
+}}
+
+data "authentik_stage" "mfa" {{
+  name = "default-authentication-mfa-validation"
+}}
+
+data "authentik_flow_stage_binding" "by_stage" {{
+  target = data.authentik_flow.default.id
+  stage  = data.authentik_stage.mfa.id
+}}
+
+data "authentik_flow_stage_binding" "by_order" {{
+  target = data.authentik_flow.default.id
+  order  = 30
+}}
+
+resource "authentik_policy_expression" "outside" {{
+  name       = "outside-office{sfx}"
+  expression = "return True"
+}}
+
+resource "authentik_policy_binding" "mfa" {{
+  target = data.authentik_flow_stage_binding.by_stage.id
+  policy = authentik_policy_expression.outside.id
+  order  = 20
+}}
+
+resource "authentik_flow" "mine" {{
+  name        = "mine{sfx}"
+  title       = "Mine"
+  slug        = "mine{sfx}"
+  designation = "authentication"
+}}
+
+resource "authentik_stage_deny" "mine" {{
+  name = "deny{sfx}"
+}}
+
+data "authentik_flow" "mine" {{
+  slug = authentik_flow.mine.slug
+}}
+
+data "authentik_stage" "mine" {{
+  name = authentik_stage_deny.mine.name
+}}
+
+output "same_binding" {{
+  value = data.authentik_flow_stage_binding.by_stage.id == data.authentik_flow_stage_binding.by_order.id
+}}
+
+output "flow_found" {{
+  value = data.authentik_flow.mine.id == authentik_flow.mine.uuid
+}}
+
+output "stage_found" {{
+  value = data.authentik_stage.mine.id == authentik_stage_deny.mine.id
+}}
+"#
+    );
+    ctx.config(&config);
+    ctx.wd.apply();
+    ctx.assert_empty_plan("plan after binding a policy to a default binding");
+    let outputs = ctx.wd.run_ok(&["output", "-json"]).json();
+    for o in ["same_binding", "flow_found", "stage_found"] {
+        assert_eq!(outputs[o]["value"], json!(true), "{o}: {outputs:#}");
+    }
+    let binding = ctx.state_values("data.authentik_flow_stage_binding.by_stage");
+    assert_eq!(binding["order"], json!(30));
+    assert_eq!(binding["evaluate_on_plan"], json!(false));
+    let pb = id_of(&ctx, "authentik_policy_binding.mfa");
+    let got = ctx.server_stage("policies/bindings", &pb);
+    assert_eq!(got["target"], binding["id"], "{got:#}");
+
+    // A flow binding several stages, looked up by the flow alone: an error naming them.
+    ctx.config(&format!(
+        "{config}\ndata \"authentik_flow_stage_binding\" \"vague\" {{\n  target = data.authentik_flow.default.id\n}}\n"
+    ));
+    let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
+    assert_ne!(out.code, 0, "{out}");
+    let text = out.combined();
+    assert!(
+        text.contains("More than one flow stage binding matches"),
+        "{text}"
+    );
+    ctx.config(&config);
+    ctx.wd.destroy();
+    let (status, _) = ctx.dbl.get(&format!("/api/v3/policies/bindings/{pb}/"));
+    assert_eq!(status, 404, "the policy binding is gone after destroy");
+}
