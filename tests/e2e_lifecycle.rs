@@ -68,6 +68,9 @@ fn flows_lifecycle(v: TfVersion) {
 fn flow_stage_binding_data_source(v: TfVersion) {
     l::flows::binding_data_source(v, ENV)
 }
+fn complete_sign_in(v: TfVersion) {
+    l::flows::complete_sign_in(v, ENV)
+}
 fn stage_data_source(v: TfVersion) {
     l::stage_data_source(v, ENV)
 }
@@ -81,6 +84,7 @@ fn webauthn_device_type_data_source(v: TfVersion) {
 per_version!(
     flows_lifecycle,
     flow_stage_binding_data_source,
+    complete_sign_in,
     sms_lifecycle,
     email_lifecycle,
     validate_lifecycle,

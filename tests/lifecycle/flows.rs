@@ -743,3 +743,222 @@ output "stage_found" {{
     let (status, _) = ctx.dbl.get(&format!("/api/v3/policies/bindings/{pb}/"));
     assert_eq!(status, 404, "the policy binding is gone after destroy");
 }
+
+/// A complete sign-in setup: a sign-in flow (identification with the password on its page, MFA
+/// validation offering TOTP, WebAuthn and recovery codes, each with its own setup flow, a
+/// built-in login stage bound via `data "authentik_stage"`) whose MFA is conditional on an
+/// expression policy, a sign-out flow, and a policy bound to the MFA binding of authentik's
+/// default sign-in flow via the binding data source. It applies, re-plans empty, survives
+/// drift (shown, repaired) and destroys leaving nothing on the server.
+const COMPLETE: &str = r#"
+data "authentik_flow" "default_sign_in" {
+  slug = "default-authentication-flow"
+}
+
+data "authentik_stage" "default_mfa" {
+  name = "default-authentication-mfa-validation"
+}
+
+data "authentik_flow_stage_binding" "default_mfa" {
+  target = data.authentik_flow.default_sign_in.id
+  stage  = data.authentik_stage.default_mfa.id
+}
+
+data "authentik_stage" "builtin_login" {
+  name = "default-authentication-login"
+}
+
+resource "authentik_flow" "setup" {
+  for_each       = toset(["totp", "webauthn", "recovery"])
+  name           = "${each.key} setup{{SFX}}"
+  title          = "Set up ${each.key}"
+  slug           = "${each.key}-setup{{SFX}}"
+  designation    = "stage_configuration"
+  authentication = "require_authenticated"
+}
+
+resource "authentik_stage_authenticator_totp" "totp" {
+  name           = "totp{{SFX}}"
+  configure_flow = authentik_flow.setup["totp"].uuid
+}
+
+resource "authentik_stage_authenticator_webauthn" "webauthn" {
+  name           = "webauthn{{SFX}}"
+  configure_flow = authentik_flow.setup["webauthn"].uuid
+}
+
+resource "authentik_stage_authenticator_static" "recovery" {
+  name           = "recovery{{SFX}}"
+  configure_flow = authentik_flow.setup["recovery"].uuid
+}
+
+resource "authentik_flow_stage_binding" "setup" {
+  for_each = {
+    totp     = authentik_stage_authenticator_totp.totp.id
+    webauthn = authentik_stage_authenticator_webauthn.webauthn.id
+    recovery = authentik_stage_authenticator_static.recovery.id
+  }
+  target = authentik_flow.setup[each.key].uuid
+  stage  = each.value
+  order  = 0
+}
+
+resource "authentik_flow" "sign_in" {
+  name        = "Sign in{{SFX}}"
+  title       = "Welcome"
+  slug        = "sign-in{{SFX}}"
+  designation = "authentication"
+}
+
+resource "authentik_stage_password" "password" {
+  name     = "password{{SFX}}"
+  backends = ["authentik.core.auth.InbuiltBackend"]
+}
+
+resource "authentik_stage_identification" "identify" {
+  name           = "identify{{SFX}}"
+  user_fields    = ["username", "email"]
+  password_stage = authentik_stage_password.password.id
+}
+
+resource "authentik_stage_authenticator_validate" "mfa" {
+  name                  = "mfa{{SFX}}"
+  device_classes        = ["totp", "webauthn", "static"]
+  not_configured_action = "configure"
+  configuration_stages = [
+    authentik_stage_authenticator_totp.totp.id,
+    authentik_stage_authenticator_webauthn.webauthn.id,
+    authentik_stage_authenticator_static.recovery.id,
+  ]
+}
+
+resource "authentik_flow_stage_binding" "identify" {
+  target = authentik_flow.sign_in.uuid
+  stage  = authentik_stage_identification.identify.id
+  order  = 10
+}
+
+resource "authentik_flow_stage_binding" "mfa" {
+  target = authentik_flow.sign_in.uuid
+  stage  = authentik_stage_authenticator_validate.mfa.id
+  order  = 30
+}
+
+resource "authentik_flow_stage_binding" "login" {
+  target = authentik_flow.sign_in.uuid
+  stage  = data.authentik_stage.builtin_login.id
+  order  = 100
+}
+
+resource "authentik_policy_expression" "outside_office" {
+  name       = "outside-office{{SFX}}"
+  expression = <<-EOT
+    return not ak_client_ip in ip_network("10.0.0.0/8")
+  EOT
+}
+
+resource "authentik_policy_binding" "mfa_outside_office" {
+  target = authentik_flow_stage_binding.mfa.id
+  policy = authentik_policy_expression.outside_office.id
+  order  = 0
+}
+
+resource "authentik_policy_binding" "default_mfa_outside_office" {
+  target = data.authentik_flow_stage_binding.default_mfa.id
+  policy = authentik_policy_expression.outside_office.id
+  order  = 20
+}
+
+resource "authentik_flow" "sign_out" {
+  name        = "Sign out{{SFX}}"
+  title       = "Sign out"
+  slug        = "sign-out{{SFX}}"
+  designation = "invalidation"
+}
+
+resource "authentik_stage_user_logout" "logout" {
+  name = "logout{{SFX}}"
+}
+
+resource "authentik_flow_stage_binding" "logout" {
+  target = authentik_flow.sign_out.uuid
+  stage  = authentik_stage_user_logout.logout.id
+  order  = 0
+}
+"#;
+
+/// See [`COMPLETE`].
+pub fn complete_sign_in(v: TfVersion, server: Server) {
+    let ctx = Ctx::acceptance_on(v, server);
+    ctx.config(&fill(COMPLETE, &[("SFX", &ctx.sfx)]));
+    ctx.wd.apply();
+    ctx.assert_empty_plan("plan after building the sign-in setup");
+    let default_binding = ctx.state_values("data.authentik_flow_stage_binding.default_mfa")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let on_default = |ctx: &Ctx| {
+        ctx.dbl
+            .list_all("/api/v3/policies/bindings/")
+            .expect("list")
+            .into_iter()
+            .filter(|b| b["target"] == json!(default_binding))
+            .count()
+    };
+    assert_eq!(
+        on_default(&ctx),
+        2,
+        "authentik's own policy binding and ours"
+    );
+
+    // Drift: the MFA binding moved and our policy binding on the default flow deleted, both
+    // behind Terraform's back: shown, and repaired.
+    let mfa = id_of(&ctx, "authentik_flow_stage_binding.mfa");
+    let (status, body) = ctx.dbl.patch(
+        &format!("/api/v3/flows/bindings/{mfa}/"),
+        json!({"order": 5}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let ours = id_of(&ctx, "authentik_policy_binding.default_mfa_outside_office");
+    let (status, _) = ctx
+        .dbl
+        .delete(&format!("/api/v3/policies/bindings/{ours}/"));
+    assert_eq!(status, 204);
+    let tf_plan = ctx.wd.plan_json();
+    assert_eq!(
+        planned_actions(&tf_plan, "authentik_flow_stage_binding.mfa"),
+        vec!["update"]
+    );
+    assert_eq!(
+        planned_actions(
+            &tf_plan,
+            "authentik_policy_binding.default_mfa_outside_office"
+        ),
+        vec!["create"]
+    );
+    ctx.wd.apply();
+    ctx.assert_empty_plan("plan after repairing the drift");
+    assert_eq!(ctx.server_stage("flows/bindings", &mfa)["order"], json!(30));
+
+    // Destroy leaves nothing of ours, and authentik's own binding as it was.
+    ctx.wd.destroy();
+    for (path, what) in [
+        (
+            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
+            "flows",
+        ),
+        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
+        (
+            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
+            "policies",
+        ),
+    ] {
+        let left = ctx.dbl.list_all(&path).expect("list");
+        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
+    }
+    assert_eq!(on_default(&ctx), 1, "authentik's own policy binding stays");
+    let (status, _) = ctx
+        .dbl
+        .get(&format!("/api/v3/flows/bindings/{default_binding}/"));
+    assert_eq!(status, 200, "the default binding stays");
+}
