@@ -33,7 +33,7 @@ pub async fn read(def: &ResourceDef, reader: &Arc<Reader>, req: &ReadRequest) ->
             ..Default::default()
         };
     };
-    match reader.get(def.api_path, id).await {
+    match reader.get_by(def.api_path, def.id_key, id).await {
         Ok(obj) => {
             let mut diagnostics = Vec::new();
             let new_state = state_from_api(
@@ -461,7 +461,7 @@ pub async fn import(
             })
         })
     } else {
-        reader.get(def.api_path, key).await.map(Ok)
+        reader.get_by(def.api_path, def.id_key, key).await.map(Ok)
     };
     let obj = match found {
         Ok(Ok(obj)) => obj,
