@@ -109,10 +109,34 @@ pub fn provider_schema() -> Schema {
                 attr("insecure", Type::Bool, "Skip TLS certificate verification (for test servers only). Defaults to the `AUTHENTIK_INSECURE` environment variable, else `false`.", false),
                 attr("headers", Type::map(Type::String), "Extra HTTP headers sent with every request (e.g. for a proxy in front of authentik). Values are sensitive and never logged.", true),
                 attr("request_timeout", Type::Number, "Seconds one HTTP request may take before it is abandoned (and retried where that is safe). Defaults to 30.", false),
-                attr("max_retries", Type::Number, "How many times a request is retried after a connection error, a 429 or a 502/503/504 (with backoff and jitter; creates are never duplicated). Defaults to 4; 0 turns retries off.", false),
+                attr("max_retries", Type::Number, "How many times a request is retried after a timeout, a dropped connection, a 429 or a 502/504 (with backoff and jitter; creates are never duplicated). Defaults to 4; 0 turns these retries off. Requests authentik cannot have handled are retried within `retry_timeout` instead.", false),
+                attr("retry_timeout", Type::Number, "Seconds to keep retrying requests that authentik cannot have handled (connection refused, DNS failure, connect timeout, a 503 from a proxy) while authentik is out of reach, e.g. restarting for an upgrade; the apply, plan or refresh waits and logs each wait at INFO. Counted from the first such failure after authentik last answered; no request waits longer. Defaults to the `AUTHENTIK_RETRY_TIMEOUT` environment variable, else 120; 0 retries them only `max_retries` times.", false),
             ],
             deprecated: false,
         },
+    }
+}
+
+/// Largest `retry_timeout` accepted, in seconds (one hour).
+const MAX_RETRY_TIMEOUT: i64 = 3600;
+/// Environment variable giving `retry_timeout` when the provider block does not.
+const RETRY_TIMEOUT_ENV: &str = "AUTHENTIK_RETRY_TIMEOUT";
+
+/// `AUTHENTIK_RETRY_TIMEOUT`, if set: whole seconds from 0 to 3600.
+fn retry_timeout_from_env() -> Result<Option<Duration>, Diagnostic> {
+    let Some(text) = env_nonempty(RETRY_TIMEOUT_ENV) else {
+        return Ok(None);
+    };
+    match text.trim().parse::<i64>() {
+        Ok(secs) if (0..=MAX_RETRY_TIMEOUT).contains(&secs) => {
+            Ok(Some(Duration::from_secs(secs as u64)))
+        }
+        _ => Err(Diagnostic::error(
+            format!("Invalid `{RETRY_TIMEOUT_ENV}`"),
+            format!(
+                "`{RETRY_TIMEOUT_ENV}` must be a whole number of seconds from 0 to {MAX_RETRY_TIMEOUT} (it sets `retry_timeout`); got {text:?}."
+            ),
+        )),
     }
 }
 
@@ -239,6 +263,7 @@ impl Provider for AuthentikProvider {
         }
         int_attr(&config, "request_timeout", 1, 3600, &mut diags);
         int_attr(&config, "max_retries", 0, 20, &mut diags);
+        int_attr(&config, "retry_timeout", 0, MAX_RETRY_TIMEOUT, &mut diags);
         diags
     }
 
@@ -300,6 +325,17 @@ impl Provider for AuthentikProvider {
         }
         if let Some(r) = int_attr(&config, "max_retries", 0, 20, &mut diags) {
             cfg.max_retries = r as u32;
+        }
+        match int_attr(&config, "retry_timeout", 0, MAX_RETRY_TIMEOUT, &mut diags) {
+            Some(t) => cfg.retry_timeout = Duration::from_secs(t as u64),
+            None if config.get("retry_timeout").as_number().is_none() => {
+                match retry_timeout_from_env() {
+                    Ok(Some(t)) => cfg.retry_timeout = t,
+                    Ok(None) => {}
+                    Err(d) => diags.push(d),
+                }
+            }
+            None => {}
         }
         cfg.user_agent = format!(
             "terraform-provider-authentik/{} terraform/{terraform_version}",

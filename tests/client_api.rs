@@ -35,6 +35,7 @@ fn client_with(d: &Double, f: impl FnOnce(&mut ClientConfig)) -> Client {
     c.backoff_base = Duration::from_millis(20);
     c.backoff_max = Duration::from_millis(200);
     c.retry_after_max = Duration::from_millis(1500);
+    c.retry_timeout = Duration::from_secs(2);
     f(&mut c);
     Client::new(c, CancellationToken::new()).expect("client builds")
 }

@@ -106,3 +106,55 @@ async fn logs_carry_method_path_status_but_no_secrets_or_bodies() {
         assert!(!text.contains(secret), "{secret} leaked into logs: {text}");
     }
 }
+
+/// A server that is away (connection refused) and comes back within `retry_timeout`: the create
+/// waits for it, logs each wait at INFO, and is sent once it is back.
+#[tokio::test]
+async fn an_unreachable_server_is_waited_for_and_each_wait_logged() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sub = capture::Capture::default();
+    let _guard = tracing::subscriber::set_default(sub.clone());
+    let address = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let posts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = posts.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .expect("rebind");
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            if String::from_utf8_lossy(&buf[..n]).starts_with("POST ") {
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            let body = r#"{"pk":"p","name":"n"}"#;
+            let reply = format!(
+                "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = sock.write_all(reply.as_bytes()).await;
+        }
+    });
+    let mut cfg = ClientConfig::new(format!("http://{address}"), TOKEN);
+    cfg.backoff_base = Duration::from_millis(50);
+    cfg.backoff_max = Duration::from_millis(100);
+    cfg.max_retries = 0;
+    cfg.retry_timeout = Duration::from_secs(20);
+    let c = Client::new(cfg, CancellationToken::new()).expect("client");
+    let made = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect("created once the server is back, although max_retries is 0");
+    assert!(matches!(made, Created::Answered(_)));
+    assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let text = sub.text.lock().unwrap().clone();
+    let waits = text.matches("authentik is not reachable").count();
+    assert!(waits >= 3, "one INFO line per wait: {text}");
+    assert!(text.contains("retry_timeout_s=20"), "{text}");
+    assert!(!text.contains(TOKEN));
+}

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use terraform_provider_authentik::client::{
-    ApiError, Client, ClientConfig, Created, JsonObject, Secret, TransportKind,
+    ApiError, Client, ClientConfig, Created, ErrorClass, JsonObject, Secret, TransportKind,
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +24,7 @@ fn config(url: &str) -> ClientConfig {
     c.backoff_max = Duration::from_millis(50);
     c.request_timeout = Duration::from_secs(5);
     c.connect_timeout = Duration::from_secs(2);
+    c.retry_timeout = Duration::from_secs(1);
     c.headers
         .push(("X-Extra".into(), Secret::new("hdr-value-SECRET")));
     c
@@ -76,8 +77,29 @@ async fn closed_port_is_a_connect_error_with_a_hint() {
         }
         other => panic!("expected a transport error, got {other:?}"),
     }
+    // Retried for retry_timeout (1 s here), then given up.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "not retried"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(e.class(), ErrorClass::Unreachable);
     assert_no_secret(&e);
+
+    // With retry_timeout = 0, max_retries (2) bounds it.
+    let mut cfg = config(&format!("http://127.0.0.1:{port}"));
+    cfg.retry_timeout = Duration::ZERO;
+    cfg.backoff_base = Duration::from_millis(300);
+    cfg.backoff_max = Duration::from_millis(300);
+    let (c, _) = client(cfg);
+    let started = Instant::now();
+    let e = c
+        .endpoint("stages/authenticator/sms")
+        .create(&obj(json!({"name": "n"})))
+        .await
+        .expect_err("nothing listens");
+    assert!(started.elapsed() < Duration::from_millis(900), "{e}");
+    assert_eq!(e.class(), ErrorClass::Unreachable);
 }
 
 #[tokio::test]

@@ -107,17 +107,17 @@ fn set_attr(generated: &str, stage: &str, attr: &str, value: &str) -> String {
     generated.replacen(&old, &new.join("\n"), 1)
 }
 
-fn is_placeholder(line: &str, attr: &str) -> bool {
-    let t = line.trim();
-    t.starts_with(&format!("{attr} ")) && t.ends_with("= null # sensitive")
-}
-
 /// The adoption the guide describes, with the example it uses: a fresh authentik's built-in
-/// stages plus stages of every type made behind Terraform's back (120 static ones: more than
-/// an API page) come out of `terraform query -generate-config-out` as one resource and one
-/// import block each; without secrets the plan refuses, saying what to set; with them it has
-/// only imports; the apply imports every stage exactly once and writes nothing; the next plan
-/// is empty and `terraform state identities` lists every stage by its UUID.
+/// stages plus stages of every type made behind Terraform's back (SMS and Duo with their
+/// secrets, 120 static ones: more than an API page) come out of `terraform query
+/// -generate-config-out` as one resource and one import block each, without secrets; a plain
+/// apply of that imports every stage exactly once and writes nothing (optional secrets with
+/// non-default values, SMS `auth_password` and the email stage's `password`, included: left out,
+/// they are not managed), the secrets on the server are unchanged, the next plan is empty and
+/// `terraform state identities` lists every stage by its UUID. Setting SMS `auth` afterwards is
+/// one change and one PATCH carrying it. Optional secrets: set (or cleared with `""`) they are
+/// sent once each; drift the server shows is planned back while set, refreshed into state
+/// without a diff while left out; removing them from the configuration sends nothing.
 #[test]
 fn adopt_an_existing_authentik() {
     let ctx = Ctx::new(TfVersion::V1_15_5, &[]);
@@ -275,86 +275,70 @@ fn adopt_an_existing_authentik() {
     );
     let builtin_totp = block(&generated, "default-authenticator-totp-setup").join("\n");
     assert!(builtin_totp.contains("TOTP Device"), "{builtin_totp}");
-    // Required secrets: a placeholder Terraform writes, and the plan refuses until it is set.
-    assert!(block(&generated, "sms-twilio")
-        .iter()
-        .any(|l| is_placeholder(l, "auth")));
-    assert!(block(&generated, "duo-push")
-        .iter()
-        .any(|l| is_placeholder(l, "client_secret")));
-    let refused = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-    assert_eq!(refused.code, 1, "{refused}");
-    refused
-        .assert_contains("Missing `auth`")
-        .assert_contains("Missing `client_secret`")
-        .assert_contains("current value");
-    assert!(
-        ctx.writes().is_empty(),
-        "nothing written by the query or the refused plan"
-    );
-
-    // Review, step one: the required secrets. The optional ones the server holds are not in
-    // the generated blocks, so the plan would reset them, and says so.
-    let mut reviewed = generated.clone();
-    reviewed = set_attr(&reviewed, "sms-twilio", "auth", "\"twilio-token\"");
-    reviewed = set_attr(&reviewed, "sms-generic", "auth", "\"sms-user\"");
-    reviewed = set_attr(
-        &reviewed,
-        "duo-push",
-        "client_secret_wo",
-        "\"duo-client-secret\"",
-    );
-    ctx.wd.write("generated.tf", &reviewed);
-    let resets = ctx
-        .wd
-        .run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
-    assert_eq!(resets.code, 2, "{resets}");
-    resets
-        .assert_contains("`auth_password` will be reset to its default")
-        .assert_contains("`password` will be reset to its default");
-    // Step two: those too. Duo's admin secret is never returned: after the import it is
-    // unknown and left alone, so it needs nothing.
-    reviewed = set_attr(
-        &reviewed,
-        "sms-generic",
-        "auth_password",
-        "\"sms-password\"",
-    );
-    reviewed = set_attr(&reviewed, "email-otp", "password", "\"smtp-password\"");
-    ctx.wd.write("generated.tf", &reviewed);
-
-    let plan = ctx.wd.plan_json();
-    let changes = plan["resource_changes"].as_array().expect("changes");
-    assert_eq!(changes.len(), total);
-    for c in changes {
-        assert_eq!(
-            c["change"]["actions"],
-            json!(["no-op"]),
-            "{} must only be imported: {c:#}",
-            c["address"]
+    // Secrets are left out, required-to-create and optional ones alike: the stages are
+    // adopted without them.
+    for (stage, attr) in [
+        ("sms-twilio", "auth"),
+        ("sms-generic", "auth"),
+        ("sms-generic", "auth_password"),
+        ("email-otp", "password"),
+        ("duo-push", "client_secret"),
+        ("duo-push", "admin_secret_key"),
+    ] {
+        let lines = block(&generated, stage);
+        assert!(
+            !lines.iter().any(|l| {
+                let t = l.trim();
+                t.starts_with(&format!("{attr} ")) || t.starts_with(&format!("{attr}="))
+            }),
+            "{stage}: `{attr}` is not in generated configuration:\n{}",
+            lines.join("\n")
         );
-        assert!(c["change"]["importing"].is_object(), "{}", c["address"]);
     }
+
+    // A plain apply of what was generated: imports only, nothing written.
     ctx.dbl.clear_requests();
     let applied = ctx.wd.apply();
     applied.assert_contains(&format!(
         "Resources: {total} imported, 0 added, 0 changed, 0 destroyed."
     ));
+    let warnings: Vec<String> = applied
+        .combined()
+        .lines()
+        .filter(|l| l.starts_with("Warning:") && !l.contains("development overrides"))
+        .map(str::to_string)
+        .collect();
+    assert!(warnings.is_empty(), "nothing to warn about: {warnings:?}");
     assert!(
         ctx.writes().is_empty(),
         "an import writes nothing: {:#?}",
         ctx.writes()
     );
     assert_eq!(every_stage(&ctx), stages, "no stage created or deleted");
-    let duo = ctx
-        .dbl
-        .stages()
-        .into_iter()
-        .find(|s| s["name"] == "duo-push")
-        .expect("duo");
+    let on_server = |name: &str| {
+        ctx.dbl
+            .stages()
+            .into_iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name} on the server"))
+    };
+    let duo = on_server("duo-push");
+    assert_eq!(duo["client_secret"], "duo-client-secret", "left alone");
     assert_eq!(duo["admin_secret_key"], "duo-admin-secret", "left alone");
+    assert_eq!(
+        on_server("sms-twilio")["auth"],
+        "twilio-token",
+        "left alone"
+    );
+    let generic = on_server("sms-generic");
+    assert_eq!(generic["auth"], "sms-user", "left alone");
+    assert_eq!(generic["auth_password"], "sms-password", "left alone");
+    assert_eq!(
+        on_server("email-otp")["password"],
+        "smtp-password",
+        "left alone"
+    );
     ctx.assert_empty_plan("after adopting everything");
-
     let identities = ctx.wd.run_ok(&["state", "identities", "-json"]).json();
     let identities = identities.as_object().expect("identities by address");
     assert_eq!(identities.len(), total);
@@ -375,6 +359,137 @@ fn adopt_an_existing_authentik() {
     for (ty, ids) in &stages {
         assert_eq!(listed.get(ty).cloned().unwrap_or_default(), *ids, "{ty}");
     }
+
+    // Taking a secret under management later: one change, one PATCH carrying it.
+    let twilio_id = on_server("sms-twilio")["pk"]
+        .as_str()
+        .expect("pk")
+        .to_string();
+    let managed = set_attr(&generated, "sms-twilio", "auth", "\"rotated-token\"");
+    ctx.wd.write("generated.tf", &managed);
+    let plan = ctx.wd.plan_json();
+    let changed: Vec<&Value> = plan["resource_changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["change"]["actions"] != json!(["no-op"]))
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:#?}");
+    assert_eq!(changed[0]["change"]["actions"], json!(["update"]));
+    assert_eq!(
+        changed[0]["change"]["after"]["name"], "sms-twilio",
+        "{:#}",
+        changed[0]
+    );
+    ctx.dbl.clear_requests();
+    ctx.wd
+        .apply()
+        .assert_contains("Resources: 0 added, 1 changed, 0 destroyed.");
+    let writes = ctx.writes();
+    assert_eq!(writes.len(), 1, "{writes:#?}");
+    assert_eq!(writes[0]["method"], "PATCH");
+    assert_eq!(
+        writes[0]["path"],
+        format!("/api/v3/stages/authenticator/sms/{twilio_id}/")
+    );
+    assert_eq!(writes[0]["body"], json!({"auth": "rotated-token"}));
+    assert_eq!(on_server("sms-twilio")["auth"], "rotated-token");
+
+    // Optional secrets: setting one sends it, `""` clears one; one PATCH each, just that.
+    let address = |id: &str| {
+        found
+            .iter()
+            .find(|(_, i)| i == id)
+            .map(|(a, _)| a.clone())
+            .unwrap_or_else(|| panic!("{id} in the generated import blocks"))
+    };
+    let email_id = on_server("email-otp")["pk"]
+        .as_str()
+        .expect("pk")
+        .to_string();
+    let generic_id = on_server("sms-generic")["pk"]
+        .as_str()
+        .expect("pk")
+        .to_string();
+    let mut both = set_attr(&managed, "email-otp", "password", "\"\"");
+    both = set_attr(
+        &both,
+        "sms-generic",
+        "auth_password",
+        "\"sms-new-password\"",
+    );
+    ctx.wd.write("generated.tf", &both);
+    ctx.dbl.clear_requests();
+    ctx.wd
+        .apply()
+        .assert_contains("Resources: 0 added, 2 changed, 0 destroyed.");
+    let mut writes: Vec<(String, Value)> = ctx
+        .writes()
+        .iter()
+        .map(|w| {
+            assert_eq!(w["method"], "PATCH", "{w:#}");
+            (
+                w["path"].as_str().expect("path").to_string(),
+                w["body"].clone(),
+            )
+        })
+        .collect();
+    writes.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        writes,
+        [
+            (
+                format!("/api/v3/stages/authenticator/email/{email_id}/"),
+                json!({"password": ""})
+            ),
+            (
+                format!("/api/v3/stages/authenticator/sms/{generic_id}/"),
+                json!({"auth_password": "sms-new-password"})
+            ),
+        ]
+    );
+    assert_eq!(on_server("email-otp")["password"], "");
+    assert_eq!(
+        on_server("sms-generic")["auth_password"],
+        "sms-new-password"
+    );
+
+    // Drift the server shows, while the configuration sets the secret: planned back (plans
+    // hide the values).
+    let (status, body) = ctx.dbl.patch(
+        &format!("/api/v3/stages/authenticator/email/{email_id}/"),
+        json!({"password": "smtp-rotated"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let repair = ctx
+        .wd
+        .run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(repair.code, 2, "{repair}");
+    repair.assert_contains("Plan: 0 to add, 1 to change, 0 to destroy.");
+    assert!(!repair.combined().contains("smtp-rotated"), "{repair}");
+
+    // Both removed from the configuration again: not managed, so no change (the drift
+    // included) and nothing sent; a refresh takes the server's value into state.
+    ctx.wd.write("generated.tf", &managed);
+    ctx.dbl.clear_requests();
+    ctx.assert_empty_plan("secrets removed from the configuration");
+    ctx.wd.run_ok(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-no-color",
+        "-input=false",
+    ]);
+    assert!(ctx.writes().is_empty(), "{:#?}", ctx.writes());
+    assert_eq!(
+        ctx.state_values(&address(&email_id))["password"],
+        "smtp-rotated"
+    );
+    assert_eq!(on_server("email-otp")["password"], "smtp-rotated");
+    assert_eq!(
+        on_server("sms-generic")["auth_password"],
+        "sms-new-password"
+    );
 }
 
 /// `import { identity = { id = "<UPPER-CASE UUID>" } }`: imported, then a clean plan, and the
@@ -483,6 +598,60 @@ fn display_names(found: &BTreeMap<String, Vec<Value>>, addr: &str) -> Vec<String
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Terraform 1.0.3: `terraform import` of an SMS stage into a configuration without `auth`
+/// plans no change (the secret is needed only to create); creating one without it fails at
+/// plan, naming it, before anything is written.
+#[test]
+fn import_without_the_secret_needed_to_create() {
+    let ctx = Ctx::new(TfVersion::V1_0_3, &[]);
+    let id = post(
+        &ctx,
+        "stages/authenticator/sms",
+        json!({"name": "sms-old", "provider": "twilio",
+        "from_number": "+15550002", "account_sid": "AC77", "auth": "old-token"}),
+    );
+    let adopted = r#"
+resource "authentik_stage_authenticator_sms" "adopted" {
+  name         = "sms-old"
+  from_number  = "+15550002"
+  account_sid  = "AC77"
+}
+"#;
+    ctx.config(adopted);
+    ctx.dbl.clear_requests();
+    ctx.wd.run_ok(&[
+        "import",
+        "-no-color",
+        "-input=false",
+        "authentik_stage_authenticator_sms.adopted",
+        &id,
+    ]);
+    ctx.assert_empty_plan("imported without `auth`");
+    assert!(ctx.writes().is_empty(), "{:#?}", ctx.writes());
+
+    ctx.config(&format!(
+        r#"{adopted}
+resource "authentik_stage_authenticator_sms" "fresh" {{
+  name        = "sms-new"
+  from_number = "+15550003"
+  account_sid = "AC78"
+}}
+"#
+    ));
+    let refused = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
+    assert_eq!(refused.code, 1, "{refused}");
+    refused
+        .assert_contains("Missing `auth`")
+        .assert_contains("authentik_stage_authenticator_sms.fresh")
+        .assert_contains("set `auth`");
+    assert_eq!(
+        refused.combined().matches("Missing `auth`").count(),
+        1,
+        "only the create is refused: {refused}"
+    );
+    assert!(ctx.writes().is_empty(), "{:#?}", ctx.writes());
 }
 
 /// `list` blocks: `name` (exact), `search` (any case), `limit` and `include_resource = true`

@@ -294,6 +294,16 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
             "aaguid",
             "not a UUID",
         ),
+        (
+            "data \"authentik_webauthn_device_types\" \"t\" {}",
+            "`description`, `search`",
+            "never returns them all",
+        ),
+        (
+            "data \"authentik_webauthn_device_types\" \"t\" {\n  search = \" \"\n}",
+            "search",
+            "must not be blank",
+        ),
     ] {
         all.push((body.to_string(), attr, msg));
     }
@@ -309,6 +319,11 @@ fn catalogue() -> Vec<(String, &'static str, &'static str)> {
             "whole number from 1",
         ),
         ("max_retries = -1", "max_retries", "whole number from 0"),
+        (
+            "retry_timeout = 1.5",
+            "retry_timeout",
+            "whole number from 0",
+        ),
     ] {
         all.push((
             format!("provider \"authentik\" {{\n  {block}\n}}\n{}", email("")),

@@ -226,9 +226,20 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// The example module, used the way teams package it: apply, empty plan, outputs wired, every
-/// enabled setup stage (and the built-in one asked for) offered by the validation stage; then
-/// methods switched off by variable, and the plan after that empty too.
+/// The AAGUIDs of every device type called "YubiKey 5 Series" (three on real authentik 2025.12.4
+/// and 2026.2.2, which the double serves) and of "1Password", sorted.
+const YUBIKEY_5_AND_1PASSWORD: [&str; 4] = [
+    "19083c3d-8383-4b18-bc03-8f1c9ab2fd1b",
+    "bada5566-a7aa-401f-bd96-45619a55120d",
+    "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+    "ee882879-721c-4913-9775-3dfcce97072a",
+];
+
+/// The README demo's configuration (`examples/demo`, the mfa module with every method and
+/// `webauthn_device_types = ["YubiKey 5 Series", "1Password"]`) against the double's real device
+/// type table, the way teams package it: apply, empty plan, outputs wired, every enabled setup
+/// stage (and the built-in one asked for) offered by the validation stage, all four AAGUIDs of the
+/// two families allowed; then methods switched off by variable, and the plan after that empty too.
 fn mfa_module(v: TfVersion) {
     let ctx = Ctx::new(v, &[]);
     copy_dir(
@@ -273,13 +284,44 @@ fn mfa_module(v: TfVersion) {
         "module.mfa.authentik_stage_authenticator_webauthn.this[0]",
     )
     .expect("webauthn stage");
-    assert_eq!(
-        webauthn["device_type_restrictions"]
+    // ["YubiKey 5 Series", "1Password"] against the real table: the three AAGUIDs called
+    // "YubiKey 5 Series" and 1Password's, on the WebAuthn stage, the validation stage, the
+    // module's output and the server.
+    let sorted = |v: &Value| {
+        let mut all: Vec<String> = v
             .as_array()
-            .map(Vec::len),
-        Some(2),
+            .unwrap_or_else(|| panic!("a list: {v}"))
+            .iter()
+            .map(|a| a.as_str().unwrap_or_default().to_string())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(
+        sorted(&webauthn["device_type_restrictions"]),
+        YUBIKEY_5_AND_1PASSWORD,
         "{webauthn:#}"
     );
+    assert_eq!(
+        sorted(&validate["webauthn_allowed_device_types"]),
+        YUBIKEY_5_AND_1PASSWORD,
+        "{validate:#}"
+    );
+    assert_eq!(
+        sorted(&state["values"]["outputs"]["allowed_security_keys"]["value"]),
+        YUBIKEY_5_AND_1PASSWORD
+    );
+    let (status, on_server) = ctx.dbl.get(&format!(
+        "/api/v3/stages/authenticator/webauthn/{}/",
+        outputs["webauthn"].as_str().unwrap_or_default()
+    ));
+    assert_eq!(status, 200, "{on_server}");
+    assert_eq!(
+        sorted(&on_server["device_type_restrictions"]),
+        YUBIKEY_5_AND_1PASSWORD,
+        "{on_server}"
+    );
+    assert_eq!(webauthn["name"], "demo-webauthn-setup");
     assert!(outputs["default_validation"].is_string(), "{outputs:#}");
     assert_eq!(ctx.dbl.stages().len(), 6);
 
@@ -315,7 +357,7 @@ data "authentik_flow" "webauthn_setup" {
 data "authentik_flow" "totp_setup" {
   slug = "default-authenticator-totp-setup"
 }
-data "authentik_webauthn_device_type" "yubikey" {
+data "authentik_webauthn_device_types" "yubikey" {
   description = "YubiKey 5 Series"
 }
 data "authentik_webauthn_device_type" "unknown" {
@@ -328,7 +370,7 @@ resource "authentik_stage_authenticator_webauthn" "keys" {
   configure_flow           = data.authentik_flow.webauthn_setup.id
   user_verification        = "required"
   resident_key_requirement = "required"
-  device_type_restrictions = [data.authentik_webauthn_device_type.yubikey.aaguid]
+  device_type_restrictions = data.authentik_webauthn_device_types.yubikey.aaguids
 }
 resource "authentik_stage_authenticator_totp" "app" {
   name           = "mfa-totp"
@@ -347,7 +389,7 @@ resource "authentik_stage_authenticator_validate" "mfa" {
   not_configured_action         = "configure"
   configuration_stages          = [{{STAGES}}]
   webauthn_user_verification    = "required"
-  webauthn_allowed_device_types = [{{TYPES}}]
+  webauthn_allowed_device_types = {{TYPES}}
   last_auth_threshold           = "hours=12"
 }
 
@@ -368,8 +410,8 @@ fn mfa_configuration(v: TfVersion) {
         "authentik_stage_authenticator_totp.app.id, data.authentik_stage.builtin_totp.id, authentik_stage_authenticator_webauthn.keys.id, authentik_stage_authenticator_static.codes.id",
     ];
     let types = [
-        "data.authentik_webauthn_device_type.yubikey.aaguid, data.authentik_webauthn_device_type.unknown.aaguid",
-        "data.authentik_webauthn_device_type.unknown.aaguid, data.authentik_webauthn_device_type.yubikey.aaguid",
+        "setunion(data.authentik_webauthn_device_types.yubikey.aaguids, [data.authentik_webauthn_device_type.unknown.aaguid])",
+        "setunion([data.authentik_webauthn_device_type.unknown.aaguid], data.authentik_webauthn_device_types.yubikey.aaguids)",
     ];
     let config = |stages: &str, t: &str| {
         ctx.config(&MFA.replace("{{STAGES}}", stages).replace("{{TYPES}}", t));
@@ -385,6 +427,13 @@ fn mfa_configuration(v: TfVersion) {
         validate["configuration_stages"].as_array().map(Vec::len),
         Some(4),
         "{validate:#}"
+    );
+    assert_eq!(
+        validate["webauthn_allowed_device_types"]
+            .as_array()
+            .map(Vec::len),
+        Some(4),
+        "three YubiKey 5 Series and the unknown devices: {validate:#}"
     );
     let (status, builtin) = ctx
         .dbl
@@ -456,8 +505,21 @@ fn data_source_lookups_never_guess(v: TfVersion) {
     );
     assert!(
         text.contains("More than one WebAuthn device type matches")
+            && text.contains("3 WebAuthn device types in authentik have description")
             && text.contains("aaguid = ")
-            && text.contains("`aaguid`"),
+            && text.contains("`aaguid`")
+            && text.contains(r#"data "authentik_webauthn_device_types""#),
+        "{text}"
+    );
+    // The plural lookup never returns an empty set (that would mean "no restriction").
+    let text = plan_err(
+        r#"data "authentik_webauthn_device_types" "t" {
+  description = "Yubikey 5 series"
+}"#,
+    );
+    assert!(
+        text.contains("No WebAuthn device type found")
+            && text.contains(r#"Did you mean "YubiKey 5 Series""#),
         "{text}"
     );
     let text = plan_err(
@@ -482,22 +544,45 @@ fn data_source_lookups_never_guess(v: TfVersion) {
     );
     let text = plan_err(r#"data "authentik_stage" "s" {}"#);
     assert!(text.contains("Set at least one of `name`"), "{text}");
-    // A unique key finds it, in any spelling of the UUID, and plans empty.
+    // A unique key finds it, in any spelling of the UUID, and plans empty; the plural lookup
+    // finds every device type of a family, or matching a search.
     ctx.config(
         r#"data "authentik_webauthn_device_type" "t" {
   aaguid = "EE882879-721C-4913-9775-3DFCCE97072A"
 }
 output "d" {
   value = data.authentik_webauthn_device_type.t.description
+}
+data "authentik_webauthn_device_types" "nfc" {
+  description = "YubiKey 5 Series with NFC"
+}
+data "authentik_webauthn_device_types" "search" {
+  search = "YUBIKEY 5 SERIES WITH"
+}
+output "nfc" {
+  value = data.authentik_webauthn_device_types.nfc.device_types
+}
+output "search" {
+  value = data.authentik_webauthn_device_types.search.aaguids
 }"#,
     );
     ctx.wd.apply();
     let state = ctx.wd.state_json();
-    assert_eq!(
-        state["values"]["outputs"]["d"]["value"],
-        "YubiKey 5 Series with NFC"
+    assert_eq!(state["values"]["outputs"]["d"]["value"], "YubiKey 5 Series");
+    let nfc = &state["values"]["outputs"]["nfc"]["value"];
+    assert_eq!(nfc.as_array().map(Vec::len), Some(3), "{nfc}");
+    assert!(
+        nfc.as_array()
+            .into_iter()
+            .flatten()
+            .all(|t| t["description"] == "YubiKey 5 Series with NFC"),
+        "{nfc}"
     );
-    ctx.assert_empty_plan("data source by aaguid");
+    // Every word, anywhere, any case: the YubiKey 5 (FIPS) Series with NFC or Lightning, their
+    // Preview and Enterprise Profile rows: 15.
+    let search = &state["values"]["outputs"]["search"]["value"];
+    assert_eq!(search.as_array().map(Vec::len), Some(15), "{search}");
+    ctx.assert_empty_plan("data sources by aaguid, description and search");
     assert!(ctx.writes().is_empty());
 }
 
@@ -712,6 +797,15 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     assert!(ctx.dbl.stages().is_empty());
     ctx.wd.env("AUTHENTIK_TOKEN", ctx.dbl.token.clone());
     ctx.wd.env("AUTHENTIK_URL", "http://127.0.0.1:9");
+    ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "soon");
+    let out = ctx.wd.apply_err();
+    assert!(
+        out.combined()
+            .contains("`AUTHENTIK_RETRY_TIMEOUT` must be a whole number of seconds"),
+        "{out}"
+    );
+    // A wrong port looks like a restarting authentik: give up after 1 s instead of 120.
+    ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "1");
     let out = ctx.wd.apply_err();
     let text = out
         .combined()
@@ -721,5 +815,9 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     assert!(
         text.contains("127.0.0.1:9") && text.contains("url"),
         "the error should name the URL and the setting: {out}"
+    );
+    assert!(
+        text.contains("Error: could not reach authentik") && !text.contains("rejected"),
+        "the heading says authentik was not reached: {out}"
     );
 }

@@ -12,6 +12,7 @@ use terraform_provider_authentik::engine::lookup;
 use terraform_provider_authentik::protocol::{ReadDataSourceResponse, Value};
 use terraform_provider_authentik::resources::data_sources::{
     flow::FLOW, stage::STAGE, webauthn_device_type::WEBAUTHN_DEVICE_TYPE,
+    webauthn_device_types::WEBAUTHN_DEVICE_TYPES,
 };
 
 fn page(results: serde_json::Value) -> Act {
@@ -140,7 +141,8 @@ async fn several_matches_are_listed_with_the_key_that_tells_them_apart() {
         text.contains("More than one WebAuthn device type matches")
             && text.contains(r#"aaguid = "ee882879-721c-4913-9775-3dfcce97072a""#)
             && text.contains(r#"aaguid = "fa2b99dc-9e39-4257-8f92-4a30d23c4118""#)
-            && text.contains("Add `aaguid`"),
+            && text.contains("Add `aaguid`")
+            && text.contains(r#"data "authentik_webauthn_device_types""#),
         "{text}"
     );
     // Both keys pick one; the configured spelling of the UUID is kept in state.
@@ -239,4 +241,147 @@ fn a_lookup_needs_a_key() {
         .find(|a| a.name == "title")
         .unwrap();
     assert!(!title.optional && title.computed);
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Set(items) | Value::List(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default().to_string())
+            .collect(),
+        other => panic!("not a collection: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_plural_lookup_returns_every_match_and_only_exact_ones() {
+    // The server also returns a row it should not have (a loose filter): it is left out.
+    let (r, seen) = read(
+        &WEBAUTHN_DEVICE_TYPES,
+        &[("description", "YubiKey 5 Series")],
+        vec![page(json!([
+            {"aaguid": "ee882879-721c-4913-9775-3dfcce97072a", "description": "YubiKey 5 Series"},
+            {"aaguid": "cb69481e-8ff7-4039-93ec-0a2729a154a8", "description": "YubiKey 5 Series"},
+            {"aaguid": "fa2b99dc-9e39-4257-8f92-4a30d23c4118", "description": "YubiKey 5 Series with NFC"},
+            {"aaguid": "19083c3d-8383-4b18-bc03-8f1c9ab2fd1b", "description": "YubiKey 5 Series"},
+        ]))],
+    )
+    .await;
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let mut aaguids = strings(r.state.get("aaguids"));
+    aaguids.sort();
+    assert_eq!(
+        aaguids,
+        [
+            "19083c3d-8383-4b18-bc03-8f1c9ab2fd1b",
+            "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+            "ee882879-721c-4913-9775-3dfcce97072a",
+        ]
+    );
+    assert_eq!(
+        r.state.get("id"),
+        &Value::String(aaguids.join(",")),
+        "the id is the sorted AAGUIDs"
+    );
+    let Value::List(objects) = r.state.get("device_types") else {
+        panic!("device_types is a list: {:?}", r.state);
+    };
+    let first: Vec<String> = objects
+        .iter()
+        .map(|o| o.get("aaguid").as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(first, aaguids, "ordered by description, then AAGUID");
+    assert!(objects
+        .iter()
+        .all(|o| o.get("description") == &Value::String("YubiKey 5 Series".into())));
+    assert_eq!(r.state.get("search"), &Value::Null);
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].starts_with(
+            "GET /api/v3/stages/authenticator/webauthn_device_types/?description=YubiKey+5+Series&page=1"
+        ),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_plural_lookup_sends_search_to_the_server_and_trusts_its_matching() {
+    let (r, seen) = read(
+        &WEBAUTHN_DEVICE_TYPES,
+        &[("search", "yubikey 5")],
+        vec![page(json!([
+            {"aaguid": "cb69481e-8ff7-4039-93ec-0a2729a154a8", "description": "YubiKey 5 Series"},
+            {"aaguid": "fa2b99dc-9e39-4257-8f92-4a30d23c4118", "description": "YubiKey 5 Series with NFC"},
+        ]))],
+    )
+    .await;
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(strings(r.state.get("aaguids")).len(), 2);
+    assert_eq!(r.state.get("search"), &Value::String("yubikey 5".into()));
+    assert!(seen[0].contains("search=yubikey+5&"), "{seen:?}");
+}
+
+#[tokio::test]
+async fn the_plural_lookup_never_returns_an_empty_set() {
+    let (r, seen) = read(
+        &WEBAUTHN_DEVICE_TYPES,
+        &[("description", "Yubikey 5 series")],
+        vec![
+            page(json!([])),
+            // ?search= finds the right spelling.
+            page(json!([
+                {"aaguid": "cb69481e-8ff7-4039-93ec-0a2729a154a8", "description": "YubiKey 5 Series"},
+                {"aaguid": "ee882879-721c-4913-9775-3dfcce97072a", "description": "YubiKey 5 Series"},
+                {"aaguid": "fa2b99dc-9e39-4257-8f92-4a30d23c4118", "description": "YubiKey 5 Series with NFC"},
+            ])),
+        ],
+    )
+    .await;
+    let text = error_text(&r);
+    assert!(
+        text.contains("No WebAuthn device type found")
+            && text.contains(r#"description "Yubikey 5 series""#)
+            && text.contains(r#"Did you mean "YubiKey 5 Series", "YubiKey 5 Series with NFC"?"#),
+        "{text}"
+    );
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(
+        r.diagnostics[0].attribute.as_ref().map(|a| a.to_string()),
+        Some("description".to_string())
+    );
+    // A search that finds nothing offers descriptions close to it.
+    let (r, _) = read(
+        &WEBAUTHN_DEVICE_TYPES,
+        &[("search", "1Pasword")],
+        vec![
+            page(json!([])),
+            page(json!([])),
+            page(json!([
+                {"aaguid": "bada5566-a7aa-401f-bd96-45619a55120d", "description": "1Password"},
+                {"aaguid": "d548826e-79b4-db40-a3d8-11116f7e8349", "description": "Bitwarden"},
+            ])),
+        ],
+    )
+    .await;
+    let text = error_text(&r);
+    assert!(
+        text.contains(r#"text matching search "1Pasword""#)
+            && text.contains(r#"Did you mean "1Password"? (the closest `description` values"#)
+            && !text.contains("Bitwarden"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_plural_lookup_needs_a_key() {
+    let diags = lookup::validate(&WEBAUTHN_DEVICE_TYPES, &config(&WEBAUTHN_DEVICE_TYPES, &[]));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0]
+            .detail
+            .contains("Set at least one of `description`, `search`")
+            && diags[0].detail.contains("never returns them all"),
+        "{:?}",
+        diags[0]
+    );
 }

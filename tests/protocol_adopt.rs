@@ -81,6 +81,8 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
     config.insert("url".into(), Value::String(url.into()));
     config.insert("token".into(), Value::String(token.into()));
     config.insert("max_retries".into(), Value::Number(Number::Int(0)));
+    // Fail at once on a refused connection instead of waiting out a restart.
+    config.insert("retry_timeout".into(), Value::Number(Number::Int(0)));
     config.insert("request_timeout".into(), Value::Number(Number::Int(5)));
     let configured = client
         .configure_provider(pb::configure_provider::Request {

@@ -27,6 +27,7 @@ fn client(url: &str, token: &str) -> Client {
     c.backoff_base = Duration::from_millis(10);
     c.backoff_max = Duration::from_millis(50);
     c.max_retries = 2;
+    c.retry_timeout = Duration::from_secs(1);
     Client::new(c, CancellationToken::new()).expect("client builds")
 }
 

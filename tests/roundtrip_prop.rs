@@ -169,7 +169,7 @@ fn value_for(field: &'static Field, refs: &Refs) -> BoxedStrategy<Value> {
                 .boxed()
         }
     };
-    if field.mode == Mode::Required {
+    if matches!(field.mode, Mode::Required | Mode::RequiredToCreate) {
         known
     } else {
         prop_oneof![1 => Just(Value::Null), 2 => known].boxed()

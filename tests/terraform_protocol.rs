@@ -42,6 +42,7 @@ fn validate_and_schema_on_every_terraform() {
             ("headers", serde_json::json!(["map", "string"]), true),
             ("request_timeout", serde_json::json!("number"), false),
             ("max_retries", serde_json::json!("number"), false),
+            ("retry_timeout", serde_json::json!("number"), false),
         ];
         for (name, ty, sensitive) in expect {
             let a = &provider[name];
@@ -61,8 +62,8 @@ fn validate_and_schema_on_every_terraform() {
         }
         assert_eq!(
             provider.as_object().map(|o| o.len()),
-            Some(6),
-            "{}: exactly the six provider attributes",
+            Some(7),
+            "{}: exactly the seven provider attributes",
             tf.version
         );
         let resources = &json["provider_schemas"]["registry.terraform.io/goauthentik/authentik"]

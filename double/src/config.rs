@@ -99,6 +99,29 @@ pub struct Config {
     /// table.
     #[arg(long)]
     pub no_device_types: bool,
+    /// Length of an outage in seconds: the double closes its listening socket (connection
+    /// refused) and its idle connections, then listens again on the same port with the same
+    /// state. Needs `--outage-after-requests` or `--outage-at-secs`.
+    #[arg(long, value_parser = outage_seconds, requires = "outage_start")]
+    pub outage_secs: Option<f64>,
+    /// The outage starts when this many API requests have arrived (the last one is answered).
+    #[arg(long, group = "outage_start", requires = "outage_secs", value_parser = clap::value_parser!(u64).range(1..))]
+    pub outage_after_requests: Option<u64>,
+    /// The outage starts this many seconds after the double started.
+    #[arg(long, group = "outage_start", requires = "outage_secs", value_parser = outage_seconds)]
+    pub outage_at_secs: Option<f64>,
+}
+
+/// Seconds of an outage: finite, 0 to one hour.
+fn outage_seconds(text: &str) -> Result<f64, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if secs.is_finite() && (0.0..=3600.0).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(format!("must be within 0..3600 s, got {text}"))
+    }
 }
 
 fn non_empty(text: &str) -> Result<String, String> {
@@ -160,6 +183,7 @@ mod tests {
         assert_eq!(config.latency_item_ms, 0.0);
         assert_eq!(config.write_latency_ms, None);
         assert_eq!(config.workers, 0);
+        assert_eq!(config.outage_secs, None);
         let config = parse(&[
             "--port=8080",
             "--token",
@@ -200,6 +224,49 @@ mod tests {
         assert_eq!(config.write_latency_ms, Some(170.0));
         assert_eq!(config.workers, 8);
         assert!(config.no_builtins && config.enterprise && config.no_device_types);
+    }
+
+    #[test]
+    fn outage_options() {
+        let config = parse(&[
+            "--token",
+            "t",
+            "--outage-secs",
+            "20",
+            "--outage-after-requests",
+            "50",
+        ])
+        .expect("parses");
+        assert_eq!(config.outage_secs, Some(20.0));
+        assert_eq!(config.outage_after_requests, Some(50));
+        let plan = crate::faults::OutagePlan::from_config(&config).expect("planned");
+        assert_eq!(plan.length, std::time::Duration::from_secs(20));
+        let config =
+            parse(&["--token", "t", "--outage-secs=1.5", "--outage-at-secs", "3"]).expect("parses");
+        assert_eq!(config.outage_at_secs, Some(3.0));
+        assert!(
+            parse(&["--token", "t", "--outage-secs", "20"]).is_err(),
+            "needs a start"
+        );
+        assert!(parse(&["--token", "t", "--outage-after-requests", "5"]).is_err());
+        assert!(parse(&[
+            "--token",
+            "t",
+            "--outage-secs",
+            "-1",
+            "--outage-at-secs",
+            "1"
+        ])
+        .is_err());
+        assert!(parse(&[
+            "--token",
+            "t",
+            "--outage-secs",
+            "1",
+            "--outage-after-requests",
+            "0"
+        ])
+        .is_err());
     }
 
     #[test]

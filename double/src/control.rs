@@ -1,6 +1,6 @@
 //! Test-only control endpoints outside `/api/v3` (never faulted, no authentication):
 //! `GET /_double/requests`, `DELETE /_double/requests` (also resets the counts),
-//! `GET /_double/counts`, `GET /_double/stages`.
+//! `GET /_double/counts`, `GET /_double/stages`, `POST /_double/outage/<seconds>`.
 
 use crate::errors::ApiError;
 use crate::reply::Reply;
@@ -21,6 +21,9 @@ pub fn handle(state: &AppState, method: &str, path: &str) -> Reply {
         }
         ("GET", "/_double/counts") => Reply::json(200, state.log.counts()),
         ("GET", "/_double/stages") => Reply::json(200, stages::all(state)),
+        ("POST", p) if p.starts_with("/_double/outage/") => {
+            crate::faults::begin_outage(state, &p["/_double/outage/".len()..])
+        }
         _ => ApiError::no_route().into(),
     }
 }

@@ -39,10 +39,30 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Serves connections until the process ends.
-pub async fn serve(listener: TcpListener, state: Arc<AppState>) -> Infallible {
+/// Serves connections until the process ends; during an outage (see [`crate::faults::Outage`])
+/// the listening socket is closed and opened again on the same address afterwards.
+pub async fn serve(mut listener: TcpListener, state: Arc<AppState>) -> Infallible {
+    let outage = &state.faults.outage;
+    if let Some(plan) = crate::faults::OutagePlan::from_config(&state.config) {
+        outage.arm(plan);
+        if let Some(at) = plan.at {
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                tokio::time::sleep(at).await;
+                state.faults.outage.begin(plan.length);
+            });
+        }
+    }
+    let mut down = outage.watch();
     loop {
-        let stream = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = async { down.wait_for(Option::is_some).await.is_ok() } => {
+                listener = sit_out_outage(listener, &state).await;
+                continue;
+            }
+        };
+        let stream = match accepted {
             Ok((stream, _)) => stream,
             Err(error) => {
                 // E.g. too many open files: wait a little instead of spinning.
@@ -53,14 +73,53 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>) -> Infallible {
         };
         let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
+        let mut down = state.faults.outage.watch();
         tokio::spawn(async move {
             let service = service_fn(move |request| handle(Arc::clone(&state), request));
-            // Errors here are client disconnects or our own dropped connections.
-            let _ = http1::Builder::new()
+            let connection = http1::Builder::new()
                 .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            // Errors here are client disconnects or our own dropped connections.
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = async { down.wait_for(Option::is_some).await.is_ok() } => {
+                    // Going away: answer the request in progress, if any, then close.
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
         });
+    }
+}
+
+/// Closes `listener` (clients get "connection refused") until the running outage ends, then
+/// listens on the same address again.
+async fn sit_out_outage(listener: TcpListener, state: &AppState) -> TcpListener {
+    let outage = &state.faults.outage;
+    let address = listener.local_addr();
+    drop(listener);
+    if let Some(end) = outage.end_time() {
+        tokio::time::sleep_until(end).await;
+    }
+    let address = match address {
+        Ok(address) => address,
+        Err(error) => {
+            eprintln!("cannot read the listening address: {error}");
+            std::process::exit(1);
+        }
+    };
+    loop {
+        match TcpListener::bind(address).await {
+            Ok(listener) => {
+                outage.end();
+                return listener;
+            }
+            Err(error) => {
+                eprintln!("cannot listen on {address} again after the outage: {error}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
     }
 }
 
@@ -77,6 +136,7 @@ async fn handle(
     if path.starts_with(control::PREFIX) || path == "/_double" {
         return Ok(to_response(control::handle(&state, &method, &path)));
     }
+    state.faults.outage.on_request();
     let query = request.uri().query().map(str::to_string);
     let authorization = header(&request, hyper::header::AUTHORIZATION).map(str::to_string);
     let content_type = header(&request, CONTENT_TYPE).map(str::to_string);

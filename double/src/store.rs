@@ -120,7 +120,7 @@ impl Store {
             policy_bindings: Vec::new(),
             groups: Vec::new(),
             sources: Vec::new(),
-            device_types: device_types::seed(),
+            device_types: device_types::seed(version),
             next_seq: 0,
             version,
         }

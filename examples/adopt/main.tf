@@ -1,7 +1,8 @@
 # Bring an existing authentik under Terraform (docs/guides/adopt.md):
 #
 #   terraform query -generate-config-out=generated.tf   # list every stage, write resource + import blocks
-#   # review generated.tf: set the secrets it marks `null # sensitive`
+#   # review generated.tf: it holds no secrets, and a secret left out is not managed (authentik
+#   # keeps it) until you set it (the guide lists which secrets are left out, and why)
 #   terraform plan                                      # only imports, no changes
 #   terraform apply
 #

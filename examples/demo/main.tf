@@ -1,5 +1,7 @@
 # The README demo: the mfa module against authentik (the API double unless AUTHENTIK_URL and
-# AUTHENTIK_TOKEN point at a real server), with every authenticator enabled.
+# AUTHENTIK_TOKEN point at a real server), with every authenticator enabled. Security keys are
+# allowed by family: every device type called "YubiKey 5 Series" (three on a real authentik)
+# and "1Password".
 
 terraform {
   required_providers {
@@ -11,6 +13,12 @@ terraform {
 
 provider "authentik" {}
 
+variable "name_prefix" {
+  description = "Prefix of every stage name (scripts/demo makes it unique per run, so it can find and remove whatever a failed run left behind)."
+  type        = string
+  default     = "demo"
+}
+
 variable "sms_auth" {
   type      = string
   sensitive = true
@@ -20,7 +28,7 @@ variable "sms_auth" {
 module "mfa" {
   source = "../modules/mfa"
 
-  name_prefix = "demo"
+  name_prefix = var.name_prefix
   enable = {
     totp     = true
     webauthn = true
@@ -56,4 +64,9 @@ output "stage_ids" {
     validate           = module.mfa.validate_stage_id
     default_validation = data.authentik_stage.default_validation.id
   }
+}
+
+output "allowed_security_keys" {
+  description = "AAGUIDs of the WebAuthn device types the WebAuthn stages allow."
+  value       = module.mfa.webauthn_device_types
 }

@@ -15,7 +15,8 @@ provider "authentik" {
   # insecure        = false  # skip TLS verification (test servers only)
   # headers         = { "X-Proxy-Auth" = var.proxy_secret }
   # request_timeout = 30     # seconds per HTTP request
-  # max_retries     = 4      # retries on connection errors, 429 and 502/503/504
+  # max_retries     = 4      # retries on timeouts, dropped connections, 429 and 502/504
+  # retry_timeout   = 120    # seconds to wait out an unreachable authentik (a restart)
 }
 
 variable "authentik_token" {

@@ -13,6 +13,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default number of retries after the first attempt.
 pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default time budget for retrying requests authentik cannot have handled (refused
+/// connections, DNS failures, 503): longer than an authentik restart (40-70 s).
+pub const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default base delay of the exponential backoff.
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_millis(200);
 /// Default cap of one backoff delay.
@@ -39,8 +42,15 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Timeout for establishing a connection (default 10 s).
     pub connect_timeout: Duration,
-    /// Retries after the first attempt (default 4, so at most 5 attempts).
+    /// Retries after the first attempt (default 4, so at most 5 attempts) of a request that
+    /// failed after authentik may have seen it (timeout, dropped connection, 502/504) or was
+    /// rate limited (429). With a zero `retry_timeout` it also bounds the retries of requests
+    /// authentik cannot have handled.
     pub max_retries: u32,
+    /// How long requests that authentik cannot have handled (connection refused, DNS failure,
+    /// connect timeout, 503) are retried, counted from the first such failure after authentik
+    /// last answered (default 120 s, enough for a restart). Zero: `max_retries` times only.
+    pub retry_timeout: Duration,
     /// `User-Agent` header value.
     pub user_agent: String,
     /// Base delay of the exponential backoff between retries (default 200 ms).
@@ -63,6 +73,7 @@ impl ClientConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
+            retry_timeout: DEFAULT_RETRY_TIMEOUT,
             user_agent: format!("terraform-provider-authentik/{}", env!("CARGO_PKG_VERSION")),
             backoff_base: DEFAULT_BACKOFF_BASE,
             backoff_max: DEFAULT_BACKOFF_MAX,
@@ -271,6 +282,10 @@ mod tests {
         assert!(!d.contains("hdr-SECRET-456"), "{d}");
         assert!(d.contains("X-Extra"));
         assert_eq!(c.max_retries, 4);
+        assert!(
+            c.retry_timeout >= Duration::from_secs(90),
+            "rides out a restart"
+        );
         assert_eq!(c.request_timeout, Duration::from_secs(30));
         assert_eq!(c.connect_timeout, Duration::from_secs(10));
     }

@@ -108,6 +108,45 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::NotFound { .. })
     }
+
+    /// What kind of failure this is, so that a message's heading can say what happened: authentik
+    /// out of reach, silent, failing, or refusing the request.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            ApiError::Transport { kind, .. } => match kind {
+                TransportKind::Connect | TransportKind::Tls => ErrorClass::Unreachable,
+                TransportKind::Timeout => ErrorClass::NoAnswer,
+                TransportKind::Dropped => ErrorClass::ConnectionLost,
+                TransportKind::Other => ErrorClass::Other,
+            },
+            ApiError::NotFound { .. }
+            | ApiError::Forbidden { .. }
+            | ApiError::Validation { .. }
+            | ApiError::RateLimited { .. } => ErrorClass::Rejected,
+            ApiError::Server { status, .. } if (400..500).contains(status) => ErrorClass::Rejected,
+            ApiError::Server { status, .. } if *status >= 500 => ErrorClass::ServerError,
+            _ => ErrorClass::Other,
+        }
+    }
+}
+
+/// The class of an [`ApiError`] (see [`ApiError::class`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// No connection to authentik: refused, DNS failure, connect timeout, TLS handshake. The
+    /// request was not sent.
+    Unreachable,
+    /// The request was sent and authentik did not answer within the request timeout.
+    NoAnswer,
+    /// The connection broke after the request was (possibly) sent.
+    ConnectionLost,
+    /// authentik (or a proxy in front of it) answered 5xx.
+    ServerError,
+    /// authentik answered 4xx: it refused this request.
+    Rejected,
+    /// Anything else: an unreadable answer, a cancelled call, a bad configuration, an
+    /// unsettled create, a redirect.
+    Other,
 }
 
 /// The kind of a [`ApiError::Transport`] failure.
@@ -360,6 +399,48 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("name: taken"), "{s}");
         assert!(s.contains("port: too big"), "{s}");
+    }
+
+    #[test]
+    fn classes_follow_the_cause() {
+        let transport = |kind| ApiError::Transport {
+            url: "http://x/".into(),
+            kind,
+            message: "m".into(),
+        };
+        assert_eq!(
+            transport(TransportKind::Connect).class(),
+            ErrorClass::Unreachable
+        );
+        assert_eq!(
+            transport(TransportKind::Tls).class(),
+            ErrorClass::Unreachable
+        );
+        assert_eq!(
+            transport(TransportKind::Timeout).class(),
+            ErrorClass::NoAnswer
+        );
+        assert_eq!(
+            transport(TransportKind::Dropped).class(),
+            ErrorClass::ConnectionLost
+        );
+        let server = |status| ApiError::Server {
+            status,
+            detail: "d".into(),
+        };
+        assert_eq!(server(503).class(), ErrorClass::ServerError);
+        assert_eq!(server(500).class(), ErrorClass::ServerError);
+        assert_eq!(server(409).class(), ErrorClass::Rejected);
+        assert_eq!(server(301).class(), ErrorClass::Other);
+        assert_eq!(
+            ApiError::Validation { errors: vec![] }.class(),
+            ErrorClass::Rejected
+        );
+        assert_eq!(
+            ApiError::Forbidden { detail: "d".into() }.class(),
+            ErrorClass::Rejected
+        );
+        assert_eq!(ApiError::Cancelled.class(), ErrorClass::Other);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::config::{api_base_url, display_url, endpoint_url, validate_id, ClientConfig};
 use super::error::{flatten_validation_body, ApiError, FieldError, TransportKind};
-use super::retry::{parse_retry_after, Backoff};
+use super::retry::{parse_retry_after, Attempts, Backoff, Outage, Policy, Retry};
 use super::JsonObject;
 
 /// Page size used when listing (authentik's maximum).
@@ -107,6 +107,14 @@ enum Failure {
     },
 }
 
+/// One wait before a retry, for the log.
+struct Wait {
+    retry: Retry,
+    reason: &'static str,
+    delay: Duration,
+    down_for: Duration,
+}
+
 /// How one logical call behaves.
 #[derive(Clone, Copy)]
 struct Opts {
@@ -114,6 +122,8 @@ struct Opts {
     cancellable: bool,
     /// Retries after the first attempt.
     max_retries: u32,
+    /// Wait (within the client's `retry_timeout`) while authentik is out of reach.
+    wait_unreachable: bool,
     /// Make the first attempt even if the cancel token has already fired.
     run_when_cancelled: bool,
 }
@@ -124,7 +134,10 @@ struct Inner {
     base_str: String,
     cancel: CancellationToken,
     max_retries: u32,
+    retry_timeout: Duration,
     backoff: Backoff,
+    /// Since when authentik has been out of reach (shared by every call).
+    outage: Outage,
     /// Configured secret values, scrubbed from any server text put into an error.
     secrets: Vec<String>,
 }
@@ -234,6 +247,8 @@ impl Client {
                 base,
                 cancel,
                 max_retries: config.max_retries,
+                retry_timeout: config.retry_timeout,
+                outage: Outage::default(),
                 backoff: Backoff {
                     base: config.backoff_base,
                     max: config.backoff_max,
@@ -273,7 +288,65 @@ impl Client {
         Opts {
             cancellable: verb == Verb::Get,
             max_retries: self.inner.max_retries,
+            wait_unreachable: true,
             run_when_cancelled: false,
+        }
+    }
+
+    fn policy(&self, opts: Opts) -> Policy {
+        Policy {
+            backoff: self.inner.backoff,
+            max_retries: opts.max_retries,
+            budget: if opts.wait_unreachable {
+                self.inner.retry_timeout
+            } else {
+                Duration::ZERO
+            },
+        }
+    }
+
+    /// For an [`Retry::Unhandled`] failure (zero otherwise): how long authentik has been out of
+    /// reach, counting this failure, or this call has been failing so, whichever is longer.
+    fn down_for(&self, retry: Retry, attempts: &mut Attempts) -> Duration {
+        match retry {
+            Retry::Unhandled => {
+                let now = Instant::now();
+                let own = attempts.unhandled_for(now);
+                self.inner.outage.failed(now).max(own)
+            }
+            Retry::Counted => Duration::ZERO,
+        }
+    }
+
+    /// Logs one wait before a retry: at INFO while authentik is out of reach (so a user sees
+    /// why the apply is slow), at WARN for the other retries.
+    fn log_wait(&self, verb: Verb, url: &Url, attempt: u32, wait: Wait) {
+        let Wait {
+            retry,
+            reason,
+            delay,
+            down_for,
+        } = wait;
+        if retry == Retry::Unhandled && !self.inner.retry_timeout.is_zero() {
+            tracing::info!(
+                method = verb.as_str(),
+                path = url.path(),
+                attempt,
+                reason,
+                delay_ms = delay.as_millis() as u64,
+                unreachable_for_s = down_for.as_secs(),
+                retry_timeout_s = self.inner.retry_timeout.as_secs(),
+                "authentik is not reachable (restarting?): waiting, then retrying until retry_timeout"
+            );
+        } else {
+            tracing::warn!(
+                method = verb.as_str(),
+                path = url.path(),
+                attempt,
+                reason,
+                delay_ms = delay.as_millis() as u64,
+                "retrying authentik API call"
+            );
         }
     }
 
@@ -353,6 +426,9 @@ impl Client {
         let duration_ms = started.elapsed().as_millis() as u64;
         match result {
             Ok(answer) => {
+                if answer.status != 503 {
+                    self.inner.outage.answered();
+                }
                 tracing::debug!(
                     method = verb.as_str(),
                     path = url.path(),
@@ -498,8 +574,10 @@ impl Client {
 
     /// Sends one logical call with retries; returns the 2xx answer.
     ///
-    /// Retries connection failures, timeouts, drops, 429 and 502/503/504 with backoff. A DELETE
-    /// that gets 404 after an earlier attempt may have reached the server counts as done.
+    /// Retries connection failures, timeouts, drops, 429 and 502/503/504 with backoff: those
+    /// authentik cannot have handled (no connection, 503) while it has been out of reach for
+    /// less than `retry_timeout`, the others `max_retries` times. A DELETE that gets 404 after
+    /// an earlier attempt may have reached the server counts as done.
     async fn send(
         &self,
         verb: Verb,
@@ -509,11 +587,13 @@ impl Client {
     ) -> Result<Answer, ApiError> {
         let mut maybe_processed_before = false;
         let mut attempt: u32 = 0;
+        let mut attempts = Attempts::default();
+        let policy = self.policy(opts);
         loop {
             if self.inner.cancel.is_cancelled() && !(opts.run_when_cancelled && attempt == 0) {
                 return Err(ApiError::Cancelled);
             }
-            let (error, retry_after, reason) = match self
+            let (error, retry_after, reason, retry) = match self
                 .attempt(verb, url, body, opts.cancellable, attempt)
                 .await
             {
@@ -535,7 +615,8 @@ impl Client {
                 Ok(a) => match retryable_status(a.status) {
                     Some((reason, maybe_processed)) => {
                         maybe_processed_before |= maybe_processed;
-                        (self.answer_error(url, &a), a.retry_after, reason)
+                        let retry = status_retry(a.status);
+                        (self.answer_error(url, &a), a.retry_after, reason, retry)
                     }
                     None => return Err(self.answer_error(url, &a)),
                 },
@@ -549,21 +630,25 @@ impl Client {
                         return Err(error);
                     }
                     maybe_processed_before |= maybe_processed;
-                    (error, None, kind_reason(kind))
+                    (
+                        error,
+                        None,
+                        kind_reason(kind),
+                        kind_retry(kind, maybe_processed),
+                    )
                 }
             };
-            if attempt >= opts.max_retries {
+            let down_for = self.down_for(retry, &mut attempts);
+            let Some(delay) = policy.decide(&mut attempts, retry, retry_after, down_for) else {
                 return Err(error);
-            }
-            let delay = self.inner.backoff.delay(attempt, retry_after);
-            tracing::warn!(
-                method = verb.as_str(),
-                path = url.path(),
-                attempt,
+            };
+            let wait = Wait {
+                retry,
                 reason,
-                delay_ms = delay.as_millis() as u64,
-                "retrying authentik API call"
-            );
+                delay,
+                down_for,
+            };
+            self.log_wait(verb, url, attempt, wait);
             self.sleep(delay).await?;
             attempt += 1;
         }
@@ -583,6 +668,26 @@ fn retryable_status(status: u16) -> Option<(&'static str, bool)> {
         503 => Some(("service unavailable", false)),
         502 | 504 => Some(("bad gateway or gateway timeout", true)),
         _ => None,
+    }
+}
+
+/// How a retryable status is retried: a 503 (a proxy whose upstream is down, or authentik
+/// starting) was not handled; the others count against `max_retries`.
+fn status_retry(status: u16) -> Retry {
+    if status == 503 {
+        Retry::Unhandled
+    } else {
+        Retry::Counted
+    }
+}
+
+/// How a retryable transport failure is retried: a connection that was never made (refused,
+/// DNS, connect timeout) means authentik did not see the request.
+fn kind_retry(kind: TransportKind, maybe_processed: bool) -> Retry {
+    if kind == TransportKind::Connect && !maybe_processed {
+        Retry::Unhandled
+    } else {
+        Retry::Counted
     }
 }
 
@@ -618,9 +723,9 @@ fn classify(e: &reqwest::Error) -> (TransportKind, bool) {
     if e.is_connect() {
         if tls {
             (TransportKind::Tls, false)
-        } else if e.is_timeout() {
-            (TransportKind::Timeout, false)
         } else {
+            // Refused, DNS, unreachable, or no connection within the connect timeout: the
+            // request was never sent.
             (TransportKind::Connect, false)
         }
     } else if e.is_timeout() {
@@ -1044,7 +1149,8 @@ impl Endpoint {
 
     /// Creates an object (POST) with `body` exactly as given.
     ///
-    /// Never duplicates: a 429/503 or a refused connection (not processed) is retried; after an
+    /// Never duplicates: a 429/503 or a refused connection (not processed) is retried (a 503 or
+    /// a connection that could not be made within `retry_timeout`, a 429 `max_retries` times); after an
     /// ambiguous failure (dropped connection, timeout, 502/504) the object is first looked up by
     /// its unique key from `body`, else the POST is retried. A 400 on the unique key after such
     /// a failure is resolved the same way. Without the key in `body` an ambiguous failure is
@@ -1059,6 +1165,8 @@ impl Endpoint {
         let bytes = encode_body(body)?;
         let key_value = self.key_of(body);
         let max_retries = client.inner.max_retries;
+        let policy = client.policy(client.opts(Verb::Post));
+        let mut attempts = Attempts::default();
         let mut ambiguous_before = false;
         // Why the first answer was lost, for the caller's diagnostics.
         let mut lost = String::new();
@@ -1070,14 +1178,14 @@ impl Endpoint {
             let outcome = client
                 .attempt(Verb::Post, &url, Some(&bytes), false, attempt)
                 .await;
-            let (error, retry_after, ambiguous) = match outcome {
+            let (error, retry_after, ambiguous, retry, reason) = match outcome {
                 Ok(a) if (200..300).contains(&a.status) => {
                     return into_object(parse_json(&a.body)?, "the created object")
                         .map(Created::Answered)
                 }
                 Ok(a) => {
                     let error = client.answer_error(&url, &a);
-                    let Some((_, ambiguous)) = retryable_status(a.status) else {
+                    let Some((reason, ambiguous)) = retryable_status(a.status) else {
                         if ambiguous_before && self.is_unique_clash(&error) {
                             if let Some(v) = &key_value {
                                 tracing::info!(
@@ -1093,7 +1201,13 @@ impl Endpoint {
                         }
                         return Err(error);
                     };
-                    (error, a.retry_after, ambiguous)
+                    (
+                        error,
+                        a.retry_after,
+                        ambiguous,
+                        status_retry(a.status),
+                        reason,
+                    )
                 }
                 Err(Failure::Cancelled) => return Err(ApiError::Cancelled),
                 Err(Failure::Transport {
@@ -1104,7 +1218,13 @@ impl Endpoint {
                     if !retryable_kind(kind) {
                         return Err(error);
                     }
-                    (error, None, maybe_processed)
+                    (
+                        error,
+                        None,
+                        maybe_processed,
+                        kind_retry(kind, maybe_processed),
+                        kind_reason(kind),
+                    )
                 }
             };
 
@@ -1117,9 +1237,9 @@ impl Endpoint {
                     // Nothing to look the object up by: retrying could duplicate it.
                     return Err(error);
                 };
-                if attempt < max_retries {
+                if attempts.counted() < max_retries {
                     // Give a slow server a moment to commit before looking.
-                    let delay = client.inner.backoff.delay(attempt, retry_after);
+                    let delay = client.inner.backoff.delay(attempts.counted(), retry_after);
                     tracing::warn!(
                         method = "POST",
                         path = url.path(),
@@ -1157,24 +1277,26 @@ impl Endpoint {
                         })
                     }
                 }
-                if attempt >= max_retries {
+                if attempts.counted() >= max_retries {
                     return Err(error);
                 }
+                attempts.count();
                 if client.inner.cancel.is_cancelled() {
                     return Err(ApiError::Cancelled);
                 }
             } else {
-                if attempt >= max_retries {
+                // Not processed by the server: retrying cannot duplicate it.
+                let down_for = client.down_for(retry, &mut attempts);
+                let Some(delay) = policy.decide(&mut attempts, retry, retry_after, down_for) else {
                     return Err(error);
-                }
-                let delay = client.inner.backoff.delay(attempt, retry_after);
-                tracing::warn!(
-                    method = "POST",
-                    path = url.path(),
-                    attempt,
-                    delay_ms = delay.as_millis() as u64,
-                    "retrying create (not processed by the server)"
-                );
+                };
+                let wait = Wait {
+                    retry,
+                    reason,
+                    delay,
+                    down_for,
+                };
+                client.log_wait(Verb::Post, &url, attempt, wait);
                 client.sleep(delay).await?;
             }
             attempt += 1;
@@ -1197,6 +1319,7 @@ impl Endpoint {
             Opts {
                 cancellable: false,
                 max_retries: 0,
+                wait_unreachable: false,
                 run_when_cancelled: true,
             }
         } else {
@@ -1311,4 +1434,25 @@ fn encode_body(body: &JsonObject) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(body).map_err(|e| ApiError::Config {
         message: format!("the request body cannot be encoded as JSON: {e}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_failures_authentik_cannot_have_handled_use_the_time_budget() {
+        assert_eq!(status_retry(503), Retry::Unhandled);
+        for status in [429, 502, 504] {
+            assert_eq!(status_retry(status), Retry::Counted, "{status}");
+        }
+        assert_eq!(kind_retry(TransportKind::Connect, false), Retry::Unhandled);
+        assert_eq!(kind_retry(TransportKind::Timeout, true), Retry::Counted);
+        assert_eq!(kind_retry(TransportKind::Dropped, true), Retry::Counted);
+        assert!(retryable_status(400).is_none());
+        assert!(
+            !retryable_kind(TransportKind::Tls),
+            "a TLS failure is a setting"
+        );
+    }
 }

@@ -39,14 +39,16 @@ pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 pub use config::{
     api_base_url, ClientConfig, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
+    DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_RETRY_TIMEOUT,
 };
-pub use error::{flatten_validation_body, ApiError, FieldError, FieldPathStep, TransportKind};
+pub use error::{
+    flatten_validation_body, ApiError, ErrorClass, FieldError, FieldPathStep, TransportKind,
+};
 pub use http::{Client, Created, Endpoint, Page, Pages, PAGE_SIZE};
 pub use models::{
     EmailStage, EmailStageRequest, Field, Flow, FlowRequest, NotificationWebhookMapping,
     NotificationWebhookMappingRequest, Patch, Resource, SmsStage, SmsStageRequest, UsedBy,
     ValidateStage, ValidateStageRequest, WebAuthnDeviceType,
 };
-pub use retry::{parse_retry_after, Backoff};
+pub use retry::{parse_retry_after, Attempts, Backoff, Outage, Policy, Retry};
 pub use secret::Secret;

@@ -94,6 +94,10 @@ pub fn update_body(
                 let v = planned.get(f.name);
                 if !v.is_null() && !v.is_unknown() {
                     put(&mut body, f, v)?;
+                } else if v.is_null() && f.is_secret() {
+                    // Neither set: no longer managed (nothing sent), and the secret stays
+                    // out of state.
+                    body.private.write_only.push(f.name.to_string());
                 }
                 continue;
             }

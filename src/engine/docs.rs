@@ -1,25 +1,32 @@
 //! Registry-style documentation rendered from the schemas, so docs and schema cannot disagree
 //! (a test compares the committed files with this rendering).
 
-use super::field::{wo_name, DataSourceDef, ResourceDef};
+use super::field::{wo_name, DataSourceDef, Mode, ResourceDef};
 use super::lookup::data_source_schema;
 use super::schema::resource_schema;
 use crate::protocol::{Attribute, Schema, Type};
 
-fn type_name(t: &Option<Type>) -> &'static str {
+fn type_name(t: &Option<Type>) -> String {
+    let elem = |t: &Type| match t {
+        Type::Object(_) => "Object",
+        Type::Number => "Number",
+        Type::Bool => "Boolean",
+        _ => "String",
+    };
     match t {
-        Some(Type::String) => "String",
-        Some(Type::Number) => "Number",
-        Some(Type::Bool) => "Boolean",
-        Some(Type::Set(_)) => "Set of String",
-        Some(Type::List(_)) => "List of String",
-        Some(Type::Map(_)) => "Map of String",
-        _ => "Dynamic",
+        Some(Type::String) => "String".into(),
+        Some(Type::Number) => "Number".into(),
+        Some(Type::Bool) => "Boolean".into(),
+        Some(Type::Set(e)) => format!("Set of {}", elem(e)),
+        Some(Type::List(e)) => format!("List of {}", elem(e)),
+        Some(Type::Map(e)) => format!("Map of {}", elem(e)),
+        _ => "Dynamic".into(),
     }
 }
 
 fn attribute_line(a: &Attribute) -> String {
-    let mut tags = vec![type_name(&a.ty)];
+    let ty = type_name(&a.ty);
+    let mut tags = vec![ty.as_str()];
     if a.sensitive {
         tags.push("Sensitive");
     }
@@ -94,9 +101,10 @@ pub fn resource_markdown(def: &ResourceDef, example: &str, import: &str) -> Stri
             "## Secrets\n\n{list} are sensitive: hidden in plans, never logged (not even with `TF_LOG=trace`) and never put in error messages. They are kept in state; \
 on Terraform 1.11 and later use the write-only twins {wo} instead, which reach authentik but never plan or state (bump the matching `*_wo_version` to send a new value). \
 Terraform 1.10 and older refuse the write-only twins with an error rather than storing them.\n\n\
+A secret the configuration leaves out (neither it nor its twin) is not managed for a stage that already exists: the plan shows no change for it, nothing is sent and authentik keeps its value, so a stage imported or adopted with generated configuration (which cannot hold secrets) keeps its secrets, and removing a secret from the configuration does not clear it on the server. To clear an optional secret, set it to `\"\"`. Only a new stage gets the server's default for one left out.\n\n\
 {drift}\n\n",
             drift = if hidden.is_empty() {
-                "Drift on a secret is detected when the server returns it. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
+                "Drift on a secret is detected when the server returns it: one the configuration sets is planned back, one it leaves out takes the server's value into state on refresh, without a diff. Newer authentik versions stop returning secrets; the value from state is then kept, and a change made outside Terraform cannot be seen.".to_string()
             } else {
                 format!(
                     "authentik never returns {}: the provider keeps the value from the configuration and state, so a change made outside Terraform cannot be seen (apply with a new value to be sure the server has it). After an import their value is unknown: one the configuration sets is sent by the first apply (through the write-only twin it is not sent until its `*_wo_version` changes); one it leaves out is left alone, not reset to its default, until the configuration sets it.",
@@ -128,7 +136,8 @@ Terraform 1.10 and older refuse the write-only twins with an error rather than s
     };
     out.push_str(&format!(
         "## Import\n\n{how}:\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n\n\
-Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty after import: set them in the configuration and apply once.\n\n\
+Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty in state after import; authentik keeps them, and setting one in the configuration sends it.\n\n\
+{to_create}\
 ### Identity\n\n\
 On Terraform 1.12 and later the resource has an identity, `id`: the {noun}'s UUID, stored lower-case and hyphenated. An `import` block can name the {noun} by it, in any spelling:\n\n\
 ```terraform\nimport {{\n  to       = {ty}.example\n  identity = {{ id = \"0F3C5A4E-1B2C-4D5E-8F90-112233445566\" }}\n}}\n```\n\n\
@@ -140,6 +149,7 @@ On Terraform 1.14 and later a `list` block in a `*.tfquery.hcl` file lists the {
 Each result's identity is the {noun}'s UUID and its display name {display}. With `include_resource = true` each result also carries the {noun}'s state, with its secrets left out (`terraform query -json` prints it).\n",
         ty = def.type_name,
         title = def.title,
+        to_create = to_create_note(def),
         filters = def
             .list_filters
             .iter()
@@ -148,6 +158,26 @@ Each result's identity is the {noun}'s UUID and its display name {display}. With
             + "\n",
     ));
     out
+}
+
+/// The paragraph on fields required only to create ([`Mode::RequiredToCreate`]), or nothing.
+fn to_create_note(def: &ResourceDef) -> String {
+    let names: Vec<String> = def
+        .fields
+        .iter()
+        .filter(|f| f.mode == Mode::RequiredToCreate)
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    let (is, it, they) = match names.len() {
+        0 => return String::new(),
+        1 => ("is", "it", "It is"),
+        _ => ("are", "them", "They are"),
+    };
+    format!(
+        "{names} {is} needed only to create the {title}: an imported or adopted one may leave {it} out of the configuration. {they} then not managed: the plan shows no change, nothing is sent and authentik keeps its value, until the configuration sets {it}. Removing {it} again later sends nothing either.\n\n",
+        names = names.join(" and "),
+        title = def.title,
+    )
 }
 
 /// The "Installing" section of the provider's index page (and of the README): release archives,
@@ -162,14 +192,24 @@ pub fn data_source_doc_file(def: &DataSourceDef) -> String {
 /// The doc page of one data source.
 pub fn data_source_markdown(def: &DataSourceDef, example: &str) -> String {
     let schema = data_source_schema(def);
+    let lookup = match &def.many {
+        None => format!(
+            "The {title} must match every lookup attribute that is set, exactly (case included). No match is an error that names what was looked for and the closest values that exist; more than one match is an error that lists them and says which attribute tells them apart. (The official provider silently takes the first {title} authentik lists in both cases.)",
+            title = def.title
+        ),
+        Some(many) => format!(
+            "Every {title} that matches all lookup attributes set is returned (`search` as authentik's search decides, the others exactly, case included), however many there are. No match is an error that names what was looked for and the closest values that exist: `{ids}` is never empty, because an empty restriction list means *no restriction* to authentik.",
+            title = def.title,
+            ids = many.ids
+        ),
+    };
     format!(
         "---\npage_title: \"{t} Data Source - authentik\"\ndescription: |-\n  {d}\n---\n\n# {t} (Data Source)\n\n{d}\n\n## Example Usage\n\n```terraform\n{ex}```\n\n## Schema\n\n{attrs}\
-## Lookup\n\nThe {title} must match every lookup attribute that is set, exactly (case included). No match is an error that names what was looked for and the closest values that exist; more than one match is an error that lists them and says which attribute tells them apart. (The official provider silently takes the first {title} authentik lists in both cases.)\n",
+## Lookup\n\n{lookup}\n",
         t = def.type_name,
         d = def.doc,
         ex = example,
         attrs = attribute_sections(&schema),
-        title = def.title,
     )
 }
 
@@ -230,10 +270,14 @@ pub fn index_markdown(
         .iter()
         .map(|d| {
             format!(
-                "- [`{}`](data-sources/{}) — one {}\n",
+                "- [`{}`](data-sources/{}) — {}\n",
                 d.type_name,
                 data_source_doc_file(d),
-                d.title
+                if d.many.is_some() {
+                    format!("every {} matching", d.title)
+                } else {
+                    format!("one {}", d.title)
+                }
             )
         })
         .collect();
@@ -250,6 +294,7 @@ A missing, wrong or expired token, or one without permission, makes authentik an
 | `AUTHENTIK_URL` | `url` | root URL of the server (sub-path allowed) |\n\
 | `AUTHENTIK_TOKEN` | `token` | API token |\n\
 | `AUTHENTIK_INSECURE` | `insecure` | `true` to skip TLS verification |\n\
+| `AUTHENTIK_RETRY_TIMEOUT` | `retry_timeout` | seconds to wait out an unreachable authentik (see below) |\n\
 | `AUTHENTIK_READ_BATCHING` | – | `off` to refresh every stage with a `GET` of its own instead of from list pages (see below) |\n\n\
 Values in the provider block win over the environment.\n\n\
 ## Refresh and drift detection\n\n\
@@ -258,7 +303,13 @@ It does so only when that costs fewer requests: a few stages on a server holding
 The results are the same as with a `GET` (authentik answers both with the same fields): a stage missing from the list pages is looked up by its own `GET` before it is reported as deleted, a list page that fails makes the provider read its stages one by one, and a stage this provider has just written is never read from an older page. \
 Set `AUTHENTIK_READ_BATCHING=off` to read every stage with its own `GET`.\n\n\
 ## Interrupted requests\n\n\
-Requests that fail before authentik handled them (connection refused, 429, 503) are retried with backoff. When an answer is lost after authentik may have handled the request (a dropped connection, a timeout, a proxy's 502/504), the provider never guesses:\n\n\
+Requests that authentik cannot have handled (a connection that could not be made: refused, DNS failure, connect timeout; or a 503 from a proxy whose upstream is down) are retried with backoff and jitter within a time budget, `retry_timeout`: 120 seconds by default, longer than authentik takes to restart after an upgrade or redeploy (its API is gone for 40 to 70 seconds). \
+The budget runs from the first such failure after authentik last answered, for all requests of the run together, and no request waits longer than that. So `terraform apply`, `plan` and refresh wait for a restarting authentik, and each wait is logged at INFO (`TF_LOG=info`) to say why the run is slow. \
+Set `retry_timeout` or `AUTHENTIK_RETRY_TIMEOUT` to wait longer or less; `0` retries these failures only `max_retries` times. \
+When the budget runs out the errors are headed \"could not reach authentik\" (or \"authentik answered HTTP 503\"); nothing was created twice, and the next apply creates what is missing.\n\n\
+`max_retries` (4 by default) counts the other retries: a 429 (after its `Retry-After`), and the failures below, where authentik may have handled the request. \
+Every error's heading says what happened: \"could not reach authentik\" (refused, DNS, TLS handshake), \"authentik did not answer in time\", \"the connection to authentik broke\", \"authentik answered HTTP 5xx\", or \"authentik rejected …\" (a 4xx, with the attribute named); the detail names the request.\n\n\
+When an answer is lost after authentik may have handled the request (a dropped connection, a timeout, a proxy's 502/504), the provider never guesses:\n\n\
 - **Create**: the stage is looked up by its name (unique across all stage types). A stage found there is taken as the one this apply created only when every value it holds equals the configuration (secrets included where authentik returns them); it is then adopted with a warning, since that still cannot prove it did not exist before (undo with `terraform state rm`). A stage that differs is someone else's: the apply fails with an error naming it (name, UUID, type) and what differs, writes nothing to the state and leaves that stage untouched; import it or choose another `name`. If even the look-up fails, the error says that whether the stage was created is unknown. A name already taken by a stage of any type is reported with that stage's UUID and type.\n\
 - **Update**: a `PATCH` carries only the changed attributes and setting them twice is harmless, so it is retried. Every apply's result is compared with the plan: a value that differs (say, a change made outside Terraform between plan and apply) fails the apply with an error naming the attribute and both values, and the state records what authentik holds.\n\
 - **Delete**: a retried `DELETE` that finds the stage gone (404) counts as done: the stage is gone, whoever removed it.\n\

@@ -3,7 +3,7 @@
 //! fix it. Nothing here ever includes the token, a header value or a secret.
 
 use super::field::{DataSourceDef, Field, Kind, ResourceDef};
-use crate::client::{ApiError, FieldPathStep};
+use crate::client::{ApiError, ErrorClass, FieldPathStep};
 use crate::protocol::{AttributePath, Diagnostic};
 
 /// Diagnostics for an API error during `action` (e.g. "creating") on a resource.
@@ -59,13 +59,44 @@ pub fn list_error(def: &ResourceDef, e: &ApiError) -> Vec<Diagnostic> {
     })
 }
 
+/// The heading of an API error's diagnostics, true to its cause: authentik out of reach,
+/// silent, failing or refusing the request (the detail then says exactly what happened).
+pub fn summary(title: &str, action: &str, e: &ApiError) -> String {
+    match (e.class(), e) {
+        (ErrorClass::Unreachable, _) => {
+            format!("could not reach authentik while {action} the {title}")
+        }
+        (ErrorClass::NoAnswer, _) => {
+            format!("authentik did not answer in time while {action} the {title}")
+        }
+        (ErrorClass::ConnectionLost, _) => {
+            format!("the connection to authentik broke while {action} the {title}")
+        }
+        (ErrorClass::ServerError, _) => format!(
+            "authentik answered HTTP {} while {action} the {title}",
+            e.status().unwrap_or(500)
+        ),
+        (ErrorClass::Rejected, _) => format!("authentik rejected {action} the {title}"),
+        (ErrorClass::Other, ApiError::Cancelled) => {
+            format!("cancelled while {action} the {title}")
+        }
+        (ErrorClass::Other, ApiError::CreateUnsettled { .. }) => {
+            format!("could not tell whether authentik completed {action} the {title}")
+        }
+        (ErrorClass::Other, ApiError::Config { .. }) => {
+            format!("invalid provider configuration for {action} the {title}")
+        }
+        (ErrorClass::Other, _) => format!("failed {action} the {title}"),
+    }
+}
+
 fn errors_for<'a>(
     title: &str,
     action: &str,
     e: &ApiError,
     field_by_api: impl Fn(&str) -> Option<&'a Field>,
 ) -> Vec<Diagnostic> {
-    let summary = format!("authentik rejected {action} the {title}");
+    let summary = summary(title, action, e);
     match e {
         ApiError::Validation { errors } => errors
             .iter()
@@ -99,5 +130,63 @@ fn errors_for<'a>(
             })
             .collect(),
         other => vec![Diagnostic::error(summary, other.to_string())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::TransportKind;
+
+    fn transport(kind: TransportKind) -> ApiError {
+        ApiError::Transport {
+            url: "http://127.0.0.1:9/api/v3/stages/authenticator/static/".into(),
+            kind,
+            message: "POST http://127.0.0.1:9/api/v3/stages/authenticator/static/: could not connect (Connection refused)".into(),
+        }
+    }
+
+    #[test]
+    fn headings_say_what_happened() {
+        let t = "static authenticator setup stage";
+        let s = |e: &ApiError| summary(t, "creating", e);
+        assert_eq!(
+            s(&transport(TransportKind::Connect)),
+            "could not reach authentik while creating the static authenticator setup stage"
+        );
+        assert!(s(&transport(TransportKind::Tls)).starts_with("could not reach authentik"));
+        assert!(
+            s(&transport(TransportKind::Timeout)).starts_with("authentik did not answer in time")
+        );
+        assert!(s(&transport(TransportKind::Dropped)).contains("connection to authentik broke"));
+        let busy = ApiError::Server {
+            status: 503,
+            detail: "Service Unavailable".into(),
+        };
+        assert!(
+            s(&busy).starts_with("authentik answered HTTP 503"),
+            "{}",
+            s(&busy)
+        );
+        let invalid = ApiError::Validation { errors: vec![] };
+        assert_eq!(
+            s(&invalid),
+            "authentik rejected creating the static authenticator setup stage"
+        );
+        assert!(!s(&ApiError::Cancelled).contains("rejected"));
+    }
+
+    #[test]
+    fn an_unreachable_server_keeps_the_request_in_the_detail() {
+        let e = transport(TransportKind::Connect);
+        let diags = errors_for("email stage", "creating", &e, |_| None);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].summary.starts_with("could not reach authentik"));
+        assert!(
+            diags[0].detail.contains("POST http://127.0.0.1:9/"),
+            "{:?}",
+            diags[0]
+        );
+        assert!(diags[0].detail.contains("Connection refused"));
     }
 }

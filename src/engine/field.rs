@@ -43,8 +43,14 @@ pub enum Dflt {
 pub enum Mode {
     /// Must be configured (the API requires it on create).
     Required,
+    /// Required to create, optional to manage: a create without it fails at plan, naming it;
+    /// for an object that already exists (imported or adopted) it follows the rule for
+    /// secrets left out (see [`Field::is_secret`]). For secrets the server needs once but not
+    /// to change other fields (a PATCH without them keeps them).
+    RequiredToCreate,
     /// Optional; when left out it is planned as the server's default, so removing it from the
-    /// configuration resets the server value.
+    /// configuration resets the server value. A secret ([`Field::is_secret`]) is the
+    /// exception: left out, only a create gets the default.
     Default(Dflt),
     /// Optional and nullable on the server (a reference); left out means `null`.
     Nullable,
@@ -182,6 +188,11 @@ impl Field {
         self.mode = Mode::Required;
         self
     }
+    /// Required to create, optional to manage (see [`Mode::RequiredToCreate`]).
+    pub const fn required_to_create(mut self) -> Field {
+        self.mode = Mode::RequiredToCreate;
+        self
+    }
     /// Optional with the server's default.
     pub const fn default(mut self, d: Dflt) -> Field {
         self.mode = Mode::Default(d);
@@ -228,11 +239,22 @@ impl Field {
         self.sensitive = true;
         self
     }
-    /// Sensitive, with a write-only twin.
+    /// Sensitive, with a write-only twin (see [`Field::is_secret`]).
     pub const fn secret(mut self) -> Field {
         self.sensitive = true;
         self.write_only_twin = true;
         self
+    }
+    /// A secret: sensitive, with a write-only twin. One rule holds for every secret, whatever
+    /// its [`Mode`]: when the configuration sets neither it nor its twin, it is not managed
+    /// for an object that already exists. The plan keeps the value in state (the server's,
+    /// where the server returns it, so drift refreshes into state without a diff) and nothing
+    /// is sent; a create still gets the server's default (or, for
+    /// [`Mode::RequiredToCreate`], is refused). Plans hide secrets and generated
+    /// configuration cannot hold them, so leaving one out must never erase it unseen; to
+    /// clear one, the configuration says so (`= ""`).
+    pub const fn is_secret(&self) -> bool {
+        self.sensitive && self.write_only_twin
     }
     /// UUID semantics for comparisons.
     pub const fn uuids(mut self) -> Field {
@@ -420,6 +442,11 @@ pub enum Lookup {
     /// Optional and computed: when set, only objects with exactly this value count (the API
     /// cannot filter on it, so the provider compares).
     Client,
+    /// Optional and computed: when set, sent as the server's free-text filter (`?<api>=<value>`,
+    /// authentik's `search`); what matches is the server's decision (case-insensitive, in
+    /// several fields), so the provider does not compare it. For data sources that return every
+    /// match ([`Many`]).
+    Search,
     /// Computed: read from the object found.
     Output,
 }
@@ -448,6 +475,13 @@ impl DataAttr {
             lookup: Lookup::Client,
         }
     }
+    /// A free-text lookup key the server interprets.
+    pub const fn search(field: Field) -> DataAttr {
+        DataAttr {
+            field,
+            lookup: Lookup::Search,
+        }
+    }
     /// A value read from the object found.
     pub const fn output(field: Field) -> DataAttr {
         DataAttr {
@@ -459,9 +493,35 @@ impl DataAttr {
     pub fn is_key(&self) -> bool {
         self.lookup != Lookup::Output
     }
+    /// True for the keys sent to the server as query parameters.
+    pub fn is_sent(&self) -> bool {
+        matches!(self.lookup, Lookup::Server | Lookup::Search)
+    }
+    /// True for the keys an object must match exactly (the provider compares them).
+    pub fn is_compared(&self) -> bool {
+        matches!(self.lookup, Lookup::Server | Lookup::Client)
+    }
 }
 
-/// A data source: exactly one object of an authentik collection, found by the attributes set.
+/// What a data source that returns every matching object (not exactly one) holds besides its
+/// lookup keys: the set of the objects' identifiers and the list of the objects.
+#[derive(Debug)]
+pub struct Many {
+    /// Name of the set of the identifiers (`id_key`) of every object found (`aaguids`).
+    pub ids: &'static str,
+    /// Its description.
+    pub ids_doc: &'static str,
+    /// Name of the list of the objects found (`device_types`), ordered by the first field,
+    /// then the identifier.
+    pub objects: &'static str,
+    /// Its description.
+    pub objects_doc: &'static str,
+    /// The attributes of each object in that list (string attributes).
+    pub fields: &'static [Field],
+}
+
+/// A data source: exactly one object of an authentik collection (or, with `many`, every one)
+/// found by the attributes set.
 #[derive(Debug)]
 pub struct DataSourceDef {
     /// Terraform type name.
@@ -480,6 +540,12 @@ pub struct DataSourceDef {
     pub attributes: &'static [DataAttr],
     /// Query parameters sent with every list (a stable ordering, say).
     pub query: &'static [(&'static str, &'static str)],
+    /// `None`: exactly one object is found. `Some`: every object matching the keys is, and at
+    /// least one must be.
+    pub many: Option<Many>,
+    /// For a single lookup, the data source that returns every match instead (named in the error
+    /// when several match).
+    pub every: Option<&'static str>,
 }
 
 impl DataSourceDef {

@@ -3,19 +3,16 @@
 //! attribute appears only where the stage differs from what leaving it out means (the server's
 //! default), so the generated block plans clean and reads like a hand-written one.
 //!
-//! Secrets cannot be carried over: Terraform writes every sensitive attribute of a generated
-//! block as `null # sensitive`, whatever value it is given, and secrets authentik never returns
-//! are not in the state at all. What that means for each kind of secret:
-//! - a required secret (SMS `auth`, Duo `client_secret`): the generated line
-//!   `auth = null # sensitive` fails validation with a message saying what to set, so nothing
-//!   is planned until the user supplies it;
-//! - an optional secret the server returns with a non-default value (say SMS `auth_password`):
-//!   after an import (`plan -generate-config-out`) its line is written (as `null # sensitive`),
-//!   a placeholder to fill in; listed objects carry no secrets (`terraform query` prints them),
-//!   so there it is left out. Either way, left unset, the plan resets the secret to its default
-//!   and warns that it does;
-//! - an optional secret the server never returns (Duo `admin_secret_key`): unknown after an
-//!   import, so it is left out, and the plan leaves it alone until the configuration sets it.
+//! Secrets ([`Field::is_secret`](super::field::Field::is_secret)) are never written:
+//! Terraform writes every sensitive attribute of a generated block as `null # sensitive`,
+//! whatever value it is given, listed objects carry none, and secrets authentik never returns
+//! are not in the state at all. Nothing is lost by that: a secret the configuration leaves out
+//! is not managed for a stage that already exists (the plan keeps authentik's value and sends
+//! nothing), which is exactly what leaving it out of the generated block should mean. That
+//! holds for secrets required only to create (SMS `auth`, Duo `client_secret`) as for optional
+//! ones (SMS `auth_password`, the email stage's `password`, Duo `admin_secret_key`). The
+//! protocol has no room for a comment in the generated block, so the adoption guide and the
+//! attributes' descriptions say which secrets are not managed until set.
 
 use super::convert::{default_value, same};
 use super::field::{Mode, ResourceDef};
@@ -32,13 +29,10 @@ pub fn generate(def: &ResourceDef, state: &Value) -> (Value, Vec<Diagnostic>) {
             continue;
         }
         let keep = match f.mode {
-            // Required secrets stay null: the generated `null # sensitive` line and the
-            // validation error it causes say what to set.
-            Mode::Required if f.sensitive => false,
-            Mode::Required | Mode::Nullable => true,
+            // Left out, a secret of an existing object keeps its value: nothing to write.
+            _ if f.is_secret() => false,
+            Mode::RequiredToCreate | Mode::Required | Mode::Nullable => true,
             Mode::ReadOnly => false,
-            // A secret that differs is kept too: Terraform writes it as `null # sensitive`, a
-            // placeholder for the user to fill in.
             Mode::Default(d) | Mode::Versioned(d) => !same(f, v, &default_value(f, d)),
         };
         if keep {
@@ -88,19 +82,21 @@ mod tests {
         assert_eq!(config.get("subject"), &s(""));
         assert!(config.get("host").is_null() && config.get("friendly_name").is_null());
         assert!(config.get("id").is_null(), "computed only");
-        // A secret that differs is there for Terraform to mark (`null # sensitive`).
-        assert_eq!(config.get("password"), &s("hunter2"));
+        // A secret, even one that differs from its default: left out, it keeps its value.
+        assert!(config.get("password").is_null());
     }
 
     #[test]
-    fn required_secrets_are_never_handed_back() {
+    fn secrets_are_never_handed_back() {
         let state = obj(&[
             ("name", s("sms")),
             ("auth", s("token")),
+            ("auth_password", s("pw")),
             ("sms_provider", s("twilio")),
         ]);
         let (config, _) = generate(&SMS, &state);
         assert!(config.get("auth").is_null());
+        assert!(config.get("auth_password").is_null());
         assert!(
             config.get("sms_provider").is_null(),
             "equal to the default it plans anyway"

@@ -1,11 +1,12 @@
 //! Data sources from their attribute table: schema, validation and the read, which finds exactly
-//! one object by the attributes set. No match, or more than one, is an error that says what was
-//! looked for and, for a near miss, what exists.
+//! one object by the attributes set (or, for a data source with [`Many`], every matching object).
+//! No match, or more than one where one is wanted, is an error that says what was looked for and,
+//! for a near miss, what exists.
 
 use super::checks::normalize_uuid;
 use super::convert::{from_json, same, tf_type};
 use super::errors::lookup_error;
-use super::field::{DataAttr, DataSourceDef, Lookup};
+use super::field::{DataAttr, DataSourceDef, Field, Lookup, Many};
 use super::validate::check_field;
 use crate::client::{Client, JsonObject};
 use crate::protocol::{
@@ -19,30 +20,57 @@ const SHOWN: usize = 5;
 /// The Terraform schema of a data source.
 pub fn data_source_schema(def: &DataSourceDef) -> Schema {
     let keys = key_list(def);
-    let mut attributes = vec![Attribute {
-        name: "id".into(),
-        ty: Some(Type::String),
-        description: format!(
+    let id_doc = match &def.many {
+        None => format!(
             "The {}'s identifier (authentik's `{}`).",
             def.title, def.id_key
         ),
+        Some(many) => format!("The `{}` found, sorted and joined by commas.", many.ids),
+    };
+    let mut attributes = vec![Attribute {
+        name: "id".into(),
+        ty: Some(Type::String),
+        description: id_doc,
         computed: true,
         ..Default::default()
     }];
     for a in def.attributes {
         let mut description = a.field.doc.to_string();
-        match a.lookup {
-            Lookup::Server | Lookup::Client => description.push_str(&format!(
+        match (a.lookup, &def.many) {
+            (Lookup::Server | Lookup::Client, None) => description.push_str(&format!(
                 " A lookup key: set at least one of {keys}; the {} must match every key set exactly.",
                 def.title
             )),
-            Lookup::Output => {}
+            (Lookup::Server | Lookup::Client, Some(_)) => description.push_str(&format!(
+                " A lookup key: set at least one of {keys}; every {} with exactly this value (case included) is returned.",
+                def.title
+            )),
+            (Lookup::Search, _) => {
+                description.push_str(&format!(" A lookup key: set at least one of {keys}."))
+            }
+            (Lookup::Output, _) => {}
         }
         attributes.push(Attribute {
             name: a.field.name.to_string(),
             ty: Some(tf_type(a.field.kind)),
             description,
             optional: a.is_key(),
+            computed: true,
+            ..Default::default()
+        });
+    }
+    if let Some(many) = &def.many {
+        attributes.push(Attribute {
+            name: many.ids.to_string(),
+            ty: Some(Type::set(Type::String)),
+            description: many.ids_doc.to_string(),
+            computed: true,
+            ..Default::default()
+        });
+        attributes.push(Attribute {
+            name: many.objects.to_string(),
+            ty: Some(Type::list(object_type(many))),
+            description: many.objects_doc.to_string(),
             computed: true,
             ..Default::default()
         });
@@ -55,6 +83,16 @@ pub fn data_source_schema(def: &DataSourceDef) -> Schema {
             deprecated: false,
         },
     }
+}
+
+/// The type of one object in a [`Many`] data source's list.
+fn object_type(many: &Many) -> Type {
+    Type::Object(
+        many.fields
+            .iter()
+            .map(|f| (f.name.to_string(), tf_type(f.kind)))
+            .collect(),
+    )
 }
 
 fn key_list(def: &DataSourceDef) -> String {
@@ -76,14 +114,29 @@ pub fn validate(def: &DataSourceDef, config: &Value) -> Vec<Diagnostic> {
         check_field(&a.field, v, &mut diags);
     }
     if !any_key {
-        diags.push(Diagnostic::error(
-            format!("Nothing to look the {} up by", def.title),
-            format!(
+        let detail = match def.many {
+            None => format!(
                 "Set at least one of {} to say which {} this is. (Without one the official provider takes whichever {} authentik lists first; this provider refuses to guess.)",
                 key_list(def),
                 def.title,
                 def.title
             ),
+            Some(_) => format!(
+                "Set at least one of {} to say which {} to return (this data source never returns them all).",
+                key_list(def),
+                def.plural
+            ),
+        };
+        diags.push(Diagnostic::error(
+            format!(
+                "Nothing to look the {} up by",
+                if def.many.is_some() {
+                    def.plural
+                } else {
+                    def.title
+                }
+            ),
+            detail,
         ));
     }
     diags
@@ -97,18 +150,27 @@ struct Key<'a> {
 }
 
 impl Key<'_> {
+    /// True when the object has the key's value (a search key is the server's to match).
     fn matches(&self, obj: &JsonObject) -> bool {
+        if !self.attr.is_compared() {
+            return true;
+        }
         let f = &self.attr.field;
         obj.get(f.api)
             .and_then(|j| from_json(f, j))
             .is_some_and(|v| same(f, self.value, &v))
     }
     fn describe(&self) -> String {
-        format!("{} {:?}", self.attr.field.name, self.text)
+        if self.attr.is_compared() {
+            format!("{} {:?}", self.attr.field.name, self.text)
+        } else {
+            format!("text matching {} {:?}", self.attr.field.name, self.text)
+        }
     }
 }
 
-/// ReadDataSource: the one object matching every key set.
+/// ReadDataSource: the one object matching every key set (every such object, at least one, for
+/// a data source with [`Many`]).
 pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadDataSourceResponse {
     let keys: Vec<Key> = def
         .attributes
@@ -134,15 +196,11 @@ pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadD
     let endpoint = client.endpoint(def.api_path);
     let server_values: Vec<String> = keys
         .iter()
-        .filter(|k| k.attr.lookup == Lookup::Server)
+        .filter(|k| k.attr.is_sent())
         .map(|k| server_form(k))
         .collect();
     let mut query: Vec<(&str, &str)> = def.query.to_vec();
-    for (k, v) in keys
-        .iter()
-        .filter(|k| k.attr.lookup == Lookup::Server)
-        .zip(&server_values)
-    {
+    for (k, v) in keys.iter().filter(|k| k.attr.is_sent()).zip(&server_values) {
         query.push((k.attr.field.api, v.as_str()));
     }
     let listed = match endpoint.list(&query).await {
@@ -168,6 +226,12 @@ pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadD
         .map(Key::describe)
         .collect::<Vec<_>>()
         .join(" and ");
+    if let (Some(many), false) = (&def.many, found.is_empty()) {
+        return ReadDataSourceResponse {
+            state: state_of_many(def, many, &found, config),
+            diagnostics: Vec::new(),
+        };
+    }
     match found.as_slice() {
         [one] => ReadDataSourceResponse {
             state: state_of(def, one, config),
@@ -178,6 +242,7 @@ pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadD
                 mismatch_detail(def, &keys, &by_server, &wanted)
             } else {
                 let near = near_misses(def, client, &keys[0]).await;
+                let near_attr = near_attribute(def, &keys[0]);
                 let mut d = format!("No {} in authentik has {wanted}.", def.title);
                 if !near.is_empty() {
                     d.push_str(&format!(
@@ -186,7 +251,7 @@ pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadD
                             .map(|n| format!("{n:?}"))
                             .collect::<Vec<_>>()
                             .join(", "),
-                        keys[0].attr.field.name
+                        near_attr.name
                     ));
                 } else {
                     d.push_str(&format!(
@@ -312,7 +377,7 @@ fn ambiguous_detail(
     } else {
         String::new()
     };
-    let hint = if distinguishing.is_empty() {
+    let mut hint = if distinguishing.is_empty() {
         String::new()
     } else {
         format!(
@@ -324,6 +389,11 @@ fn ambiguous_detail(
                 .join(" or ")
         )
     };
+    if let Some(every) = def.every {
+        hint.push_str(&format!(
+            " To use all of them, look them up with `data \"{every}\"` instead."
+        ));
+    }
     format!(
         "{} {} in authentik have {wanted}: {}{more}.{hint} (The official provider silently takes the first; this provider refuses to guess.)",
         many.len(),
@@ -332,12 +402,24 @@ fn ambiguous_detail(
     )
 }
 
+/// The attribute whose values near misses are drawn from: the key's own, or for a search key
+/// the first key the provider compares (a `description`, say).
+fn near_attribute(def: &DataSourceDef, key: &Key<'_>) -> &'static Field {
+    if key.attr.is_compared() {
+        return &key.attr.field;
+    }
+    def.attributes
+        .iter()
+        .find(|a| a.is_compared())
+        .map_or(&key.attr.field, |a| &a.field)
+}
+
 /// Values of the key's attribute close to the one looked for: by the server's substring
 /// search first, else by edit distance over the whole collection.
 async fn near_misses(def: &DataSourceDef, client: &Client, key: &Key<'_>) -> Vec<String> {
     let endpoint = client.endpoint(def.api_path);
     let wanted = key.text.trim().to_lowercase();
-    let api = key.attr.field.api;
+    let api = near_attribute(def, key).api;
     let mut query: Vec<(&str, &str)> = def.query.to_vec();
     query.push(("search", wanted.as_str()));
     let mut candidates: Vec<String> = endpoint
@@ -391,5 +473,55 @@ fn state_of(def: &DataSourceDef, obj: &JsonObject, config: &Value) -> Value {
         };
         out.insert(f.name.to_string(), v);
     }
+    Value::Object(out)
+}
+
+/// The state of a [`Many`] data source: the keys as configured, every object found (sorted by
+/// its first field, then its identifier) and the set of their identifiers.
+fn state_of_many(def: &DataSourceDef, many: &Many, found: &[&JsonObject], config: &Value) -> Value {
+    let mut objects: Vec<(Vec<String>, Value)> = found
+        .iter()
+        .map(|obj| {
+            let fields: BTreeMap<String, Value> = many
+                .fields
+                .iter()
+                .map(|f| {
+                    let v = obj
+                        .get(f.api)
+                        .and_then(|j| from_json(f, j))
+                        .unwrap_or(Value::Null);
+                    (f.name.to_string(), v)
+                })
+                .collect();
+            let order = many
+                .fields
+                .first()
+                .map(|f| text_of(obj, f.api).unwrap_or_default())
+                .into_iter()
+                .chain([text_of(obj, def.id_key).unwrap_or_default()])
+                .collect();
+            (order, Value::Object(fields))
+        })
+        .collect();
+    objects.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut ids: Vec<String> = found
+        .iter()
+        .filter_map(|o| text_of(o, def.id_key))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut out = BTreeMap::new();
+    out.insert("id".to_string(), Value::String(ids.join(",")));
+    for a in def.attributes {
+        out.insert(a.field.name.to_string(), config.get(a.field.name).clone());
+    }
+    out.insert(
+        many.ids.to_string(),
+        Value::Set(ids.into_iter().map(Value::String).collect()),
+    );
+    out.insert(
+        many.objects.to_string(),
+        Value::List(objects.into_iter().map(|(_, v)| v).collect()),
+    );
     Value::Object(out)
 }

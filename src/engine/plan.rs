@@ -1,6 +1,9 @@
 //! PlanResourceChange: the configuration is the truth. Attributes left out are planned as the
 //! server's defaults, so a minimal configuration plans empty after apply and removing an
-//! attribute resets it on the server.
+//! attribute resets it on the server. The exception is a secret ([`Field::is_secret`]): left
+//! out (with its write-only twin) for an existing object it keeps its state value and nothing
+//! is sent; a create leaves it to the server's default, or, for one required to create
+//! ([`Mode::RequiredToCreate`]), is refused.
 
 use super::convert::{default_value, same};
 use super::field::{wo_name, wo_version_name, Field, Mode, ResourceDef};
@@ -44,23 +47,14 @@ pub fn plan_values(
         },
     );
     for f in def.fields {
-        // A secret authentik never returns, with no value in state while the stage exists
-        // (it was imported): nobody knows what the server holds.
-        let unknown_secret = f.never_returned
-            && !prior.is_null()
-            && prior.get(f.name).is_null()
-            && !private.is_write_only(f.name);
-        out.insert(
-            f.name.to_string(),
-            plan_field(f, prior, config, unknown_secret),
-        );
+        out.insert(f.name.to_string(), plan_field(f, prior, config));
         if f.write_only_twin {
             // Write-only values never appear in plan or state.
             out.insert(wo_name(f), Value::Null);
             out.insert(wo_version_name(f), config.get(&wo_version_name(f)).clone());
         }
     }
-    let diagnostics = secret_resets(def, prior, config, &out);
+    let diagnostics = missing_to_create(def, prior, config);
     PlanResponse {
         planned_state: Value::Object(out),
         planned_private: private.encode(),
@@ -69,39 +63,35 @@ pub fn plan_values(
     }
 }
 
-/// Warnings for secrets the plan resets to their default because the configuration leaves
-/// them out while the server holds another value. Plans hide secrets, so without this nobody
-/// would see that one is about to be erased (typically after adopting a stage with generated
-/// configuration, where Terraform writes secrets as `null # sensitive`).
-fn secret_resets(
+/// Errors for [`Mode::RequiredToCreate`] fields a create leaves out (with their write-only
+/// twin). Only the plan knows whether the object exists, so this is not a validation.
+fn missing_to_create(
     def: &ResourceDef,
     prior: &Value,
     config: &Value,
-    planned: &BTreeMap<String, Value>,
 ) -> Vec<crate::protocol::Diagnostic> {
-    if prior.is_null() {
+    if !prior.is_null() {
         return Vec::new();
     }
     def.fields
         .iter()
-        .filter(|f| f.sensitive && matches!(f.mode, Mode::Default(_)))
-        .filter(|f| config.get(f.name).is_null())
+        .filter(|f| f.mode == Mode::RequiredToCreate && config.get(f.name).is_null())
         .filter(|f| !f.write_only_twin || config.get(&wo_name(f)).is_null())
-        .filter(|f| {
-            let (before, after) = (prior.get(f.name), planned.get(f.name).unwrap_or(&Value::Null));
-            !before.is_null() && !after.is_null() && !same(f, before, after)
-        })
         .map(|f| {
-            let wo = if f.write_only_twin {
-                format!(" (or `{}`)", wo_name(f))
-            } else {
-                String::new()
-            };
-            crate::protocol::Diagnostic::warning(
-                format!("`{}` will be reset to its default", f.name),
+            let set = if f.write_only_twin {
                 format!(
-                    "The configuration leaves out `{}`, so this plan sets it to its default, replacing the value authentik holds now (plans hide secrets, so this is not visible above). To keep the current value, set `{}`{wo} to it.",
-                    f.name, f.name
+                    "set `{}` or, on Terraform 1.11 and later, `{}`",
+                    f.name,
+                    wo_name(f)
+                )
+            } else {
+                format!("set `{}`", f.name)
+            };
+            crate::protocol::Diagnostic::error(
+                format!("Missing `{}`", f.name),
+                format!(
+                    "Creating the {} needs `{}`: {set}. Only one that already exists in authentik (imported, or adopted with generated configuration) may leave it out; its value is then left as authentik has it.",
+                    def.title, f.name
                 ),
             )
             .at(crate::protocol::AttributePath::attr(f.name))
@@ -109,7 +99,7 @@ fn secret_resets(
         .collect()
 }
 
-fn plan_field(f: &Field, prior: &Value, config: &Value, unknown_secret: bool) -> Value {
+fn plan_field(f: &Field, prior: &Value, config: &Value) -> Value {
     if f.mode == Mode::ReadOnly {
         // Known once the object exists; never changes (it is the `pk`).
         return if prior.is_null() {
@@ -123,14 +113,22 @@ fn plan_field(f: &Field, prior: &Value, config: &Value, unknown_secret: bool) ->
         return Value::Unknown;
     }
     let uses_wo = f.write_only_twin && !config.get(&wo_name(f)).is_null();
+    if f.is_secret() && c.is_null() && !uses_wo && !prior.is_null() {
+        // A secret left out for an existing object is not managed: it stays as state has it
+        // (the server's value where the server returns it, null where it never does or the
+        // twin kept it out of state) and nothing is sent. Resetting it instead would erase
+        // what the server holds, unseen (plans hide secrets, generated configuration cannot
+        // hold them); `= ""` clears it.
+        return prior.get(f.name).clone();
+    }
     let planned = match f.mode {
         Mode::Required | Mode::Nullable => return c.clone(),
+        Mode::RequiredToCreate if !c.is_null() => return c.clone(),
+        // Through the write-only twin, or a create without it (refused by `missing_to_create`).
+        Mode::RequiredToCreate if uses_wo || prior.is_null() => return Value::Null,
+        Mode::RequiredToCreate => return prior.get(f.name).clone(),
         Mode::Default(_) | Mode::Versioned(_) if !c.is_null() => c.clone(),
         Mode::Default(_) if uses_wo => Value::Null,
-        // Left out, a secret of unknown value is left alone rather than reset to its default
-        // (which would erase what the server holds, unseen): it stays unknown until the
-        // configuration sets it.
-        Mode::Default(_) if unknown_secret => return Value::Null,
         Mode::Default(d) => default_value(f, d),
         Mode::Versioned(_) if prior.is_null() => return Value::Unknown,
         Mode::Versioned(_) if prior.get(f.name).is_null() => return Value::Null,

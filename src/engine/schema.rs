@@ -67,6 +67,9 @@ fn field_attribute(f: &Field) -> Attribute {
         // A secret with a write-only twin can come from either attribute.
         Mode::Required if f.write_only_twin => (false, true, false),
         Mode::Required => (true, false, false),
+        // May be left out for an existing object, and then planned as the value in state:
+        // optional and computed.
+        Mode::RequiredToCreate => (false, true, true),
         Mode::Nullable => (false, true, false),
         Mode::Default(_) | Mode::Versioned(_) => (false, true, true),
         Mode::ReadOnly => (false, false, true),
@@ -87,7 +90,7 @@ fn field_attribute(f: &Field) -> Attribute {
 pub fn describe(f: &Field) -> String {
     let mut s = f.doc.to_string();
     if f.never_returned {
-        s.push_str(" authentik never returns it: the value is kept from the configuration and state, so a change made outside Terraform cannot be seen, and after an import it is empty until the next apply sends it.");
+        s.push_str(" authentik never returns it: the value is kept from the configuration and state, so a change made outside Terraform cannot be seen, and after an import it is empty in state (authentik's value left alone) until the configuration sets it.");
     }
     if let super::field::Check::OneOf(values) = f.check {
         let list = values
@@ -98,6 +101,12 @@ pub fn describe(f: &Field) -> String {
         s.push_str(&format!(" Allowed values: {list}."));
     }
     match f.mode {
+        Mode::Default(d) if f.is_secret() => s.push_str(&format!(
+            " Left out, a new stage gets {} (the server's default). For one that already exists (imported, adopted, or set here before), leaving it and `{}` out manages nothing: the plan shows no change, nothing is sent and authentik keeps its value, so removing it from the configuration does not clear it. To clear it, set it to {}.",
+            show_default(d),
+            wo_name(f),
+            show_default(d)
+        )),
         Mode::Default(d) if f.server_default => s.push_str(&format!(" Defaults to {} (the server's default).", show_default(d))),
         Mode::Default(d) => s.push_str(&format!(
             " Defaults to {} (authentik itself has no default and requires a value; this is the official provider's default, sent when the attribute is left out).",
@@ -114,6 +123,16 @@ pub fn describe(f: &Field) -> String {
             wo_name(f)
         )),
         Mode::Required | Mode::ReadOnly => {}
+        Mode::RequiredToCreate => {
+            let twin = if f.write_only_twin {
+                format!(" or, on Terraform 1.11 and later, its write-only twin `{}`", wo_name(f))
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                " Required to create: set it{twin}. Optional for one that already exists in authentik (imported, or adopted with generated configuration): left out, it is not managed; the plan shows no change for it, nothing is sent and authentik keeps its value. Setting it later sends it once. Removing it from the configuration again sends nothing either: authentik keeps the last value sent (to change it, set the new value)."
+            ));
+        }
     }
     s
 }

@@ -627,11 +627,110 @@ fn secrets_the_server_never_returns_are_kept_from_state() {
             ("api_hostname", s("h")),
         ],
     );
-    let errs = errors(&validate(&DUO, &missing, ClientCapabilities::default()));
+    // Required only to create: valid, but a create without it is refused at plan.
+    assert!(errors(&validate(&DUO, &missing, ClientCapabilities::default())).is_empty());
+    let errs = errors(&plan_values(&DUO, &Value::Null, &missing, &[]).diagnostics);
     assert!(
         errs.iter().any(|e| e.starts_with("client_secret")),
         "{errs:?}"
     );
+    // The existing stage may leave it out: kept from state, nothing planned.
+    assert_eq!(
+        plan_of(&DUO, &refreshed, &missing, &Private::default()).get("client_secret"),
+        &s("secret")
+    );
+}
+
+/// A secret required only to create (SMS `auth`): a create without it (or its write-only
+/// twin) fails at plan naming it; an imported stage whose configuration leaves it out plans
+/// no change and sends nothing, with the server's value in state and its drift still seen
+/// once set; setting it sends it once; removing it again sends nothing.
+#[test]
+fn secret_required_only_to_create() {
+    let base = [
+        ("name", s("sms")),
+        ("from_number", s("+1")),
+        ("account_sid", s("AC1")),
+    ];
+    let without = config(&SMS, &base);
+    assert!(errors(&validate(&SMS, &without, ClientCapabilities::default())).is_empty());
+    let refused = plan_values(&SMS, &Value::Null, &without, &[]);
+    let errs = errors(&refused.diagnostics);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("auth: Missing `auth`") && errs[0].contains("`auth_wo`"),
+        "{errs:?}"
+    );
+    let mut with_wo = base.to_vec();
+    with_wo.push(("auth_wo", s("tok")));
+    let with_wo = config(&SMS, &with_wo);
+    assert!(plan_values(&SMS, &Value::Null, &with_wo, &[])
+        .diagnostics
+        .is_empty());
+
+    // Imported from a server that returns it.
+    let obj = json!({"pk": "0f3c5a4e-1b2c-4d5e-8f90-000000000009", "name": "sms", "provider": "twilio",
+        "from_number": "+1", "account_sid": "AC1", "auth": "server-tok", "auth_type": "basic",
+        "auth_password": "", "verify_only": false, "mapping": null, "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let imported = state_from_api(
+        &SMS,
+        obj.as_object().unwrap(),
+        &Value::Null,
+        &Value::Null,
+        &Private::default(),
+        &mut diags,
+    );
+    assert_eq!(imported.get("auth"), &s("server-tok"));
+    let planned = plan_of(&SMS, &imported, &without, &Private::default());
+    assert_eq!(planned, imported, "imported without `auth`: no change");
+    let body = update_body(&SMS, &imported, &planned, &without, &Private::default()).unwrap();
+    assert!(body.json.is_empty(), "{:?}", body.json);
+    // Drift stays visible where the server returns it: the refreshed value is what is kept.
+    let mut drifted = imported.clone();
+    if let Value::Object(m) = &mut drifted {
+        m.insert("auth".into(), s("changed-outside"));
+    }
+    assert_eq!(
+        plan_of(&SMS, &drifted, &without, &Private::default()).get("auth"),
+        &s("changed-outside")
+    );
+
+    // Set later: one change, sent once.
+    let mut set_it = base.to_vec();
+    set_it.push(("auth", s("new-tok")));
+    let set_it = config(&SMS, &set_it);
+    let planned = plan_of(&SMS, &imported, &set_it, &Private::default());
+    assert_eq!(planned.get("auth"), &s("new-tok"));
+    let body = update_body(&SMS, &imported, &planned, &set_it, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"auth": "new-tok"})
+    );
+    // Removed again: nothing planned, nothing sent.
+    let after = planned;
+    let planned = plan_of(&SMS, &after, &without, &Private::default());
+    assert_eq!(planned, after);
+
+    // Managed through the write-only twin, then left out: it stays write-only (out of state).
+    let wo_private = Private {
+        write_only: vec!["auth".into()],
+    };
+    let mut wo_state = imported.clone();
+    if let Value::Object(m) = &mut wo_state {
+        m.insert("auth".into(), Value::Null);
+    }
+    let mut renamed = base.to_vec();
+    renamed[0] = ("name", s("sms-renamed"));
+    let renamed = config(&SMS, &renamed);
+    let planned = plan_of(&SMS, &wo_state, &renamed, &wo_private);
+    assert_eq!(planned.get("auth"), &Value::Null);
+    let body = update_body(&SMS, &wo_state, &planned, &renamed, &wo_private).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"name": "sms-renamed"})
+    );
+    assert_eq!(body.private.write_only, vec!["auth".to_string()]);
 }
 
 /// After an import, a secret authentik never returns is unknown: left out of the
@@ -681,54 +780,153 @@ fn imported_secret_of_unknown_value_is_left_alone_until_configured() {
     );
     let planned = plan_of(&DUO, &imported, &with_key, &Private::default());
     assert_eq!(planned.get("admin_secret_key"), &s("admin"));
-    // A stage created here has the default in state: leaving it out still resets it.
+    // Set here before, then left out again: not managed, kept, nothing sent.
     let mut created = imported.clone();
     if let Value::Object(m) = &mut created {
         m.insert("admin_secret_key".into(), s("admin"));
     }
     let planned = plan_values(&DUO, &created, &cfg, &[]);
-    assert_eq!(planned.planned_state.get("admin_secret_key"), &s(""));
+    assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
+    assert_eq!(planned.planned_state, created);
 }
 
-/// A plan that resets a secret because the configuration leaves it out says so: plans hide
-/// secrets, and generated configuration always leaves them out.
+/// One rule for every secret (sensitive, with a write-only twin), whatever its mode: left out
+/// of the configuration (with its twin) for a stage that exists, it is not managed. Shown on
+/// SMS `auth_password` (optional, server default `""`): import then plan, and adoption through
+/// generated configuration, change nothing; a value set before and removed from the
+/// configuration is kept and nothing is sent; `""` set explicitly is one PATCH of `""`; drift
+/// refreshed into state plans no diff when left out and is repaired when set; a create that
+/// leaves it out still gets the default; managed through the twin and then left out, it stays
+/// out of state and nothing is sent. No warning in any of these (nothing is reset unseen).
 #[test]
-fn resetting_a_secret_by_leaving_it_out_warns() {
-    let mut prior = config(
+fn a_secret_left_out_is_not_managed() {
+    let obj = json!({"pk": "0f3c5a4e-1b2c-4d5e-8f90-000000000001", "name": "sms", "provider": "generic",
+        "from_number": "+1", "account_sid": "https://sms.example.com", "auth": "user",
+        "auth_type": "basic", "auth_password": "pw", "verify_only": false, "mapping": null,
+        "friendly_name": "", "configure_flow": null});
+    let mut diags = Vec::new();
+    let imported = state_from_api(
         &SMS,
-        &[
-            ("id", s("0f3c5a4e-1b2c-4d5e-8f90-000000000001")),
-            ("name", s("sms")),
-            ("sms_provider", s("generic")),
-            ("from_number", s("+1")),
-            ("account_sid", s("https://sms.example.com")),
-            ("auth", s("user")),
-            ("auth_type", s("basic")),
-            ("auth_password", s("pw")),
-            ("friendly_name", s("")),
-            ("verify_only", Value::Bool(false)),
-        ],
+        obj.as_object().unwrap(),
+        &Value::Null,
+        &Value::Null,
+        &Private::default(),
+        &mut diags,
     );
-    let cfg = config(
+    assert_eq!(imported.get("auth_password"), &s("pw"));
+    let base = [
+        ("name", s("sms")),
+        ("sms_provider", s("generic")),
+        ("from_number", s("+1")),
+        ("account_sid", s("https://sms.example.com")),
+        ("auth_type", s("basic")),
+    ];
+    let with = |extra: &[(&'static str, Value)]| {
+        let mut pairs = base.to_vec();
+        pairs.extend_from_slice(extra);
+        config(&SMS, &pairs)
+    };
+    // Import (or adoption: generated configuration holds no secrets) then plan: no change.
+    let without = with(&[]);
+    let r = plan_values(&SMS, &imported, &without, &[]);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(
+        r.planned_state, imported,
+        "no change, `auth` and `auth_password` kept"
+    );
+    let body = update_body(
         &SMS,
-        &[
-            ("name", s("sms")),
-            ("sms_provider", s("generic")),
-            ("from_number", s("+1")),
-            ("account_sid", s("https://sms.example.com")),
-            ("auth", s("user")),
-        ],
+        &imported,
+        &r.planned_state,
+        &without,
+        &Private::default(),
+    )
+    .unwrap();
+    assert!(body.json.is_empty(), "nothing sent: {:?}", body.json);
+
+    // Set before, removed from the configuration: kept, nothing sent.
+    let set = with(&[("auth_password", s("new-pw"))]);
+    let planned = plan_of(&SMS, &imported, &set, &Private::default());
+    assert_eq!(planned.get("auth_password"), &s("new-pw"));
+    let body = update_body(&SMS, &imported, &planned, &set, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"auth_password": "new-pw"})
     );
-    let r = plan_values(&SMS, &prior, &cfg, &[]);
-    assert_eq!(r.planned_state.get("auth_password"), &s(""));
-    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
-    let w = &r.diagnostics[0];
-    assert!(!w.is_error() && w.summary.contains("`auth_password` will be reset"));
-    assert!(w.detail.contains("auth_password_wo"), "{}", w.detail);
-    assert!(!w.detail.contains("pw"), "never the secret itself");
-    // Nothing to say when it already has its default.
-    if let Value::Object(m) = &mut prior {
-        m.insert("auth_password".into(), s(""));
+    let removed = plan_values(&SMS, &planned, &without, &[]);
+    assert!(removed.diagnostics.is_empty(), "{:?}", removed.diagnostics);
+    assert_eq!(removed.planned_state, planned);
+
+    // Cleared explicitly: one change, `""` sent.
+    let cleared_cfg = with(&[("auth_password", s(""))]);
+    let cleared = plan_of(&SMS, &imported, &cleared_cfg, &Private::default());
+    assert_eq!(cleared.get("auth_password"), &s(""));
+    let body = update_body(&SMS, &imported, &cleared, &cleared_cfg, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"auth_password": ""})
+    );
+
+    // Drift the server shows: refreshed into state; left out, no diff; set, repaired.
+    let mut drifted = imported.clone();
+    if let Value::Object(m) = &mut drifted {
+        m.insert("auth_password".into(), s("changed-outside"));
     }
-    assert!(plan_values(&SMS, &prior, &cfg, &[]).diagnostics.is_empty());
+    assert_eq!(
+        plan_of(&SMS, &drifted, &without, &Private::default()),
+        drifted
+    );
+    let pinned = with(&[("auth_password", s("pw"))]);
+    let repaired = plan_of(&SMS, &drifted, &pinned, &Private::default());
+    assert_eq!(repaired.get("auth_password"), &s("pw"));
+    let body = update_body(&SMS, &drifted, &repaired, &pinned, &Private::default()).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(body.json),
+        json!({"auth_password": "pw"})
+    );
+
+    // A create that leaves it out gets the server's default.
+    let created = plan_values(&SMS, &Value::Null, &with(&[("auth", s("user"))]), &[]);
+    assert!(created.diagnostics.is_empty(), "{:?}", created.diagnostics);
+    assert_eq!(created.planned_state.get("auth_password"), &s(""));
+
+    // Through the write-only twin, then left out: it stays out of state, nothing is sent.
+    let wo_private = Private {
+        write_only: vec!["auth_password".into()],
+    };
+    let mut wo_state = imported.clone();
+    if let Value::Object(m) = &mut wo_state {
+        m.insert("auth_password".into(), Value::Null);
+    }
+    let planned = plan_of(&SMS, &wo_state, &without, &wo_private);
+    assert_eq!(planned, wo_state);
+    let body = update_body(&SMS, &wo_state, &planned, &without, &wo_private).unwrap();
+    assert!(body.json.is_empty(), "{:?}", body.json);
+    assert_eq!(body.private.write_only, vec!["auth_password".to_string()]);
+}
+
+/// The rule covers every secret of every resource, and nothing else: each field that is
+/// sensitive with a write-only twin keeps its state value when left out of an existing
+/// stage's configuration.
+#[test]
+fn every_secret_left_out_keeps_its_state_value() {
+    let mut seen = 0;
+    for def in crate::resources::ALL {
+        for f in def.fields.iter().filter(|f| f.is_secret()) {
+            seen += 1;
+            let mut prior = std::collections::BTreeMap::new();
+            prior.insert("id".to_string(), s("0f3c5a4e-1b2c-4d5e-8f90-000000000002"));
+            prior.insert(f.name.to_string(), s("held-by-authentik"));
+            let prior = Value::Object(prior);
+            let planned = plan_values(def, &prior, &config(def, &[]), &[]);
+            assert_eq!(
+                planned.planned_state.get(f.name),
+                &s("held-by-authentik"),
+                "{}.{}",
+                def.type_name,
+                f.name
+            );
+        }
+    }
+    assert!(seen >= 5, "SMS, email and Duo secrets at least: {seen}");
 }

@@ -231,28 +231,14 @@ fn check_secret_pair(
             format!("Set only one of `{}` (kept in state, sensitive) and `{wo}` (write-only, never in state).", f.name),
         ));
     }
+    // A secret required even for an existing object (a required-to-create one is checked by
+    // the plan, which knows whether the object exists).
     if f.mode == Mode::Required && plain.is_null() && wo_v.is_null() {
-        // Configuration generated for an existing stage (`terraform query` or `plan`
-        // with `-generate-config-out`) always lands here: Terraform writes every secret as
-        // `null # sensitive`. Say what to put there.
-        let adopting = if f.never_returned {
-            format!(
-                " authentik never returns `{}`, so configuration generated for an existing stage cannot hold it: give the stage's current secret, e.g. from a variable. `{wo}` takes it without sending it again (until `{}` changes); `{}` sends it on the next apply.",
-                f.name,
-                wo_version_name(f),
-                f.name
-            )
-        } else {
-            format!(
-                " Configuration generated for an existing stage cannot hold secrets (Terraform writes them as `null # sensitive`): set `{}` to the stage's current value, e.g. from a variable, and the import plans no change (a server that hides it gets it sent once).",
-                f.name
-            )
-        };
         diags.push(err(
             AttributePath::attr(f.name),
             format!("Missing `{}`", f.name),
             format!(
-                "The {} needs `{}`: set `{}` or, on Terraform 1.11 and later, `{wo}`.{adopting}",
+                "The {} needs `{}`: set `{}` or, on Terraform 1.11 and later, `{wo}`.",
                 def.title, f.name, f.name
             ),
         ));

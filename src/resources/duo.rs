@@ -18,7 +18,7 @@ pub const DUO: ResourceDef = ResourceDef {
             .check(Check::NonBlank)
             .doc("Integration key of the Duo Auth API application."),
         Field::string("client_secret")
-            .required()
+            .required_to_create()
             .check(Check::NonBlank)
             .secret()
             .never_returned()

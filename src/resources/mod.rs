@@ -49,4 +49,5 @@ pub const DATA_SOURCES: &[&DataSourceDef] = &[
     &data_sources::flow::FLOW,
     &data_sources::flow_stage_binding::FLOW_STAGE_BINDING,
     &data_sources::webauthn_device_type::WEBAUTHN_DEVICE_TYPE,
+    &data_sources::webauthn_device_types::WEBAUTHN_DEVICE_TYPES,
 ];

@@ -27,7 +27,7 @@ pub const SMS: ResourceDef = ResourceDef {
             .check(crate::engine::field::Check::NonBlank)
             .doc("For `twilio`, the Twilio account SID; for `generic`, the URL authentik sends each message to. An identifier, not a secret (the secret is `auth`)."),
         Field::string("auth")
-            .required()
+            .required_to_create()
             .check(crate::engine::field::Check::NonBlank)
             .secret()
             .doc("For `twilio`, the auth token; for `generic`, the bearer token or the basic-auth username. Sensitive. When the server stops returning it (newer authentik), the value from state is kept and drift on it cannot be seen."),

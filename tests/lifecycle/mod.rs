@@ -46,6 +46,10 @@ pub struct Case {
     newer_drift: Value,
     /// The server field holding the WebAuthn device types `{{AAGUIDS}}` names, if any.
     restrictions: Option<&'static str>,
+    /// Optional secrets `full` sets, with their values there: removed from the configuration
+    /// (in `minimal`) they are not managed, so authentik keeps them (checked where the server
+    /// returns them); cleared with `= ""` they take the value in `defaults`.
+    kept_secrets: Value,
 }
 
 pub fn sms() -> Case {
@@ -99,6 +103,7 @@ resource "authentik_stage_authenticator_sms" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"auth_password": "gateway-pass"}),
     }
 }
 
@@ -159,6 +164,7 @@ resource "authentik_stage_authenticator_email" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"password": "smtp-pass"}),
     }
 }
 
@@ -216,6 +222,7 @@ resource "authentik_stage_authenticator_validate" "t" {
             "totp_otp_throttling_factor": 1, "static_otp_throttling_factor": 1}),
         newer_drift: json!({"webauthn_hints": ["client-device"]}),
         restrictions: Some("webauthn_allowed_device_types"),
+        kept_secrets: json!({}),
     }
 }
 
@@ -252,6 +259,7 @@ resource "authentik_stage_authenticator_totp" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -289,6 +297,7 @@ resource "authentik_stage_authenticator_static" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -338,6 +347,7 @@ resource "authentik_stage_authenticator_webauthn" "t" {
         newer_defaults: json!({"hints": [], "prevent_duplicate_devices": true}),
         newer_drift: json!({"hints": ["client-device"]}),
         restrictions: Some("device_type_restrictions"),
+        kept_secrets: json!({}),
     }
 }
 
@@ -384,6 +394,7 @@ resource "authentik_stage_authenticator_duo" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"admin_secret_key": "duo-admin-secret"}),
     }
 }
 
@@ -690,9 +701,52 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
         .import(&addr, &format!("name:{}{}", case.name, ctx.sfx));
     after_import("name");
 
-    // Clearing every optional attribute resets it to the server's default.
+    // Removing every optional attribute resets it to the server's default, except the secrets:
+    // left out, they are not managed, so nothing is sent for them and authentik keeps them.
+    let kept = case.kept_secrets.as_object().expect("object");
     write(case.minimal);
+    if double {
+        ctx.dbl.clear_requests();
+    }
     ctx.wd.apply();
+    if double {
+        for w in ctx.writes() {
+            for k in kept.keys() {
+                assert!(
+                    w["body"].get(k).is_none(),
+                    "{k} removed from the configuration is not sent: {w:#}"
+                );
+            }
+        }
+    }
+    let mut not_secrets = plan.defaults.clone();
+    if let Some(m) = not_secrets.as_object_mut() {
+        m.retain(|k, _| !kept.contains_key(k));
+    }
+    assert_server_has(&ctx, &case, &id, &not_secrets);
+    let got = ctx.server_stage(case.api, &id);
+    for (k, v) in kept {
+        assert!(
+            got[k].is_null() || got[k] == *v,
+            "{}: {k} removed from the configuration is kept, server has {}",
+            case.ty,
+            got[k]
+        );
+    }
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "plan after removing must be empty"
+    );
+    // Clearing the secrets takes saying so: `= ""`.
+    let mut cleared = case.minimal.trim_end().to_string();
+    if !kept.is_empty() {
+        let end = cleared.rfind('}').expect("a resource block");
+        let lines: String = kept.keys().map(|k| format!("  {k} = \"\"\n")).collect();
+        cleared.insert_str(end, &lines);
+        write(&cleared);
+        ctx.wd.apply();
+    }
     assert_server_has(&ctx, &case, &id, &plan.defaults);
     assert_eq!(
         ctx.wd.plan_detailed_exitcode(),
@@ -1089,8 +1143,11 @@ pub fn flow_data_source(v: TfVersion, server: Server) {
 }
 
 /// `data "authentik_webauthn_device_type"`: a device type from the server's own list, by
-/// AAGUID (in upper case) and, when its description is unique there, by description. A server
-/// whose table is still empty must answer a clear "not found" for any AAGUID.
+/// AAGUID (in upper case) and, when its description is unique there, by description;
+/// `data "authentik_webauthn_device_types"`: every AAGUID of the description the most rows
+/// share (three "YubiKey 5 Series" on a real server), in the same apply. A server whose table is
+/// still empty must answer a clear "not found" for any AAGUID, and the plural lookup must fail
+/// rather than return an empty set.
 pub fn device_type_data_source(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
     let types = ctx.device_types();
@@ -1109,14 +1166,34 @@ pub fn device_type_data_source(v: TfVersion, server: Server) {
         let zero = "00000000-0000-0000-0000-000000000000";
         let text = plan_error(
             &ctx,
-            &format!("data \"authentik_webauthn_device_type\" \"t\" {{\n  aaguid = {zero:?}\n}}"),
+            &format!("data \"authentik_webauthn_device_type\" \"t\" {{\n  aaguid = {zero:?}\n}}\ndata \"authentik_webauthn_device_types\" \"family\" {{\n  description = \"YubiKey 5 Series\"\n}}\n"),
         );
         assert!(
-            text.contains("No WebAuthn device type found") && text.contains(zero),
+            text.contains("No WebAuthn device type found")
+                && text.contains(zero)
+                && text.contains(
+                    r#"No WebAuthn device type in authentik has description "YubiKey 5 Series""#
+                ),
             "{text}"
         );
         return;
     };
+    // The description most rows share (ties: the first in the server's order).
+    let mut family = description.clone();
+    let mut family_size = 0;
+    for (_, d) in &types {
+        let n = types.iter().filter(|(_, e)| e == d).count();
+        if n > family_size {
+            family = d.clone();
+            family_size = n;
+        }
+    }
+    let mut family_aaguids: Vec<String> = types
+        .iter()
+        .filter(|(_, d)| *d == family)
+        .map(|(a, _)| a.to_lowercase())
+        .collect();
+    family_aaguids.sort();
     let by_description = unique(&description);
     let mut body = format!(
         "data \"authentik_webauthn_device_type\" \"by_aaguid\" {{\n  aaguid = {:?}\n}}\n",
@@ -1129,8 +1206,26 @@ pub fn device_type_data_source(v: TfVersion, server: Server) {
     } else {
         eprintln!("note: no device type with a unique description; looking up by aaguid only");
     }
+    body.push_str(&format!(
+        "data \"authentik_webauthn_device_types\" \"family\" {{\n  description = {family:?}\n}}\n"
+    ));
+    eprintln!("device type family: {family:?}, {family_size} AAGUIDs");
     ctx.config(&body);
     ctx.wd.apply();
+    let values = ctx.state_values("data.authentik_webauthn_device_types.family");
+    let mut got: Vec<String> = values["aaguids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    got.sort();
+    assert_eq!(got, family_aaguids, "{values:#}");
+    assert_eq!(
+        values["device_types"].as_array().map(Vec::len),
+        Some(family_size),
+        "{values:#}"
+    );
     let values = ctx.state_values("data.authentik_webauthn_device_type.by_aaguid");
     assert_eq!(values["description"], description.as_str(), "{values:#}");
     assert!(

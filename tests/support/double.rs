@@ -329,6 +329,47 @@ impl Double {
             .unwrap_or(0)
     }
 
+    /// Starts an outage of `secs` seconds now (`POST /_double/outage/<secs>`): the double
+    /// refuses connections until it is over, then answers with the same state. Returns once
+    /// connections are refused.
+    pub fn begin_outage(&self, secs: f64) {
+        let response = self
+            .raw("POST", &format!("/_double/outage/{secs}"), &[], None)
+            .unwrap_or_else(|e| panic!("POST /_double/outage/{secs}: {e}"));
+        assert_eq!(response.status, 204, "POST /_double/outage/{secs}");
+        let started = std::time::Instant::now();
+        while !self.refuses_connections() {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "the double still accepts connections"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Whether a new TCP connection to the double is refused (it is in an outage).
+    pub fn refuses_connections(&self) -> bool {
+        let address = self.url.trim_start_matches("http://");
+        match address.parse::<std::net::SocketAddr>() {
+            Ok(a) => std::net::TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_err(),
+            Err(e) => panic!("{address} is not host:port: {e}"),
+        }
+    }
+
+    /// Waits until the double accepts connections again (its outage is over); panics after
+    /// `limit`. Returns how long it waited.
+    pub fn wait_until_back(&self, limit: Duration) -> Duration {
+        let started = std::time::Instant::now();
+        while self.refuses_connections() {
+            assert!(
+                started.elapsed() < limit,
+                "the double did not come back within {limit:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        started.elapsed()
+    }
+
     /// Forgets the request log.
     pub fn clear_requests(&self) {
         let response = self

@@ -23,15 +23,18 @@ data "authentik_stage" "extra" {
   name     = each.key
 }
 
-# Security keys allowed, by the description authentik's FIDO metadata gives them.
-data "authentik_webauthn_device_type" "allowed" {
+# Security keys allowed, by the description authentik's FIDO metadata gives them. A description
+# names a family: "YubiKey 5 Series" is three device types (AAGUIDs) on a real authentik, and
+# every one of them is allowed. A description that matches none fails the plan (with the closest
+# ones) rather than leave the list empty, which would allow every authenticator.
+data "authentik_webauthn_device_types" "allowed" {
   for_each    = toset(var.webauthn_device_types)
   description = each.key
 }
 
 locals {
   setup_flow   = { for k, f in data.authentik_flow.setup : k => f.id }
-  device_types = [for t in data.authentik_webauthn_device_type.allowed : t.aaguid]
+  device_types = sort(distinct(flatten([for t in data.authentik_webauthn_device_types.allowed : [for a in t.aaguids : a]])))
 }
 
 resource "authentik_stage_authenticator_totp" "this" {

@@ -27,3 +27,8 @@ output "validate_stage_id" {
   description = "UUID of the validation stage."
   value       = authentik_stage_authenticator_validate.this.id
 }
+
+output "webauthn_device_types" {
+  description = "The AAGUIDs of every WebAuthn device type allowed (all those with one of the descriptions in var.webauthn_device_types), sorted."
+  value       = local.device_types
+}

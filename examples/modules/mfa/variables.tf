@@ -70,7 +70,7 @@ variable "webauthn_resident_key_requirement" {
 }
 
 variable "webauthn_device_types" {
-  description = "Descriptions of the WebAuthn device types allowed (each must match exactly one type, e.g. \"YubiKey 5 Series\"); empty allows any."
+  description = "Descriptions of the WebAuthn device types allowed, e.g. [\"YubiKey 5 Series\", \"1Password\"]: every device type (AAGUID) with one of these descriptions is allowed, and each must match at least one. Empty allows any."
   type        = list(string)
   default     = []
 }

@@ -26,4 +26,6 @@ pub const FLOW: DataSourceDef = DataSourceDef {
         DataAttr::output(Field::string("title").doc("Title shown to users.")),
     ],
     query: &[],
+    many: None,
+    every: None,
 };

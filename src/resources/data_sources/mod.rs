@@ -4,3 +4,4 @@ pub mod flow;
 pub mod flow_stage_binding;
 pub mod stage;
 pub mod webauthn_device_type;
+pub mod webauthn_device_types;

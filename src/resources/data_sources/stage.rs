@@ -17,4 +17,6 @@ pub const STAGE: DataSourceDef = DataSourceDef {
     )],
     // /stages/all/ has no default ordering.
     query: &[("ordering", "name")],
+    many: None,
+    every: None,
 };

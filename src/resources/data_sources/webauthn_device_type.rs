@@ -1,4 +1,4 @@
-//! `data "authentik_webauthn_device_type"`: a WebAuthn device type by description or AAGUID.
+//! `data "authentik_webauthn_device_type"`: one WebAuthn device type by description or AAGUID.
 
 use crate::engine::field::{Check, DataAttr, DataSourceDef, Field};
 
@@ -8,7 +8,7 @@ pub const WEBAUTHN_DEVICE_TYPE: DataSourceDef = DataSourceDef {
     api_path: "stages/authenticator/webauthn_device_types",
     title: "WebAuthn device type",
     plural: "WebAuthn device types",
-    doc: "Finds one WebAuthn device type (authentik fills the table from the FIDO metadata) by its description or its AAGUID, for `device_type_restrictions` or `webauthn_allowed_device_types`. Descriptions are not unique (several rows are called `Windows Hello`): when one matches more than one type the error lists their AAGUIDs; set `aaguid` to pick one.",
+    doc: "Finds one WebAuthn device type (authentik fills the table from the FIDO metadata) by its description or its AAGUID, for `device_type_restrictions` or `webauthn_allowed_device_types`. Descriptions are not unique (on a real authentik 15 of them name several AAGUIDs: three rows are called `Windows Hello`, three `YubiKey 5 Series`): when one matches more than one type the error lists their AAGUIDs; set `aaguid` to pick one, or use `authentik_webauthn_device_types` to get every AAGUID of a description.",
     id_key: "aaguid",
     attributes: &[
         DataAttr::server(
@@ -21,4 +21,6 @@ pub const WEBAUTHN_DEVICE_TYPE: DataSourceDef = DataSourceDef {
         ),
     ],
     query: &[],
+    many: None,
+    every: Some("authentik_webauthn_device_types"),
 };
