@@ -270,13 +270,32 @@ pub fn destroy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
     Ok(Reply::no_content())
 }
 
+/// `GET /flows/bindings/{pk}/used_by/`: the policy bindings on it.
+pub fn used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let pk = find(&store, id)?.pk;
+    Ok(Reply::json(
+        200,
+        Value::Array(crate::policies::bindings_used_by(&store, &pk)),
+    ))
+}
+
+/// Python's `str()` of a binding.
+pub fn binding_str(binding: &Binding) -> String {
+    format!(
+        "Flow-stage binding #{} to {}",
+        binding.order,
+        ids::format_uuid(&binding.flow)
+    )
+}
+
 /// `used_by` entry of a binding (what its flow or stage lists).
 pub fn used_by_entry(binding: &Binding) -> Value {
     json!({
         "app": "authentik_flows",
         "model_name": "flowstagebinding",
         "pk": ids::format_uuid(&binding.pk),
-        "name": format!("Flow-stage binding #{} to {}", binding.order, ids::format_uuid(&binding.flow)),
+        "name": binding_str(binding),
         "action": "cascade",
     })
 }

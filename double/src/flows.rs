@@ -368,3 +368,65 @@ pub fn destroy(state: &AppState, slug: &str) -> Result<Reply, ApiError> {
     store.delete_flow(&pk);
     Ok(Reply::no_content())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str) -> Result<(), Invalid> {
+        background_validator(&Value::from(name), &Map::new())
+    }
+
+    #[test]
+    fn background_names_as_authentik_checks_them() {
+        for ok in [
+            "",
+            "https://example.com/bg.png",
+            "http://x",
+            "fa://fa-circle",
+            "/static/dist/assets/images/flow_background.jpg",
+            "media/%(theme)s/bg.png",
+            "a/b-c_d.e",
+        ] {
+            assert_eq!(check(ok), Ok(()), "{ok}");
+        }
+        let message = |name: &str| match check(name) {
+            Err(Invalid::Message(m)) => m,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(message("a b").starts_with("File name can only contain"));
+        assert_eq!(
+            message("../bg.png"),
+            "Parent directory references ('..') are not allowed"
+        );
+        assert_eq!(message("/srv/bg.png"), "Absolute paths are not allowed");
+        assert_eq!(message("a//b"), "File name cannot contain duplicate /");
+        assert_eq!(message(".hidden"), "Paths cannot start with '.'");
+        assert!(message(&"x".repeat(256)).starts_with("Path component too long"));
+    }
+
+    #[test]
+    fn background_urls_follow_the_value() {
+        assert_eq!(
+            background_urls(""),
+            (Value::from(DEFAULT_BACKGROUND), Value::Null)
+        );
+        assert_eq!(
+            background_urls("fa://x"),
+            (Value::from("fa://x"), Value::Null)
+        );
+        let (url, themed) = background_urls("m/%(theme)s/bg.png");
+        assert_eq!(
+            url,
+            Value::from(format!(
+                "/files/media/public/m/%(theme)s/bg.png?token={FILE_TOKEN}"
+            ))
+        );
+        assert_eq!(
+            themed["dark"],
+            Value::from(format!(
+                "/files/media/public/m/dark/bg.png?token={FILE_TOKEN}"
+            ))
+        );
+    }
+}

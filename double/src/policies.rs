@@ -511,6 +511,99 @@ pub fn destroy_binding(state: &AppState, id: &str) -> Result<Reply, ApiError> {
     Ok(Reply::no_content())
 }
 
+/// Python's `str()` of a policy binding: `Binding from <target> #<order> to <Kind> <name>`.
+fn policy_binding_str(store: &Store, record: &Record) -> String {
+    let target = record
+        .values
+        .get("target")
+        .and_then(Value::as_str)
+        .and_then(ids::parse_uuid);
+    let target_str = target
+        .and_then(|t| {
+            store
+                .flow(&t)
+                .map(crate::flows::flow_str)
+                .or_else(|| store.binding(&t).map(crate::bindings::binding_str))
+        })
+        .unwrap_or_default();
+    let name_of = |collection: Collection, key: &str| {
+        record
+            .values
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(ids::parse_uuid)
+            .and_then(|pk| store.record(collection, &pk))
+            .map(|r| r.text("name").to_string())
+    };
+    let suffix = if let Some(name) = name_of(Collection::Policies, "policy") {
+        format!("Policy {name}")
+    } else if let Some(name) = name_of(Collection::Groups, "group") {
+        format!("Group {name}")
+    } else {
+        format!(
+            "User {}",
+            record.values.get("user").cloned().unwrap_or(Value::Null)
+        )
+    };
+    let order = record.values.get("order").cloned().unwrap_or(Value::Null);
+    format!("Binding from {target_str} #{order} to {suffix}")
+}
+
+/// `used_by` entries (`cascade`) of the policy bindings whose `field` holds `pk`.
+fn policy_binding_entries(store: &Store, field: &str, pk: &Uuid) -> Vec<Value> {
+    let id = Value::String(ids::format_uuid(pk));
+    store
+        .records(Collection::PolicyBindings)
+        .iter()
+        .filter(|b| b.values.get(field) == Some(&id))
+        .map(|b| {
+            json!({
+                "app": "authentik_policies",
+                "model_name": "policybinding",
+                "pk": ids::format_uuid(&b.pk),
+                "name": policy_binding_str(store, b),
+                "action": "cascade",
+            })
+        })
+        .collect()
+}
+
+/// What a flow-stage binding's `used_by` lists: the policy bindings on it.
+pub fn bindings_used_by(store: &Store, binding: &Uuid) -> Vec<Value> {
+    policy_binding_entries(store, "target", binding)
+}
+
+/// `GET /policies/expression/{pk}/used_by/`: its policy bindings (`cascade`) and the prompt
+/// stages validating with it (`cascade_many`).
+pub fn policy_used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let pk = find_policy(&store, id)?.pk;
+    let member = Value::String(ids::format_uuid(&pk));
+    let mut entries = policy_binding_entries(&store, "policy", &pk);
+    let mut stages: Vec<Value> = store
+        .stages()
+        .filter(|s| {
+            s.record
+                .values
+                .get("validation_policies")
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.contains(&member))
+        })
+        .map(|s| {
+            json!({
+                "app": s.kind.app_label,
+                "model_name": s.kind.model_name,
+                "pk": ids::format_uuid(&s.record.pk),
+                "name": format!("Stage {}", s.record.text("name")),
+                "action": "cascade_many",
+            })
+        })
+        .collect();
+    stages.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    entries.extend(stages);
+    Ok(Reply::json(200, Value::Array(entries)))
+}
+
 /// The policies bound to an object (a flow's `policies`): policy bindings on it with a policy.
 pub fn policies_of(store: &Store, target: &Uuid) -> Vec<Value> {
     let id = Value::String(ids::format_uuid(target));

@@ -172,6 +172,71 @@ pub fn write(
     Ok(Reply::json(if id.is_some() { 200 } else { 201 }, shown))
 }
 
+/// `GET /stages/prompt/prompts/{pk}/used_by/`: the prompt stages asking for it.
+pub fn used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let pk = find(&store, id)?.pk;
+    let member = Value::String(ids::format_uuid(&pk));
+    let mut entries: Vec<Value> = store
+        .stages()
+        .filter(|s| {
+            s.record
+                .values
+                .get("fields")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.contains(&member))
+        })
+        .map(|s| {
+            serde_json::json!({
+                "app": s.kind.app_label,
+                "model_name": s.kind.model_name,
+                "pk": ids::format_uuid(&s.record.pk),
+                "name": format!("Stage {}", s.record.text("name")),
+                "action": "cascade_many",
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    Ok(Reply::json(200, Value::Array(entries)))
+}
+
+/// `POST /stages/prompt/prompts/preview/`: validates a prompt as a create would and answers
+/// the challenge a prompt stage would show with it. Expressions are not evaluated (the
+/// placeholder and initial value are shown as written), `choices` is always `null`, and the
+/// flow context is a stand-in (no flow runs in the double).
+pub fn preview(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
+    let store = state.read_store();
+    let values = validated(&store, state.config.version, body, Mode::Create, None)?;
+    let get = |key: &str| values.get(key).cloned().unwrap_or(Value::Null);
+    let field = serde_json::json!({
+        "field_key": get("field_key"),
+        "label": get("label"),
+        "type": get("type"),
+        "required": get("required"),
+        "placeholder": get("placeholder"),
+        "initial_value": get("initial_value"),
+        "order": get("order"),
+        "sub_text": get("sub_text"),
+        "choices": null,
+    });
+    Ok(Reply::json(
+        200,
+        serde_json::json!({
+            "component": "ak-stage-prompt",
+            "fields": [field],
+            // A preview runs outside any flow: an empty flow context, no errors.
+            "flow_info": {
+                "title": "",
+                "background": "",
+                "background_themed_urls": null,
+                "cancel_url": "/flows/-/cancel/",
+                "layout": "stacked",
+            },
+            "response_errors": {},
+        }),
+    ))
+}
+
 /// `DELETE /stages/prompt/prompts/{pk}/`
 pub fn destroy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
     let mut store = state.write_store();

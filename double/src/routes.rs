@@ -50,11 +50,15 @@ enum Route<'a> {
     FlowUsedBy(&'a str),
     BindingList,
     BindingDetail(&'a str),
+    BindingUsedBy(&'a str),
     /// A collection of [`Resource`].
     List(Resource),
     /// One object of a [`Resource`].
     Detail(Resource, &'a str),
+    /// What references one object of a [`Resource`].
+    UsedBy(Resource, &'a str),
     EmailTemplates,
+    PromptPreview,
     MappingList,
     MappingDetail(&'a str),
     MappingUsedBy(&'a str),
@@ -73,6 +77,7 @@ impl Route<'_> {
             | Route::BindingList
             | Route::List(_)
             | Route::EmailTemplates
+            | Route::PromptPreview
             | Route::MappingList
             | Route::Version => false,
             Route::StageDetail(..)
@@ -84,6 +89,8 @@ impl Route<'_> {
             | Route::FlowUsedBy(_)
             | Route::BindingDetail(_)
             | Route::Detail(..)
+            | Route::BindingUsedBy(_)
+            | Route::UsedBy(..)
             | Route::MappingDetail(_)
             | Route::MappingUsedBy(_) => true,
         }
@@ -127,12 +134,22 @@ fn resolve(path: &str) -> Option<Route<'_>> {
             Route::StageUsedBy(&other::PROMPT, id)
         }
         ["stages", "prompt", "prompts"] => Route::List(Resource::Prompts),
+        ["stages", "prompt", "prompts", "preview"] => Route::PromptPreview,
         ["stages", "prompt", "prompts", id] if lookup(id) => Route::Detail(Resource::Prompts, id),
+        ["stages", "prompt", "prompts", id, "used_by"] if lookup(id) => {
+            Route::UsedBy(Resource::Prompts, id)
+        }
         ["stages", "email", "templates"] => Route::EmailTemplates,
         ["policies", "expression"] => Route::List(Resource::Policies),
         ["policies", "expression", id] if lookup(id) => Route::Detail(Resource::Policies, id),
+        ["policies", "expression", id, "used_by"] if lookup(id) => {
+            Route::UsedBy(Resource::Policies, id)
+        }
         ["policies", "bindings"] => Route::List(Resource::PolicyBindings),
         ["policies", "bindings", id] if lookup(id) => Route::Detail(Resource::PolicyBindings, id),
+        ["policies", "bindings", id, "used_by"] if lookup(id) => {
+            Route::UsedBy(Resource::PolicyBindings, id)
+        }
         ["core", "groups"] => Route::List(Resource::Groups),
         ["core", "groups", id] if lookup(id) => Route::Detail(Resource::Groups, id),
         ["sources", "all"] => Route::List(Resource::Sources),
@@ -153,6 +170,7 @@ fn resolve(path: &str) -> Option<Route<'_>> {
         ["flows", "instances", slug, "used_by"] if lookup(slug) => Route::FlowUsedBy(slug),
         ["flows", "bindings"] => Route::BindingList,
         ["flows", "bindings", id] if lookup(id) => Route::BindingDetail(id),
+        ["flows", "bindings", id, "used_by"] if lookup(id) => Route::BindingUsedBy(id),
         ["propertymappings", "notification"] => Route::MappingList,
         ["propertymappings", "notification", id] if lookup(id) => Route::MappingDetail(id),
         ["propertymappings", "notification", id, "used_by"] if lookup(id) => {
@@ -188,6 +206,7 @@ pub fn classify(method: &str, path: &str) -> (&'static str, Option<String>) {
         | Route::BindingList
         | Route::List(_)
         | Route::EmailTemplates
+        | Route::PromptPreview
         | Route::MappingList => {
             let kind = match method {
                 "GET" => "list",
@@ -214,6 +233,8 @@ pub fn classify(method: &str, path: &str) -> (&'static str, Option<String>) {
         Route::StageUsedBy(..)
         | Route::AllStagesUsedBy(_)
         | Route::FlowUsedBy(_)
+        | Route::BindingUsedBy(_)
+        | Route::UsedBy(..)
         | Route::MappingUsedBy(_) => (
             if method == "GET" { "used_by" } else { "other" },
             drop_segments(2),
@@ -287,6 +308,14 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         }
         (Route::BindingDetail(id), "DELETE") => bindings::destroy(state, id),
         (Route::EmailTemplates, "GET") => Ok(email_templates()),
+        (Route::PromptPreview, "POST") => prompts::preview(state, &body()?),
+        (Route::BindingUsedBy(id), "GET") => bindings::used_by(state, id),
+        (Route::UsedBy(Resource::Policies, id), "GET") => policies::policy_used_by(state, id),
+        (Route::UsedBy(Resource::PolicyBindings, id), "GET") => {
+            policies::retrieve_binding(state, id)?;
+            Ok(Reply::json(200, json!([])))
+        }
+        (Route::UsedBy(Resource::Prompts, id), "GET") => prompts::used_by(state, id),
         (Route::List(Resource::Policies), "GET") => policies::list_policies(state, &query),
         (Route::List(Resource::Policies), "POST") => {
             policies::write_policy(state, None, &body()?, Mode::Create)

@@ -339,16 +339,14 @@ impl Store {
         self.records(collection).iter().find(|r| r.pk == *pk)
     }
 
-    /// Adds or replaces an object of a simple collection (by pk, creation order kept); the
-    /// stages that show it are rendered again.
+    /// Adds or replaces an object of a simple collection (by pk, creation order kept). No stage
+    /// representation shows these objects beyond their pks, so none is rendered again.
     pub fn put_record(&mut self, collection: Collection, record: Record) {
         let list = self.records_mut(collection);
         match list.iter_mut().find(|r| r.pk == record.pk) {
             Some(old) => *old = record,
             None => list.push(record),
         }
-        let all: Vec<Uuid> = self.stages.keys().copied().collect();
-        self.refresh_stages(&all);
     }
 
     /// Deletes an object of a simple collection with authentik's cascades: a policy's or a
@@ -369,8 +367,6 @@ impl Store {
             Collection::Prompts => self.forget(Target::Prompt, pk),
             Collection::PolicyBindings | Collection::Sources => {}
         }
-        let all: Vec<Uuid> = self.stages.keys().copied().collect();
-        self.refresh_stages(&all);
         Some(removed)
     }
 

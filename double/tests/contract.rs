@@ -165,6 +165,8 @@ fn walk_every_operation(args: &[&str]) {
         "every stage with it as configure_flow: {users}"
     );
 
+    walk_flow_objects(&api, &flow);
+
     // Every stage of every type, base fields only.
     let (status, all) = api.get(&format!("{ALL}?page_size=100"));
     assert_eq!(status, 200);
@@ -217,12 +219,274 @@ fn walk_every_operation(args: &[&str]) {
     );
 }
 
+/// The flow-building endpoints: the non-authenticator stage types, prompts (and the preview),
+/// expression policies, flow-stage bindings and policy bindings; every object is deleted again.
+fn walk_flow_objects(api: &Api, flow: &Value) {
+    let prompt_path = "/stages/prompt/prompts/";
+    let prompt = api.create(
+        prompt_path,
+        json!({"name": "p", "field_key": "p", "label": "P", "type": "text"}),
+    );
+    let prompt_detail = format!("{prompt_path}{}/", pk(&prompt));
+    assert_eq!(api.get(prompt_path).0, 200);
+    assert_eq!(api.get(&prompt_detail), (200, prompt.clone()));
+    assert_eq!(
+        api.put(
+            &prompt_detail,
+            json!({"name": "p", "field_key": "p2", "label": "P", "type": "email"})
+        )
+        .0,
+        200
+    );
+    assert_eq!(api.put(&prompt_detail, json!({"label": "x"})).0, 400);
+    assert_eq!(api.patch(&prompt_detail, json!({"order": 4})).0, 200);
+    assert_eq!(api.patch(&prompt_detail, json!({"type": "nope"})).0, 400);
+    assert_eq!(api.post(prompt_path, json!({"name": "p"})).0, 400);
+    let preview = format!("{prompt_path}preview/");
+    assert_eq!(
+        api.post(
+            &preview,
+            json!({"name": "q", "field_key": "q", "label": "Q", "type": "text"})
+        )
+        .0,
+        200
+    );
+    assert_eq!(api.post(&preview, json!({"name": "q"})).0, 400);
+    let (status, templates) = api.get("/stages/email/templates/");
+    assert_eq!(status, 200);
+    assert!(
+        templates.as_array().is_some_and(|t| t.len() == 4),
+        "{templates}"
+    );
+
+    let policy_path = "/policies/expression/";
+    let policy = api.create(
+        policy_path,
+        json!({"name": "pol", "expression": "return True"}),
+    );
+    let policy_detail = format!("{policy_path}{}/", pk(&policy));
+    assert_eq!(api.get(policy_path).0, 200);
+    assert_eq!(api.get(&policy_detail), (200, policy.clone()));
+    assert_eq!(
+        api.put(
+            &policy_detail,
+            json!({"name": "pol", "expression": "return False"})
+        )
+        .0,
+        200
+    );
+    assert_eq!(api.put(&policy_detail, json!({"name": "pol"})).0, 400);
+    assert_eq!(
+        api.patch(&policy_detail, json!({"execution_logging": true}))
+            .0,
+        200
+    );
+    assert_eq!(
+        api.patch(&policy_detail, json!({"expression": "return ("}))
+            .0,
+        400
+    );
+    assert_eq!(api.post(policy_path, json!({})).0, 400);
+
+    let password = api.create(
+        "/stages/password/",
+        json!({"name": "pw-base", "backends": ["authentik.core.auth.InbuiltBackend"]}),
+    );
+    // Each type: a create body, a valid PATCH, a body every write refuses.
+    let bodies = [
+        (
+            "/stages/identification/",
+            json!({"name": "ident", "user_fields": ["username"], "password_stage": pk(&password)}),
+            json!({"user_fields": ["email"]}),
+            json!({"user_fields": ["bogus"]}),
+        ),
+        (
+            "/stages/password/",
+            json!({"name": "pw", "backends": ["authentik.core.auth.TokenBackend"], "configure_flow": flow["pk"]}),
+            json!({"allow_show_password": true}),
+            json!({"backends": []}),
+        ),
+        (
+            "/stages/user_login/",
+            json!({"name": "login", "session_duration": "hours=1"}),
+            json!({"remember_device": "days=1"}),
+            json!({"network_binding": "bogus"}),
+        ),
+        (
+            "/stages/user_logout/",
+            json!({"name": "logout"}),
+            json!({"name": "logout-2"}),
+            json!({"name": ""}),
+        ),
+        (
+            "/stages/deny/",
+            json!({"name": "deny", "deny_message": "No"}),
+            json!({"deny_message": ""}),
+            json!({"deny_message": null}),
+        ),
+        (
+            "/stages/user_write/",
+            json!({"name": "write", "user_type": "internal"}),
+            json!({"user_creation_mode": "always_create"}),
+            json!({"user_type": "bogus"}),
+        ),
+        (
+            "/stages/email/",
+            json!({"name": "mail", "password": "secret", "port": 587}),
+            json!({"subject": "Hi"}),
+            json!({"template": "bogus.html"}),
+        ),
+        (
+            "/stages/consent/",
+            json!({"name": "consent", "mode": "permanent"}),
+            json!({"consent_expire_in": "days=1"}),
+            json!({"mode": "bogus"}),
+        ),
+        (
+            "/stages/redirect/",
+            json!({"name": "redirect", "mode": "flow", "target_flow": flow["pk"]}),
+            json!({"keep_context": false}),
+            json!({"mode": "static"}),
+        ),
+        (
+            "/stages/prompt/stages/",
+            json!({"name": "prompts", "fields": [pk(&prompt)], "validation_policies": [pk(&policy)]}),
+            json!({"fields": [pk(&prompt)]}),
+            json!({"fields": []}),
+        ),
+    ];
+    let mut details = Vec::new();
+    for (path, body, patch, bad) in &bodies {
+        let stage = api.create(path, body.clone());
+        let detail = format!("{path}{}/", pk(&stage));
+        assert_eq!(api.get(path).0, 200);
+        assert_eq!(
+            api.get(&format!(
+                "{path}?name={}",
+                body["name"].as_str().unwrap_or("")
+            ))
+            .0,
+            200
+        );
+        assert_eq!(api.get(&detail), (200, stage.clone()));
+        assert_eq!(api.put(&detail, body.clone()).0, 200, "PUT {path}");
+        assert_eq!(api.patch(&detail, patch.clone()).0, 200, "PATCH {path}");
+        assert_eq!(api.get(&format!("{detail}used_by/")).0, 200);
+        assert_eq!(api.post(path, bad.clone()).0, 400, "POST {path} {bad}");
+        assert_eq!(api.put(&detail, bad.clone()).0, 400, "PUT {path} {bad}");
+        assert_eq!(api.patch(&detail, bad.clone()).0, 400, "PATCH {path} {bad}");
+        assert_eq!(
+            api.get(&format!("{path}00000000-0000-0000-0000-00000000abcd/"))
+                .0,
+            404
+        );
+        details.push((detail, stage));
+    }
+    let (status, users) = api.get(&format!("{prompt_detail}used_by/"));
+    assert_eq!(status, 200);
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+
+    // Flow-stage bindings.
+    let deny = &details[4].1;
+    let binding_path = "/flows/bindings/";
+    let binding = api.create(
+        binding_path,
+        json!({"target": flow["pk"], "stage": pk(deny), "order": 10}),
+    );
+    let binding_detail = format!("{binding_path}{}/", pk(&binding));
+    assert_eq!(api.get(binding_path).0, 200);
+    assert_eq!(api.get(&binding_detail).0, 200);
+    assert_eq!(
+        api.put(
+            &binding_detail,
+            json!({"target": flow["pk"], "stage": pk(deny), "order": 20})
+        )
+        .0,
+        200
+    );
+    assert_eq!(api.put(&binding_detail, json!({"order": 1})).0, 400);
+    assert_eq!(api.patch(&binding_detail, json!({"order": 30})).0, 200);
+    assert_eq!(api.patch(&binding_detail, json!({"order": "x"})).0, 400);
+    assert_eq!(api.post(binding_path, json!({})).0, 400);
+
+    // Policy bindings, on the flow and on the binding.
+    let pb_path = "/policies/bindings/";
+    let on_flow = api.create(
+        pb_path,
+        json!({"target": flow["pk"], "policy": pk(&policy), "order": 0}),
+    );
+    let on_binding = api.create(
+        pb_path,
+        json!({"target": pk(&binding), "policy": pk(&policy), "order": 0}),
+    );
+    let pb_detail = format!("{pb_path}{}/", pk(&on_flow));
+    assert_eq!(api.get(pb_path).0, 200);
+    assert_eq!(api.get(&pb_detail).0, 200);
+    assert_eq!(
+        api.put(
+            &pb_detail,
+            json!({"target": flow["pk"], "policy": pk(&policy), "order": 1})
+        )
+        .0,
+        200
+    );
+    assert_eq!(api.put(&pb_detail, json!({"order": 1})).0, 400);
+    assert_eq!(
+        api.patch(
+            &pb_detail,
+            json!({"target": flow["pk"], "policy": pk(&policy), "negate": true})
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        api.patch(&pb_detail, json!({"target": flow["pk"], "timeout": -1}))
+            .0,
+        400
+    );
+    assert_eq!(
+        api.post(pb_path, json!({"target": flow["pk"], "order": 0}))
+            .0,
+        400
+    );
+    let (status, users) = api.get(&format!("{binding_detail}used_by/"));
+    assert_eq!(status, 200);
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+    let (status, users) = api.get(&format!("{policy_detail}used_by/"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        users.as_array().map(Vec::len),
+        Some(3),
+        "two bindings, one prompt stage: {users}"
+    );
+    assert_eq!(api.get(&format!("{pb_detail}used_by/")), (200, json!([])));
+
+    // Deletes, with their cascades.
+    assert_eq!(api.delete(&binding_detail).0, 204);
+    assert_eq!(api.get(&format!("{pb_path}{}/", pk(&on_binding))).0, 404);
+    assert_eq!(api.delete(&pb_detail).0, 204);
+    assert_eq!(api.delete(&policy_detail).0, 204);
+    for (detail, _) in &details {
+        assert_eq!(api.delete(detail).0, 204);
+    }
+    assert_eq!(
+        api.delete(&format!("/stages/password/{}/", pk(&password)))
+            .0,
+        204
+    );
+    assert_eq!(api.delete(&prompt_detail).0, 204);
+}
+
 /// A concrete path for a template.
 fn concrete(template: &str) -> String {
     let id = "00000000-0000-0000-0000-000000000000";
     template
         .replace("{stage_uuid}", id)
         .replace("{pm_uuid}", id)
+        .replace("{fsb_uuid}", id)
+        .replace("{policy_uuid}", id)
+        .replace("{policy_binding_uuid}", id)
+        .replace("{prompt_uuid}", id)
         .replace("{aaguid}", id)
         .replace("{slug}", "some-flow")
 }

@@ -214,30 +214,31 @@ impl<'b> Rewriter<'b> {
     }
 
     fn text(&mut self, s: &str) -> String {
-        // `token=…` in signed file URLs.
+        // Every `token=…` (signed file URLs) becomes `token=<token>`.
         let mut s = s.to_string();
-        if let Some(at) = s.find("token=") {
-            let start = at + "token=".len();
+        let mut from = 0;
+        while let Some(at) = s[from..].find("token=") {
+            let start = from + at + "token=".len();
             let end = s[start..]
                 .find(|c: char| !(c.is_ascii_alphanumeric() || "._-".contains(c)))
                 .map_or(s.len(), |e| start + e);
             if end > start {
                 s.replace_range(start..end, "<token>");
             }
+            from = start;
         }
         let mut out = String::with_capacity(s.len());
-        let bytes = s.as_bytes();
         let mut i = 0;
         while i < s.len() {
             if i + 36 <= s.len() && s.is_char_boundary(i + 36) && is_uuid(&s[i..i + 36]) {
                 out.push_str(&self.uid(&s[i..i + 36]));
                 i += 36;
-            } else {
-                let c = s[i..].chars().next().unwrap_or(' ');
+            } else if let Some(c) = s[i..].chars().next() {
                 out.push(c);
-                i += c.len_utf8().max(1);
+                i += c.len_utf8();
+            } else {
+                break;
             }
-            let _ = bytes;
         }
         out
     }

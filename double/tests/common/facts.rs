@@ -342,6 +342,7 @@ fn describe_with_properties(
                 | "maxLength"
                 | "pattern"
                 | "enum"
+                | "default"
                 | "additionalProperties"
         ) || (top && matches!(key.as_str(), "properties" | "required"))
             || PROSE.contains(&key.as_str());
@@ -442,6 +443,16 @@ fn describe_with_properties(
             })
             .collect::<Result<_, _>>()?;
         flags.push(format!("enum={}", values.join(",")));
+    }
+    if let Some(default) = node.get("default") {
+        // The value as JSON (`default="ak-stage-prompt"`, `default=true`), one word.
+        let text = default.to_string();
+        if text.contains(char::is_whitespace) {
+            return Err(format!(
+                "{at}: default {text} cannot be one word of the facts form"
+            ));
+        }
+        flags.push(format!("default={text}"));
     }
     match node.get("additionalProperties") {
         None => {}
@@ -681,6 +692,11 @@ fn build(kind: &str, flags: &[&str], at: &str, place: Place) -> Result<(Value, b
             }
             ("enum", Some(values)) => {
                 extra.insert("enum".into(), json!(values.split(',').collect::<Vec<_>>()));
+            }
+            ("default", Some(value)) => {
+                let value: Value = serde_json::from_str(value)
+                    .map_err(|e| format!("{at}: {flag} is not JSON: {e}"))?;
+                extra.insert("default".into(), value);
             }
             ("additional", Some("none")) => {
                 extra.insert("additionalProperties".into(), json!(false));

@@ -21,14 +21,31 @@ pub fn facts_dir() -> PathBuf {
     facts::kept_dir()
 }
 
+/// Properties the description declares non-nullable that the real server answers with `null`
+/// (recorded on 2025.12.4 and 2026.2.2, flows recordings steps 7, 243-247): the checks accept
+/// `null` there.
+const RECORDED_NULL: [(&str, &str); 3] = [
+    ("PolicyBinding", "policy_obj"),
+    ("PolicyBinding", "group_obj"),
+    ("PolicyBinding", "user_obj"),
+];
+
 impl Spec {
     /// Loads and parses the kept facts.
     pub fn load() -> Spec {
         let path = facts_dir().join(facts::KEPT_FILE);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let doc =
+        let mut doc =
             facts::parse(&text).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()));
+        for (schema, property) in RECORDED_NULL {
+            let node = &mut doc["components"]["schemas"][schema]["properties"][property];
+            assert!(
+                node.is_object(),
+                "RECORDED_NULL names {schema}.{property}, which the facts do not have"
+            );
+            node["nullable"] = Value::Bool(true);
+        }
         Spec { doc }
     }
 
