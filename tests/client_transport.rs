@@ -694,9 +694,7 @@ async fn a_lost_create_whose_lookup_fails_too_is_unsettled_not_retried() {
 async fn create_with_a_natural_key_of_several_fields_resolves_by_all_of_them() {
     const FLOW: &str = "5a8c3c1e-6f0a-4d7e-9b1c-2d3e4f5a6b7c";
     const STAGE: &str = "0f3c5a4e-1b2c-4d5e-8f90-112233445566";
-    let binding = |pk: &str, stage: &str, order: i64| {
-        json!({"pk": pk, "target": FLOW, "stage": stage, "order": order})
-    };
+    let binding = |pk: &str, stage: &str, order: i64| json!({"pk": pk, "target": FLOW, "stage": stage, "order": order});
     // The answer is lost; the list (filtered on every key field) holds a near miss (same flow
     // and stage, another order, as a server ignoring a filter would list it) and ours.
     let (url, script) = scripted(vec![
