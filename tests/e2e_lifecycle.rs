@@ -72,6 +72,43 @@ fn webauthn_device_type_data_source(v: TfVersion) {
     l::device_type_data_source(v, ENV)
 }
 
+fn prompt_field_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::prompt_field())
+}
+fn prompt_field_minimal(v: TfVersion) {
+    l::minimal_create(v, ENV, l::prompt_field())
+}
+fn prompt_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::prompt())
+}
+fn prompt_minimal(v: TfVersion) {
+    l::minimal_create(v, ENV, l::prompt())
+}
+fn user_write_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::user_write())
+}
+fn user_write_minimal(v: TfVersion) {
+    l::minimal_create(v, ENV, l::user_write())
+}
+fn email_stage_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::email_stage())
+}
+fn email_stage_minimal(v: TfVersion) {
+    l::minimal_create(v, ENV, l::email_stage())
+}
+fn consent_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::consent())
+}
+fn consent_minimal(v: TfVersion) {
+    l::minimal_create(v, ENV, l::consent())
+}
+fn redirect_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::redirect())
+}
+fn redirect_minimal(v: TfVersion) {
+    l::minimal_create(v, ENV, l::redirect())
+}
+
 per_version!(
     sms_lifecycle,
     email_lifecycle,
@@ -92,6 +129,18 @@ per_version!(
     stage_data_source,
     flow_data_source,
     webauthn_device_type_data_source,
+    prompt_field_lifecycle,
+    prompt_field_minimal,
+    prompt_lifecycle,
+    prompt_minimal,
+    user_write_lifecycle,
+    user_write_minimal,
+    email_stage_lifecycle,
+    email_stage_minimal,
+    consent_lifecycle,
+    consent_minimal,
+    redirect_lifecycle,
+    redirect_minimal,
 );
 
 #[test]

@@ -11,6 +11,9 @@
 //! whatever carries it is deleted when the test ends, passed or failed (see [`Ctx`]).
 #![allow(dead_code)]
 
+mod enrollment;
+pub use enrollment::{consent, email_stage, prompt, prompt_field, redirect, user_write};
+
 use crate::e2e::{fill, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
 use serde_json::{json, Value};
@@ -541,6 +544,16 @@ fn configure_flow(ctx: &Ctx) -> (String, Option<String>) {
     (ctx.flow(&slug), Some(slug))
 }
 
+/// A group for `create_users_group`, made for the test; returns its pk.
+fn group(ctx: &Ctx) -> String {
+    let (status, body) = ctx.dbl.post(
+        "/api/v3/core/groups/",
+        json!({"name": format!("new-users{}", ctx.sfx)}),
+    );
+    assert_eq!(status, 201, "{body}");
+    body["pk"].as_str().expect("group pk").to_string()
+}
+
 /// The whole life of one resource on the server `server`.
 pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     let ctx = Ctx::acceptance_on(v, server);
@@ -548,10 +561,16 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     let (flow, made_flow) = configure_flow(&ctx);
     let mapping = ctx.mapping(&format!("sms-payload{}", ctx.sfx));
     let flow_upper = flow.to_uppercase();
+    let group = case
+        .full
+        .contains("{{GROUP}}")
+        .then(|| group(&ctx))
+        .unwrap_or_default();
     let more = [
         ("FLOW", flow.as_str()),
         ("FLOW_UPPER", flow_upper.as_str()),
         ("MAPPING", mapping.as_str()),
+        ("GROUP", group.as_str()),
     ];
     let addr = format!("{}.t", case.ty);
     let write = |body: &str| {
@@ -723,9 +742,12 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
             "stages left after destroy: {:#?}",
             ctx.dbl.stages()
         );
-    } else {
-        let (status, _) = ctx.dbl.get(&format!("/api/v3/{}/{new_id}/", case.api));
-        assert_eq!(status, 404, "the stage must be gone after destroy");
+    }
+    let (status, _) = ctx.dbl.get(&format!("/api/v3/{}/{new_id}/", case.api));
+    assert_eq!(status, 404, "the object must be gone after destroy");
+    if !group.is_empty() {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/core/groups/{group}/"));
+        assert_eq!(status, 204, "cleaning up the group");
     }
     if let Some(slug) = made_flow {
         let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
@@ -741,7 +763,11 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
 pub fn minimal_create(v: TfVersion, server: Server, case: Case) {
     let ctx = Ctx::acceptance_on(v, server);
     let plan = plan_for(&ctx, &case);
-    ctx.config(&plan.fill(&format!("{}\n{}", case.extra, case.minimal), &[]));
+    let (flow, made_flow) = configure_flow(&ctx);
+    ctx.config(&plan.fill(
+        &format!("{}\n{}", case.extra, case.minimal),
+        &[("FLOW", flow.as_str())],
+    ));
     ctx.wd.apply();
     assert_eq!(
         ctx.wd.plan_detailed_exitcode(),
@@ -755,6 +781,10 @@ pub fn minimal_create(v: TfVersion, server: Server, case: Case) {
     assert_server_has(&ctx, &case, &id, &plan.defaults);
     plan.assert_absent(&ctx, &case, &id);
     ctx.wd.destroy();
+    if let Some(slug) = made_flow {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 204, "cleaning up the flow");
+    }
 }
 
 /// A resource with its 2026.5 attributes: where they exist, set, read back and cleared; where
