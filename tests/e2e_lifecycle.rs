@@ -73,40 +73,40 @@ fn webauthn_device_type_data_source(v: TfVersion) {
 }
 
 fn prompt_field_lifecycle(v: TfVersion) {
-    l::lifecycle(v, ENV, l::prompt_field())
+    l::lifecycle(v, ENV, l::enrollment::prompt_field())
 }
 fn prompt_field_minimal(v: TfVersion) {
-    l::minimal_create(v, ENV, l::prompt_field())
+    l::minimal_create(v, ENV, l::enrollment::prompt_field())
 }
 fn prompt_lifecycle(v: TfVersion) {
-    l::lifecycle(v, ENV, l::prompt())
+    l::lifecycle(v, ENV, l::enrollment::prompt())
 }
 fn prompt_minimal(v: TfVersion) {
-    l::minimal_create(v, ENV, l::prompt())
+    l::minimal_create(v, ENV, l::enrollment::prompt())
 }
 fn user_write_lifecycle(v: TfVersion) {
-    l::lifecycle(v, ENV, l::user_write())
+    l::lifecycle(v, ENV, l::enrollment::user_write())
 }
 fn user_write_minimal(v: TfVersion) {
-    l::minimal_create(v, ENV, l::user_write())
+    l::minimal_create(v, ENV, l::enrollment::user_write())
 }
 fn email_stage_lifecycle(v: TfVersion) {
-    l::lifecycle(v, ENV, l::email_stage())
+    l::lifecycle(v, ENV, l::enrollment::email_stage())
 }
 fn email_stage_minimal(v: TfVersion) {
-    l::minimal_create(v, ENV, l::email_stage())
+    l::minimal_create(v, ENV, l::enrollment::email_stage())
 }
 fn consent_lifecycle(v: TfVersion) {
-    l::lifecycle(v, ENV, l::consent())
+    l::lifecycle(v, ENV, l::enrollment::consent())
 }
 fn consent_minimal(v: TfVersion) {
-    l::minimal_create(v, ENV, l::consent())
+    l::minimal_create(v, ENV, l::enrollment::consent())
 }
 fn redirect_lifecycle(v: TfVersion) {
-    l::lifecycle(v, ENV, l::redirect())
+    l::lifecycle(v, ENV, l::enrollment::redirect())
 }
 fn redirect_minimal(v: TfVersion) {
-    l::minimal_create(v, ENV, l::redirect())
+    l::minimal_create(v, ENV, l::enrollment::redirect())
 }
 
 per_version!(

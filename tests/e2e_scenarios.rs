@@ -1010,7 +1010,11 @@ resource "authentik_stage_prompt" "clash" {
         .wd
         .run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
     out.assert_failure();
-    let text = out.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("is taken"), "{out}");
     assert!(text.contains("the Consent Stage \"enr-consent\""), "{out}");
     assert!(

@@ -375,6 +375,12 @@ pub const STAGE_DEFAULTS: ResourceDef = ResourceDef {
 };
 
 impl ResourceDef {
+    /// Whether objects of this type are stages, listed in `/stages/all/` with every other stage
+    /// type and sharing one name space with them: a collection under `stages/` whose objects are
+    /// called stages (a prompt field, also under `stages/`, is not one).
+    pub fn is_stage(&self) -> bool {
+        self.api_path.starts_with("stages/") && self.title.ends_with("stage")
+    }
     /// The field with this Terraform name.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)

@@ -399,7 +399,7 @@ async fn create_error(
     }
     let mut diags = api_error(def, "creating", e);
     let endpoint = endpoint_of(def, client);
-    let stage = def.api_path.starts_with("stages/") && def.natural_key.fields == ["name"];
+    let stage = def.is_stage() && def.natural_key.fields == ["name"];
     if let (true, true, Some(name)) = (
         stage,
         endpoint.is_unique_clash(e),
@@ -491,7 +491,7 @@ pub async fn import(
     let obj = match found {
         Ok(Ok(obj)) => obj,
         Ok(Err(_)) | Err(ApiError::NotFound { .. }) => {
-            let other = if !def.api_path.starts_with("stages/") {
+            let other = if !def.is_stage() {
                 None
             } else if by_name {
                 holder::by_name(reader.client(), key).await

@@ -11,8 +11,7 @@
 //! whatever carries it is deleted when the test ends, passed or failed (see [`Ctx`]).
 #![allow(dead_code)]
 
-mod enrollment;
-pub use enrollment::{consent, email_stage, prompt, prompt_field, redirect, user_write};
+pub mod enrollment;
 
 use crate::e2e::{fill, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
@@ -561,11 +560,11 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     let (flow, made_flow) = configure_flow(&ctx);
     let mapping = ctx.mapping(&format!("sms-payload{}", ctx.sfx));
     let flow_upper = flow.to_uppercase();
-    let group = case
-        .full
-        .contains("{{GROUP}}")
-        .then(|| group(&ctx))
-        .unwrap_or_default();
+    let group = if case.full.contains("{{GROUP}}") {
+        group(&ctx)
+    } else {
+        String::new()
+    };
     let more = [
         ("FLOW", flow.as_str()),
         ("FLOW_UPPER", flow_upper.as_str()),
