@@ -864,6 +864,15 @@ impl Endpoint {
         }
     }
 
+    /// The object holding the unique key (or natural key) of this create `body`, if any: the
+    /// lookup an interrupted create makes, for naming what a clash is about.
+    pub async fn find_existing(&self, body: &JsonObject) -> Result<Option<JsonObject>, ApiError> {
+        match self.key_of(body) {
+            Some(k) => self.resolve(&k).await,
+            None => Ok(None),
+        }
+    }
+
     fn key_name(&self) -> String {
         match self.composite {
             None => self.unique_key.to_string(),

@@ -74,6 +74,11 @@ pub enum Check {
     Email,
     /// A slug: letters, digits, `_` and `-` only (Django's slug rule), not empty.
     Slug,
+    /// authentik's file field (a flow's `background`): blank, a URL (`http:`, `https://`), an
+    /// `fa://` icon, a `/static` path, or a relative file name of `[a-zA-Z0-9._/-]` (and the
+    /// placeholder `%(theme)s`) without `..`, `//` or a leading `.` or `/`, at most 1024
+    /// characters and 255 per path component.
+    MediaPath,
     /// An integer in `min..=max`; `why` explains the bound.
     IntRange {
         /// Lowest allowed.

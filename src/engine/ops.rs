@@ -33,7 +33,7 @@ pub async fn read(def: &ResourceDef, reader: &Arc<Reader>, req: &ReadRequest) ->
             ..Default::default()
         };
     };
-    match reader.get(def.api_path, id).await {
+    match reader.get_by(def.api_path, def.id_key, id).await {
         Ok(obj) => {
             let mut diagnostics = Vec::new();
             let new_state = state_from_api(
@@ -113,7 +113,7 @@ pub async fn apply(def: &ResourceDef, client: &Client, req: &ApplyRequest) -> Ap
             Ok(Created::FoundByKey { object, lost }) => adopt(def, &object, &lost, req, body),
             Err(e) => ApplyResponse {
                 new_state: Value::Null,
-                diagnostics: create_error(def, client, &req.planned_state, &e).await,
+                diagnostics: create_error(def, client, &req.planned_state, &body.json, &e).await,
                 ..Default::default()
             },
         };
@@ -383,6 +383,7 @@ async fn create_error(
     def: &ResourceDef,
     client: &Client,
     planned: &Value,
+    sent: &JsonObject,
     e: &ApiError,
 ) -> Vec<Diagnostic> {
     if let ApiError::CreateUnsettled { .. } = e {
@@ -399,6 +400,25 @@ async fn create_error(
     }
     let mut diags = api_error(def, "creating", e);
     let endpoint = endpoint_of(def, client);
+    if def.natural_key.fields.len() > 1 && endpoint.is_unique_clash(e) {
+        // Nameless objects (bindings): say which one holds the key and how to take it over.
+        if let Ok(Some(o)) = endpoint.find_existing(sent).await {
+            let (key, at) = key_phrase(def, planned);
+            let id = o.get(def.id_key).and_then(|v| v.as_str()).unwrap_or("?");
+            diags.push(
+                Diagnostic::error(
+                    format!("A {} {key} already exists", def.title),
+                    format!(
+                        "authentik already holds a {} {key} (id {id}), and these must be unique. Import it if this configuration should manage it (`terraform import <address> {id}`), or {}.",
+                        def.title,
+                        key_advice(def)
+                    ),
+                )
+                .at(at),
+            );
+        }
+        return diags;
+    }
     let stage = def.is_stage() && def.natural_key.fields == ["name"];
     if let (true, true, Some(name)) = (
         stage,
@@ -486,7 +506,7 @@ pub async fn import(
             })
         })
     } else {
-        reader.get(def.api_path, key).await.map(Ok)
+        reader.get_by(def.api_path, def.id_key, key).await.map(Ok)
     };
     let obj = match found {
         Ok(Ok(obj)) => obj,

@@ -164,8 +164,11 @@ struct Collection {
     snapshot: Option<Snapshot>,
     /// The coalescing window of the current cold phase, once opened.
     window_until: Option<Instant>,
-    /// By normalized UUID.
+    /// By normalized UUID (or by the exact value of `key_field`).
     objects: HashMap<String, Cached>,
+    /// The field objects are read by: `pk` (a UUID, any spelling) unless a read named another
+    /// (a flow's `slug`, exact).
+    key_field: Option<&'static str>,
 }
 
 impl Collection {
@@ -323,8 +326,31 @@ impl Reader {
         collection: &'static str,
         id: &str,
     ) -> Result<JsonObject, ApiError> {
+        self.get_by(collection, "pk", id).await
+    }
+
+    /// [`Reader::get`] for a collection whose objects are addressed by another field than
+    /// `pk` (`GET <collection>/<value>/`, a flow by its `slug`): the value is compared exactly,
+    /// and list pages are indexed by that field.
+    pub async fn get_by(
+        self: &Arc<Self>,
+        collection: &'static str,
+        key_field: &'static str,
+        id: &str,
+    ) -> Result<JsonObject, ApiError> {
         let endpoint = self.client.endpoint(collection);
-        let key = normalize_uuid(id);
+        let key = if key_field == "pk" {
+            normalize_uuid(id)
+        } else {
+            (!id.is_empty()).then(|| id.to_string())
+        };
+        if key.is_some() {
+            self.lock()
+                .collections
+                .entry(collection)
+                .or_default()
+                .key_field = Some(key_field);
+        }
         let Some(key) = key.filter(|_| self.settings.batching) else {
             // Not a UUID (the server answers 404 or the client refuses it), or batching off.
             {
@@ -436,7 +462,13 @@ impl Reader {
         let started = Instant::now();
         let found = self.client.endpoint(collection).find_one(key, name).await?;
         if let Some(object) = &found {
-            if let Some(key) = pk_key(object) {
+            let field = self
+                .lock()
+                .collections
+                .get(collection)
+                .and_then(|c| c.key_field)
+                .unwrap_or("pk");
+            if let Some(key) = object_key(field, object) {
                 self.remember(collection, epoch, &key, object, started);
             }
         }
@@ -628,8 +660,9 @@ impl Reader {
                 };
                 snapshot.total_pages = Some(total);
                 snapshot.pages.insert(page, PageState::Done);
+                let field = c.key_field.unwrap_or("pk");
                 for object in answer.results {
-                    if let Some(key) = pk_key(&object) {
+                    if let Some(key) = object_key(field, &object) {
                         c.objects.insert(
                             key,
                             Cached {
@@ -656,6 +689,17 @@ impl Reader {
             }
         }
     }
+}
+
+/// An object's cache key: the exact value of `field`, or for `pk` the normalized UUID.
+fn object_key(field: &str, object: &JsonObject) -> Option<String> {
+    if field == "pk" {
+        return pk_key(object);
+    }
+    object
+        .get(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }
 
 /// The normalized UUID in an object's `pk`.

@@ -470,3 +470,37 @@ fn an_empty_405_is_a_server_error_naming_the_request() {
         .summary
         .contains("server error"));
 }
+
+#[test]
+fn a_flow_background_is_checked_as_authentik_does() {
+    let caps = ClientCapabilities::default();
+    let with = |bg: &str| {
+        let mut cfg = flow_config("f");
+        if let Value::Object(m) = &mut cfg {
+            m.insert("background".into(), s(bg));
+        }
+        errors(&validate(&FLOW, &cfg, caps))
+    };
+    for ok in [
+        "",
+        "https://goauthentik.io",
+        "fa://fa-circle",
+        "/static/dist/assets/images/flow_background.jpg",
+        "flows/bg-%(theme)s.png",
+    ] {
+        assert!(with(ok).is_empty(), "{ok}: {:?}", with(ok));
+    }
+    for (bad, why) in [
+        (".", "start with `.`"),
+        ("a/../b.png", "`..`"),
+        ("/etc/passwd", "absolute"),
+        ("a b.png", "only contain"),
+        ("a//b.png", "`//`"),
+    ] {
+        let e = with(bad);
+        assert!(
+            e.len() == 1 && e[0].starts_with("background:") && e[0].contains(why),
+            "{bad}: {e:?}"
+        );
+    }
+}

@@ -154,6 +154,15 @@ fn check_string(f: &Field, s: &str, path: AttributePath, diags: &mut Vec<Diagnos
                 ));
             }
         }
+        Check::MediaPath => {
+            if let Some(why) = media_path_problem(s) {
+                diags.push(err(
+                    path,
+                    format!("Invalid `{name}`"),
+                    format!("{s:?} is not a value authentik accepts here: {why}. Use a URL (`https://…`), an `fa://` icon, a `/static/…` path, a relative file name such as `flows/background.jpg`, or leave it blank for the default."),
+                ));
+            }
+        }
         Check::Uuid => {
             if normalize_uuid(s).is_none() {
                 diags.push(err(
@@ -257,6 +266,41 @@ fn check_secret_pair(
             .at(AttributePath::attr(version)),
         );
     }
+}
+
+/// Why authentik's file field would refuse `s` (see [`Check::MediaPath`]), if it would.
+fn media_path_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty()
+        || s.starts_with("http:")
+        || s.starts_with("https://")
+        || s.starts_with("fa://")
+        || s.starts_with("/static")
+    {
+        return None;
+    }
+    let plain = s.replace("%(theme)s", "");
+    if !plain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+    {
+        return Some("a file name may only contain letters, digits, `.`, `_`, `-`, `/` and the placeholder `%(theme)s`");
+    }
+    if s.contains("..") {
+        return Some("parent directory references (`..`) are not allowed");
+    }
+    if s.starts_with('/') {
+        return Some("absolute paths are not allowed");
+    }
+    if s.starts_with('.') {
+        return Some("paths cannot start with `.`");
+    }
+    if s.contains("//") {
+        return Some("empty path components (`//`) are not allowed");
+    }
+    if s.len() > 1024 || s.split('/').any(|c| c.len() > 255) {
+        return Some("at most 1024 characters, 255 per path component");
+    }
+    None
 }
 
 /// Whether a field counts as set for [`Rule::AtLeastOne`] and [`Rule::AtMostOne`]: a bool

@@ -69,7 +69,7 @@ pub const FLOW: ResourceDef = ResourceDef {
                 "sidebar_right_frame_background",
             ])
             .doc("Page layout. `sidebar_left_frame_background` and `sidebar_right_frame_background` need authentik 2026.2 or later (older servers reject them)."),
-        Field::string("background").default(Dflt::Str("")).doc(
+        Field::string("background").default(Dflt::Str("")).check(Check::MediaPath).doc(
             "Background image, stored as given: a URL (`https://…`), a `/static/…` path, an `fa://` icon, or the name of a file uploaded to authentik's files (a relative name of letters, digits, `.`, `_`, `-` and `/`, no `..`). Blank (the server's default) shows the brand's default flow background. authentik 2025.12 and later take it as plain text; there is no upload here.",
         ),
         Field::string("policy_engine_mode")

@@ -21,7 +21,7 @@ pub const POLICY_EXPRESSION: ResourceDef = ResourceDef {
             "Name of the policy. Unique across **all** policy types; also an import ID.",
         ),
         Field::string("expression").required().check(Check::NonBlank).doc(
-            "The Python code; `return True` passes. authentik compiles it on every write and rejects syntax errors. Compared as authentik stores it, without surrounding whitespace, so a heredoc's trailing newline never shows as a change.",
+            "The Python code; `return True` passes. authentik compiles it on every write and rejects syntax errors. Compared as authentik stores it, without surrounding whitespace, so a heredoc's trailing newline never shows as a change (after an import, once: the import reads authentik's text, and the plan that follows updates only its spelling in state, sending nothing).",
         ),
         Field::bool("execution_logging")
             .default(Dflt::Bool(false))

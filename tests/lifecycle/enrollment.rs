@@ -298,3 +298,15 @@ resource "authentik_stage_redirect" "t" {
         restrictions: None,
     }
 }
+
+/// All six, for one shared run.
+pub fn all() -> Vec<Case> {
+    vec![
+        prompt_field(),
+        prompt(),
+        user_write(),
+        email_stage(),
+        consent(),
+        redirect(),
+    ]
+}

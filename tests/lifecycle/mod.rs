@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 pub mod enrollment;
+pub mod flows;
 
 use crate::e2e::{fill, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
@@ -780,6 +781,48 @@ pub fn minimal_create(v: TfVersion, server: Server, case: Case) {
     assert_server_has(&ctx, &case, &id, &plan.defaults);
     plan.assert_absent(&ctx, &case, &id);
     ctx.wd.destroy();
+    if let Some(slug) = made_flow {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 204, "cleaning up the flow");
+    }
+}
+
+/// [`minimal_create`] of several cases in one configuration (one Terraform run): each case's
+/// minimal configuration and extras side by side, applied, planned empty, each object holding
+/// the server's defaults, destroyed.
+pub fn minimal_create_together(v: TfVersion, server: Server, cases: Vec<Case>) {
+    let ctx = Ctx::acceptance_on(v, server);
+    let (flow, made_flow) = configure_flow(&ctx);
+    let plans: Vec<Plan> = cases.iter().map(|c| plan_for(&ctx, c)).collect();
+    let config: Vec<String> = cases
+        .iter()
+        .zip(&plans)
+        .map(|(c, p)| {
+            p.fill(
+                &format!("{}\n{}", c.extra, c.minimal),
+                &[("FLOW", flow.as_str())],
+            )
+        })
+        .collect();
+    ctx.config(&config.join("\n"));
+    ctx.wd.apply();
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "minimal configurations must plan empty after apply"
+    );
+    for (case, plan) in cases.iter().zip(&plans) {
+        let id = ctx.state_values(&format!("{}.t", case.ty))["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        assert_server_has(&ctx, case, &id, &plan.defaults);
+        plan.assert_absent(&ctx, case, &id);
+    }
+    ctx.wd.destroy();
+    if ctx.dbl.is_double() {
+        assert!(ctx.dbl.stages().is_empty(), "{:#?}", ctx.dbl.stages());
+    }
     if let Some(slug) = made_flow {
         let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
         assert_eq!(status, 204, "cleaning up the flow");
