@@ -1,4 +1,5 @@
-//! The acceptance cases, per resource (all seven authenticator stages) and per data source, on
+//! The acceptance cases, per resource (the seven authenticator stages here, the sign-in flow
+//! types in [`flows`], the enrollment and consent types in [`enrollment`]) and per data source, on
 //! Terraform 1.0.3 and 1.15.5, against the server a test binary chooses ([`Server`]): create
 //! with every attribute, empty plan, an update is one PATCH of just the change, clearing every
 //! optional attribute, drift shown and repaired, out-of-band delete planned as a create, import
