@@ -48,8 +48,10 @@ const MODEL: &str = "FlowStageBinding";
 const NOT_UNIQUE: &str = "The fields target, stage, order must make a unique set.";
 const NO_EVALUATION: &str = "Either evaluation on plan or evaluation on run must be enabled";
 
-/// Key of the stage's name in a rendered binding, for `?search=`; never shown.
-const SEARCH_KEY: &str = "_stage_name";
+/// Keys a listed binding carries for `?search=` (the stage's name) and `?ordering=`
+/// (`stage__name`, `target__uuid`); never shown.
+const SEARCH_KEY: &str = "stage__name";
+const TARGET_KEY: &str = "target__uuid";
 
 const LIST: ListSpec = ListSpec {
     filters: &[
@@ -132,6 +134,7 @@ fn hide_search_key(value: &Value) -> Cow<'_, Value> {
     let mut value = value.clone();
     if let Value::Object(map) = &mut value {
         map.remove(SEARCH_KEY);
+        map.remove(TARGET_KEY);
     }
     Cow::Owned(value)
 }
@@ -154,6 +157,7 @@ pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
                 .map(|s| s.record.text("name").to_string())
                 .unwrap_or_default();
             shown[SEARCH_KEY] = Value::from(name);
+            shown[TARGET_KEY] = shown["target"].clone();
             shown
         })
         .collect();

@@ -528,6 +528,23 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
                 .ok_or_else(|| SeedError(format!("binding {} to {slug}", builtin.name)))?;
         }
     }
+    // `initial-setup` evaluates its password prompt and its login on plan only.
+    let setup = flow_pk(store, "initial-setup")?;
+    let planned: Vec<_> = store
+        .bindings()
+        .iter()
+        .filter(|b| b.flow == setup && matches!(b.order, 10 | 100))
+        .cloned()
+        .collect();
+    for mut binding in planned {
+        binding
+            .values
+            .insert("evaluate_on_plan".into(), Value::Bool(true));
+        binding
+            .values
+            .insert("re_evaluate_policies".into(), Value::Bool(false));
+        store.put_binding(binding);
+    }
     for (name, expression, bound_to, failure_result) in POLICIES {
         let mut values = Map::new();
         values.insert("name".into(), Value::from(*name));

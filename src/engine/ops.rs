@@ -548,9 +548,10 @@ pub async fn import(
                             def.title
                         ),
                         None if named => format!(
-                            "No {} with {} {key:?} exists in authentik. Import by the stage's UUID (e.g. `terraform import {}.example 0f3c5a4e-1b2c-4d5e-8f90-112233445566`) or by its exact name (`name:<name>`, or just the name).",
+                            "No {} with {} {key:?} exists in authentik. Import by the {}'s UUID (e.g. `terraform import {}.example 0f3c5a4e-1b2c-4d5e-8f90-112233445566`) or by its exact name (`name:<name>`, or just the name).",
                             def.title,
                             if by_name { "name" } else { "UUID" },
+                            def.title.rsplit(' ').next().unwrap_or("object"),
                             def.type_name
                         ),
                         None => format!(

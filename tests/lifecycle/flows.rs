@@ -607,8 +607,25 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
         .dbl
         .delete(&format!("/api/v3/flows/instances/{new_slug}/"));
     assert_eq!(status, 204);
+    // And one object of every other type deleted too (authentik drops the binding of the
+    // logout stage and the policy binding with them).
+    for (api, addr) in [
+        ("stages/password", "authentik_stage_password.pw"),
+        ("stages/user_logout", "authentik_stage_user_logout.logout"),
+        ("stages/deny", "authentik_stage_deny.deny"),
+        ("policies/expression", "authentik_policy_expression.p"),
+    ] {
+        let (status, _) = ctx
+            .dbl
+            .delete(&format!("/api/v3/{api}/{}/", id_of(&ctx, addr)));
+        assert_eq!(status, 204, "{addr}");
+    }
     let tf_plan = ctx.wd.plan_json();
     for addr in [
+        "authentik_stage_password.pw",
+        "authentik_stage_user_logout.logout",
+        "authentik_stage_deny.deny",
+        "authentik_policy_expression.p",
         "authentik_flow.f",
         "authentik_flow_stage_binding.b_ident",
         "authentik_flow_stage_binding.b_login",

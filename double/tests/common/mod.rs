@@ -71,7 +71,10 @@ pub struct Api {
 impl Api {
     /// Starts a double with extra arguments.
     pub fn start(args: &[&str]) -> Api {
-        let version_2026_2 = args.windows(2).any(|w| w == ["--version", "2026.2"]);
+        // 2025.12 has the field set of 2026.2.
+        let version_2026_2 = args
+            .windows(2)
+            .any(|w| w[0] == "--version" && matches!(w[1], "2026.2" | "2025.12"));
         let unchecked = args.contains(&"--secrets-write-only");
         Api {
             double: Double::start(args),
