@@ -81,6 +81,28 @@ fn webauthn_device_type_data_source(v: TfVersion) {
     l::device_type_data_source(v, ENV)
 }
 
+fn enrollment_types_minimal(v: TfVersion) {
+    l::minimal_create_together(v, ENV, l::enrollment::all())
+}
+fn prompt_field_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::prompt_field())
+}
+fn prompt_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::prompt())
+}
+fn user_write_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::user_write())
+}
+fn email_stage_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::email_stage())
+}
+fn consent_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::consent())
+}
+fn redirect_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::redirect())
+}
+
 per_version!(
     flows_lifecycle,
     flow_stage_binding_data_source,
@@ -104,6 +126,13 @@ per_version!(
     stage_data_source,
     flow_data_source,
     webauthn_device_type_data_source,
+    prompt_field_lifecycle,
+    prompt_lifecycle,
+    user_write_lifecycle,
+    email_stage_lifecycle,
+    consent_lifecycle,
+    redirect_lifecycle,
+    enrollment_types_minimal,
 );
 
 #[test]

@@ -22,6 +22,8 @@ use support::terraform::TfVersion;
 enum Want {
     /// The attribute, as Terraform's flat form shows it (`"2"`, `"true"`), equals this.
     Is(&'static str),
+    /// Like [`Want::Is`], for a value built at run time.
+    Text(String),
     /// The attribute equals another resource's attribute.
     SameAs(&'static str, &'static str),
 }
@@ -99,6 +101,7 @@ fn run(v: TfVersion, steps: Vec<Step>) {
                     let got = flat(&values, path);
                     let expected = match want {
                         Want::Is(s) => s.replace("{{N}}", &name),
+                        Want::Text(s) => s.replace("{{N}}", &name),
                         Want::SameAs(other, other_path) => {
                             flat(&ctx.state_values(other), other_path)
                                 .unwrap_or_else(|| panic!("{other}.{other_path} not set"))
@@ -674,6 +677,93 @@ fn data_webauthn_device_type(v: TfVersion) {
     )
 }
 
+/// `TestAccResourceStagePrompt` (with its prompt field), `TestAccResourceStageUserWrite`,
+/// `TestAccResourceStageEmail`, `TestAccResourceStageConsent` and `TestAccResourceStageRedirect`,
+/// replayed together in one configuration (stage names are unique across all types, so each
+/// stage adds a short tag to the case's name): every value as the official cases set it, then
+/// the rename of their second step; each step applied, re-planned empty and checked.
+fn enrollment_types(v: TfVersion) {
+    let config = |suffix: &str| {
+        format!(
+            r#"
+resource "authentik_stage_prompt_field" "field" {{
+  name      = "{{{{N}}}}{suffix}"
+  field_key = "{{{{N}}}}{suffix}-test-field"
+  label     = "a label"
+  type      = "text"
+  placeholder = <<-EOT
+  try:
+    return user.username
+  except:
+    return ''
+  EOT
+}}
+
+resource "authentik_stage_prompt" "name" {{
+  name   = "{{{{N}}}}{suffix}-prompt"
+  fields = [authentik_stage_prompt_field.field.id]
+}}
+
+resource "authentik_stage_user_write" "name" {{
+  name                     = "{{{{N}}}}{suffix}-write"
+  create_users_as_inactive = false
+}}
+
+resource "authentik_stage_email" "name" {{
+  name = "{{{{N}}}}{suffix}-email"
+}}
+
+resource "authentik_stage_consent" "name" {{
+  name = "{{{{N}}}}{suffix}-consent"
+}}
+
+resource "authentik_stage_redirect" "name" {{
+  name          = "{{{{N}}}}{suffix}-redirect"
+  mode          = "static"
+  target_static = "https://goauthentik.io"
+}}"#
+        )
+    };
+    let checks = |s: &'static str| -> Vec<(&'static str, &'static str, Want)> {
+        let n = |tag: &str| Want::Text(format!("{{{{N}}}}{s}{tag}"));
+        vec![
+            ("authentik_stage_prompt_field.field", "name", n("")),
+            (
+                "authentik_stage_prompt_field.field",
+                "placeholder",
+                Want::Is("try:\n  return user.username\nexcept:\n  return ''\n"),
+            ),
+            ("authentik_stage_prompt.name", "name", n("-prompt")),
+            (
+                "authentik_stage_prompt.name",
+                "fields.0",
+                Want::SameAs("authentik_stage_prompt_field.field", "id"),
+            ),
+            ("authentik_stage_user_write.name", "name", n("-write")),
+            (
+                "authentik_stage_user_write.name",
+                "create_users_as_inactive",
+                Want::Is("false"),
+            ),
+            ("authentik_stage_email.name", "name", n("-email")),
+            ("authentik_stage_consent.name", "name", n("-consent")),
+            ("authentik_stage_redirect.name", "name", n("-redirect")),
+            (
+                "authentik_stage_redirect.name",
+                "target_static",
+                Want::Is("https://goauthentik.io"),
+            ),
+        ]
+    };
+    run(
+        v,
+        vec![
+            Step::Apply(config(""), checks("")),
+            Step::Apply(config("test"), checks("test")),
+        ],
+    )
+}
+
 per_version!(
     flow,
     flow_stage_binding,
@@ -691,6 +781,7 @@ per_version!(
     data_stage,
     data_flow,
     data_webauthn_device_type,
+    enrollment_types,
 );
 
 #[test]

@@ -253,7 +253,7 @@ async fn every_resource_type_has_an_identity_and_a_list_resource() {
             .collect();
         want.sort();
         assert_eq!(filters, want, "{t}");
-        if def.api_path.starts_with("stages/") {
+        if def.is_stage() {
             assert_eq!(
                 filters,
                 [("name", true, false), ("search", true, false)],

@@ -81,3 +81,33 @@ list "authentik_policy_binding" "policy_bindings" {
   provider = authentik
   limit    = 10000
 }
+
+list "authentik_stage_prompt_field" "prompt_fields" {
+  provider = authentik
+  limit    = 10000
+}
+
+list "authentik_stage_prompt" "prompt" {
+  provider = authentik
+  limit    = 10000
+}
+
+list "authentik_stage_user_write" "user_write" {
+  provider = authentik
+  limit    = 10000
+}
+
+list "authentik_stage_email" "email_stages" {
+  provider = authentik
+  limit    = 10000
+}
+
+list "authentik_stage_consent" "consent" {
+  provider = authentik
+  limit    = 10000
+}
+
+list "authentik_stage_redirect" "redirect" {
+  provider = authentik
+  limit    = 10000
+}

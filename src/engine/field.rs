@@ -304,6 +304,18 @@ pub enum Rule {
         /// Why, for the error message.
         why: &'static str,
     },
+    /// When `field` (left out: its default) equals `value`, `needs` must be set (same meaning
+    /// of "set" as [`Rule::AtLeastOne`]): a mode and the target it uses.
+    NeedsWhen {
+        /// The field to look at.
+        field: &'static str,
+        /// The value that triggers the rule.
+        value: &'static str,
+        /// The field that must then be set.
+        needs: &'static str,
+        /// Why, for the error message.
+        why: &'static str,
+    },
 }
 
 /// The fields that identify an object besides its `pk`, used to resolve an interrupted create
@@ -351,6 +363,11 @@ pub struct ResourceDef {
     pub label_key: Option<&'static str>,
     /// The attributes of a `list` block's `config`, each also an exact query parameter.
     pub list_filters: &'static [Field],
+    /// The server checks `name` for uniqueness among objects of this type only, while the
+    /// database wants it unique among all stages: a name held by a stage of another type fails
+    /// inside authentik (an empty 405). Such a name is looked up in `/stages/all/` before a
+    /// create or rename, which is refused naming the holder, and never sent.
+    pub name_checked_first: bool,
 }
 
 /// The list filters of stages: exact `name` and authentik's `search`.
@@ -381,9 +398,16 @@ pub const STAGE_DEFAULTS: ResourceDef = ResourceDef {
     },
     label_key: Some("name"),
     list_filters: NAME_FILTERS,
+    name_checked_first: false,
 };
 
 impl ResourceDef {
+    /// Whether objects of this type are stages, listed in `/stages/all/` with every other stage
+    /// type and sharing one name space with them: a collection under `stages/` whose objects are
+    /// called stages (a prompt field, also under `stages/`, is not one).
+    pub fn is_stage(&self) -> bool {
+        self.api_path.starts_with("stages/") && self.title.ends_with("stage")
+    }
     /// The field with this Terraform name.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)

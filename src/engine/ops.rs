@@ -100,6 +100,13 @@ pub async fn apply(def: &ResourceDef, client: &Client, req: &ApplyRequest) -> Ap
                 }
             }
         };
+        if let Some(d) = name_taken_elsewhere(def, client, &body.json, None).await {
+            return ApplyResponse {
+                new_state: Value::Null,
+                diagnostics: vec![d],
+                ..Default::default()
+            };
+        }
         tracing::debug!(resource = def.type_name, attributes = ?body.attributes, "creating");
         return match endpoint.create(&body.json).await {
             Ok(Created::Answered(obj)) => finish(def, &obj, req, body.private, "creating"),
@@ -148,6 +155,13 @@ pub async fn apply(def: &ResourceDef, client: &Client, req: &ApplyRequest) -> Ap
             new_state: state,
             private: body.private.encode(),
             diagnostics: Vec::new(),
+        };
+    }
+    if let Some(d) = name_taken_elsewhere(def, client, &body.json, Some(id)).await {
+        return ApplyResponse {
+            new_state: req.prior_state.clone(),
+            private: req.planned_private.clone(),
+            diagnostics: vec![d],
         };
     }
     tracing::debug!(resource = def.type_name, attributes = ?body.attributes, "updating");
@@ -334,6 +348,37 @@ fn adopt(
 
 /// Diagnostics for a failed create. When a stage name is taken, they name the stage that holds
 /// it (of any type), since stage names are unique across all stage types.
+/// For a type whose server checks names only among its own objects
+/// ([`ResourceDef::name_checked_first`]): when the body sets a `name` that a stage of another
+/// object (not `own_id`) already has, the error to report instead of sending the body, which
+/// would fail inside authentik. Best effort: when the lookup fails the body is sent.
+async fn name_taken_elsewhere(
+    def: &ResourceDef,
+    client: &Client,
+    body: &JsonObject,
+    own_id: Option<&str>,
+) -> Option<Diagnostic> {
+    if !def.name_checked_first {
+        return None;
+    }
+    let name = body.get("name")?.as_str()?.trim();
+    let h = holder::by_name(client, name).await?;
+    if own_id.is_some_and(|id| normalize_uuid(id) == normalize_uuid(&h.id)) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            format!("The stage name {name:?} is taken"),
+            format!(
+                "Stage names are unique across all stage types in authentik, and {} already has it. Nothing was sent: authentik does not check this for a {} and would fail with an internal error. Give this resource another `name`, or rename or delete that stage.",
+                h.describe(),
+                def.title
+            ),
+        )
+        .at(AttributePath::attr("name")),
+    )
+}
+
 async fn create_error(
     def: &ResourceDef,
     client: &Client,
@@ -374,7 +419,7 @@ async fn create_error(
         }
         return diags;
     }
-    let stage = def.api_path.starts_with("stages/") && def.natural_key.fields == ["name"];
+    let stage = def.is_stage() && def.natural_key.fields == ["name"];
     if let (true, true, Some(name)) = (
         stage,
         endpoint.is_unique_clash(e),
@@ -466,7 +511,7 @@ pub async fn import(
     let obj = match found {
         Ok(Ok(obj)) => obj,
         Ok(Err(_)) | Err(ApiError::NotFound { .. }) => {
-            let other = if !def.api_path.starts_with("stages/") {
+            let other = if !def.is_stage() {
                 None
             } else if by_name {
                 holder::by_name(reader.client(), key).await

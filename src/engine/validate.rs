@@ -354,6 +354,31 @@ fn check_rule(def: &ResourceDef, rule: &Rule, config: &Value, diags: &mut Vec<Di
                 ));
             }
         }
+        Rule::NeedsWhen {
+            field,
+            value,
+            needs,
+            why,
+        } => {
+            let mut current = config.get(field).clone();
+            if current.is_null() {
+                if let Some(f) = def.field(field) {
+                    if let Mode::Default(d) = f.mode {
+                        current = super::convert::default_value(f, d);
+                    }
+                }
+            }
+            if current.as_str() == Some(value) && is_set(def, needs, config) == Some(false) {
+                diags.push(err(
+                    AttributePath::attr(needs),
+                    format!("`{field} = \"{value}\"` needs `{needs}`"),
+                    format!(
+                        "With `{field} = \"{value}\"` the {} needs `{needs}` set (not empty): {why} Set `{needs}`, or choose another `{field}`.",
+                        def.title
+                    ),
+                ));
+            }
+        }
         Rule::NotBothTrue { a, b, why } => {
             if config.get(a).as_bool() == Some(true) && config.get(b).as_bool() == Some(true) {
                 diags.push(err(

@@ -130,4 +130,34 @@ pub const DIFFERENCES: &[Difference] = &[
         here: "import by slug or UUID; the identity is the UUID, which survives slug changes",
         migrating: "Nothing.",
     },
+    Difference {
+        what: "Defaults of `authentik_stage_prompt_field` `required`, `authentik_stage_user_write` `create_users_as_inactive`, `authentik_stage_consent` `mode`, `authentik_stage_email` `use_global_settings` and `timeout`",
+        official: "`false`, `true`, `\"always_require\"`, `true`, `30` (not authentik's defaults)",
+        here: "authentik's own defaults: `true`, `false`, `\"expiring\"`, `false`, `10`, so a minimal configuration means what it means in authentik",
+        migrating: "An object whose configuration leaves these out plans one update to authentik's default. To keep the old value, write it in the configuration.",
+    },
+    Difference {
+        what: "Values that could never be cleared: prompt field `placeholder`, `initial_value`, `order`; email stage `username`, `activate_user_on_success` (true → false) and the other blank/zero values; redirect `target_static`",
+        official: "a blank, `0` or `false` is never sent: removing it keeps the old value (perpetual diff)",
+        here: "sent as configured: removing an attribute resets it to authentik's default, `0` and `false` are sent, switching a redirect to a flow clears its URL",
+        migrating: "Nothing, unless a configuration relied on the old value sticking.",
+    },
+    Difference {
+        what: "`authentik_stage_prompt` `fields`, `validation_policies`",
+        official: "`list(string)`, order-preserving merge (the order never affects the display)",
+        here: "`set(string)`, as authentik stores them: the display order comes from each field's `order`, and list order never diffs; `fields` must not be empty (checked at plan)",
+        migrating: "List literals work unchanged; indexing the attribute needs `tolist(...)`.",
+    },
+    Difference {
+        what: "`authentik_stage_prompt` name taken by a stage of another type; `authentik_stage_redirect` mode and targets",
+        official: "sent as they are: authentik fails with an empty HTTP 405 (the prompt name) or a 400 (a `mode` without its target)",
+        here: "the prompt stage's name is looked up among all stages before it is sent, and a clash is an error naming the stage that holds it; the target a redirect `mode` needs is checked at plan, naming the attribute, and `mode`, `target_static` and `target_flow` go together in every update",
+        migrating: "A configuration that only ever failed at apply now fails earlier, with the fix in the message.",
+    },
+    Difference {
+        what: "`authentik_stage_email` `password`",
+        official: "sensitive; removing it leaves the old password on the server",
+        here: "sensitive, with a write-only twin `password_wo`; removing it clears it; kept from state as authentik never returns it",
+        migrating: "Nothing.",
+    },
 ];

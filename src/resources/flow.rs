@@ -92,4 +92,5 @@ pub const FLOW: ResourceDef = ResourceDef {
     natural_key: NaturalKey { fields: &["slug"], filters: &["slug"] },
     label_key: Some("slug"),
     list_filters: FLOW_FILTERS,
+    name_checked_first: false,
 };

@@ -58,4 +58,5 @@ pub const FLOW_STAGE_BINDING: ResourceDef = ResourceDef {
     },
     label_key: None,
     list_filters: FILTERS,
+    name_checked_first: false,
 };

@@ -2,22 +2,28 @@
 //! Adding a stage is one small file here and one line in [`ALL`].
 
 mod common;
+pub mod consent;
 pub mod data_sources;
 pub mod deny;
 pub mod differences;
 pub mod duo;
 pub mod email;
+pub mod email_stage;
 pub mod flow;
 pub mod flow_stage_binding;
 pub mod identification;
 pub mod password;
 pub mod policy_binding;
 pub mod policy_expression;
+pub mod prompt;
+pub mod prompt_field;
+pub mod redirect;
 pub mod sms;
 pub mod static_tokens;
 pub mod totp;
 pub mod user_login;
 pub mod user_logout;
+pub mod user_write;
 pub mod validate;
 pub mod webauthn;
 
@@ -41,6 +47,12 @@ pub const ALL: &[&ResourceDef] = &[
     &deny::DENY,
     &policy_expression::POLICY_EXPRESSION,
     &policy_binding::POLICY_BINDING,
+    &prompt_field::PROMPT_FIELD,
+    &prompt::PROMPT,
+    &user_write::USER_WRITE,
+    &email_stage::EMAIL_STAGE,
+    &consent::CONSENT,
+    &redirect::REDIRECT,
 ];
 
 /// Every data source this provider serves.

@@ -60,4 +60,5 @@ pub const POLICY_BINDING: ResourceDef = ResourceDef {
     },
     label_key: None,
     list_filters: FILTERS,
+    name_checked_first: false,
 };
