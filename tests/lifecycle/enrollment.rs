@@ -66,6 +66,7 @@ resource "authentik_stage_prompt_field" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -121,6 +122,7 @@ resource "authentik_stage_prompt" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -161,6 +163,7 @@ resource "authentik_stage_user_write" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -224,6 +227,7 @@ resource "authentik_stage_email" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({"password": "smtp-pass"}),
     }
 }
 
@@ -257,6 +261,7 @@ resource "authentik_stage_consent" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 
@@ -296,6 +301,7 @@ resource "authentik_stage_redirect" "t" {
         newer_defaults: json!({}),
         newer_drift: json!({}),
         restrictions: None,
+        kept_secrets: json!({}),
     }
 }
 

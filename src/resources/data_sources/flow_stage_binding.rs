@@ -30,4 +30,6 @@ pub const FLOW_STAGE_BINDING: DataSourceDef = DataSourceDef {
         DataAttr::output(Field::string("invalid_response_action").doc("What happens on an invalid answer: `retry`, `restart` or `restart_with_context`.")),
     ],
     query: &[],
+    many: None,
+    every: None,
 };
