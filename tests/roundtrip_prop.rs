@@ -32,6 +32,7 @@ struct Refs {
     password_stages: Vec<String>,
     validate_stages: Vec<String>,
     policies: Vec<String>,
+    prompts: Vec<String>,
     groups: Vec<String>,
     sources: Vec<String>,
 }
@@ -40,16 +41,16 @@ struct Refs {
 /// out).
 fn refs_for(field: &Field, refs: &Refs) -> Vec<String> {
     match field.name {
-        "configure_flow" | "target" | "enrollment_flow" | "recovery_flow" | "passwordless_flow" => {
-            refs.flows.clone()
-        }
+        "configure_flow" | "target" | "enrollment_flow" | "recovery_flow" | "passwordless_flow"
+        | "target_flow" => refs.flows.clone(),
         "mapping" => refs.mappings.clone(),
         "configuration_stages" | "stage" => refs.stages.clone(),
         "webauthn_allowed_device_types" | "device_type_restrictions" => refs.device_types.clone(),
         "password_stage" => refs.password_stages.clone(),
         "webauthn_stage" => refs.validate_stages.clone(),
-        "policy" => refs.policies.clone(),
-        "group" => refs.groups.clone(),
+        "policy" | "validation_policies" => refs.policies.clone(),
+        "fields" => refs.prompts.clone(),
+        "group" | "create_users_group" => refs.groups.clone(),
         "sources" => refs.sources.clone(),
         "captcha_stage" => Vec::new(),
         other => panic!("no reference pool for {other}"),
@@ -89,6 +90,18 @@ fn duration() -> BoxedStrategy<String> {
 
 /// A strategy for one string value obeying a check.
 fn string_for(field: &Field, refs: &Refs) -> BoxedStrategy<String> {
+    if field.name == "template" {
+        // The templates the double lists (the server's stock ones); the provider leaves the
+        // check to the server, which also accepts templates mounted into it.
+        return prop::sample::select(vec![
+            "email/password_reset.html",
+            "email/account_confirmation.html",
+            "email/email_otp.html",
+            "email/event_notification.html",
+        ])
+        .prop_map(str::to_string)
+        .boxed();
+    }
     match field.check {
         Check::OneOf(values) => prop::sample::select(values.to_vec())
             .prop_map(str::to_string)
@@ -234,6 +247,7 @@ fn setup(dbl: &Double) -> Refs {
         password_stages: vec![],
         validate_stages: vec![],
         policies: vec![],
+        prompts: vec![],
         groups: vec![],
         sources: vec![],
     };
@@ -272,6 +286,11 @@ fn setup(dbl: &Double) -> Refs {
                 "policies/expression",
                 json!({"name": format!("policy-{i}"), "expression": "return True"}),
                 &mut refs.policies,
+            ),
+            (
+                "stages/prompt/prompts",
+                json!({"name": format!("prompt-{i}"), "field_key": format!("key_{i}"), "label": "Label", "type": "text"}),
+                &mut refs.prompts,
             ),
         ] {
             let (s, b) = dbl.post(&format!("/api/v3/{path}/"), body);
