@@ -219,7 +219,7 @@ impl Provider for AuthentikProvider {
 
     fn resource_identity(&self, type_name: &str, state: &Value) -> Value {
         match self.def(type_name) {
-            Ok(_) => engine::identity::identity_of(state),
+            Ok(def) => engine::identity::identity_of(def, state),
             Err(_) => Value::Null,
         }
     }

@@ -711,3 +711,82 @@ async fn a_lost_create_whose_lookup_fails_too_is_unsettled_not_retried() {
         "the look-up and its retries: {seen:?}"
     );
 }
+
+#[tokio::test]
+async fn create_with_a_natural_key_of_several_fields_resolves_by_all_of_them() {
+    const FLOW: &str = "5a8c3c1e-6f0a-4d7e-9b1c-2d3e4f5a6b7c";
+    const STAGE: &str = "0f3c5a4e-1b2c-4d5e-8f90-112233445566";
+    let binding = |pk: &str, stage: &str, order: i64| json!({"pk": pk, "target": FLOW, "stage": stage, "order": order});
+    // The answer is lost; the list (filtered on every key field) holds a near miss (same flow
+    // and stage, another order, as a server ignoring a filter would list it) and ours.
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(
+            200,
+            "",
+            page(json!([
+                binding("other", STAGE, 20),
+                binding("ours", &STAGE.to_uppercase(), 10)
+            ])),
+        ),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let ep = c
+        .endpoint("flows/bindings")
+        .with_natural_key(&["target", "stage", "order"], &["target", "stage", "order"]);
+    let got = ep
+        .create(&obj(json!({"target": FLOW, "stage": STAGE, "order": 10})))
+        .await
+        .map(found_by_key)
+        .expect("found by target, stage and order");
+    assert_eq!(got["pk"], "ours");
+    let seen = script.seen();
+    assert_eq!(count(&seen, "POST "), 1, "no second POST");
+    assert!(
+        seen[1].starts_with(&format!(
+            "GET /api/v3/flows/bindings/?target={FLOW}&stage={STAGE}&order=10&page=1"
+        )),
+        "{}",
+        seen[1]
+    );
+
+    // Not there: the POST is retried; a clash on the retry ("must make a unique set") is
+    // resolved the same way.
+    let (url, script) = scripted(vec![
+        Act::Drop,
+        Act::Reply(200, "", page(json!([binding("other", STAGE, 20)]))),
+        Act::Reply(
+            400,
+            "",
+            r#"{"non_field_errors":["The fields target, stage, order must make a unique set."]}"#
+                .into(),
+        ),
+        Act::Reply(200, "", page(json!([binding("late", STAGE, 10)]))),
+    ])
+    .await;
+    let (c, _) = client(config(&url));
+    let got = c
+        .endpoint("flows/bindings")
+        .with_natural_key(&["target", "stage", "order"], &["target", "stage", "order"])
+        .create(&obj(json!({"target": FLOW, "stage": STAGE, "order": 10})))
+        .await
+        .map(found_by_key)
+        .expect("clash on retry resolved");
+    assert_eq!(got["pk"], "late");
+    assert_eq!(count(&script.seen(), "POST "), 2);
+    // A first-attempt clash is the configuration's problem.
+    let e = ApiError::Validation {
+        errors: vec![terraform_provider_authentik::client::FieldError {
+            path: vec![terraform_provider_authentik::client::FieldPathStep::Field(
+                "non_field_errors".into(),
+            )],
+            message: "The fields target, stage, order must make a unique set.".into(),
+        }],
+    };
+    assert!(c
+        .endpoint("flows/bindings")
+        .with_natural_key(&["target", "stage", "order"], &["target"])
+        .is_unique_clash(&e));
+    assert!(!c.endpoint("flows/bindings").is_unique_clash(&e));
+}

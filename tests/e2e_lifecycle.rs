@@ -62,6 +62,15 @@ fn validate_2026_5_attributes(v: TfVersion) {
 fn webauthn_2026_5_attributes(v: TfVersion) {
     l::newer_fields(v, ENV, l::webauthn_newer())
 }
+fn flows_lifecycle(v: TfVersion) {
+    l::flows::flows_lifecycle(v, ENV)
+}
+fn flow_stage_binding_data_source(v: TfVersion) {
+    l::flows::binding_data_source(v, ENV)
+}
+fn complete_sign_in(v: TfVersion) {
+    l::flows::complete_sign_in(v, ENV)
+}
 fn stage_data_source(v: TfVersion) {
     l::stage_data_source(v, ENV)
 }
@@ -72,7 +81,32 @@ fn webauthn_device_type_data_source(v: TfVersion) {
     l::device_type_data_source(v, ENV)
 }
 
+fn enrollment_types_minimal(v: TfVersion) {
+    l::minimal_create_together(v, ENV, l::enrollment::all())
+}
+fn prompt_field_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::prompt_field())
+}
+fn prompt_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::prompt())
+}
+fn user_write_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::user_write())
+}
+fn email_stage_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::email_stage())
+}
+fn consent_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::consent())
+}
+fn redirect_lifecycle(v: TfVersion) {
+    l::lifecycle(v, ENV, l::enrollment::redirect())
+}
+
 per_version!(
+    flows_lifecycle,
+    flow_stage_binding_data_source,
+    complete_sign_in,
     sms_lifecycle,
     email_lifecycle,
     validate_lifecycle,
@@ -92,6 +126,13 @@ per_version!(
     stage_data_source,
     flow_data_source,
     webauthn_device_type_data_source,
+    prompt_field_lifecycle,
+    prompt_lifecycle,
+    user_write_lifecycle,
+    email_stage_lifecycle,
+    consent_lifecycle,
+    redirect_lifecycle,
+    enrollment_types_minimal,
 );
 
 #[test]

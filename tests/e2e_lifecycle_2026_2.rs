@@ -68,13 +68,16 @@ per_version!(
 );
 
 /// The clean-up of the real-server mode: a case that fails with a stage in Terraform's state and
-/// a stage, a flow and a mapping made through the API leaves nothing with its suffix behind, and
+/// a stage, a flow, a mapping, a prompt field and a policy made through the API leaves nothing
+/// with its suffix behind, and
 /// nothing else is touched. The server is a double reached as a real one ([`Double::remote`]),
 /// kept running to look afterwards.
 #[test]
 fn a_failed_case_leaves_nothing_behind() {
     let server = Double::start(&["--version", "2026.2"]);
     let flows_before = server.list_all("/flows/instances/").expect("flows");
+    let prompts_before = server.list_all("/stages/prompt/prompts/").expect("prompts");
+    let policies_before = server.list_all("/policies/expression/").expect("policies");
     let suffix = std::sync::Mutex::new(String::new());
     let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let ctx = Ctx::acceptance_at(
@@ -95,6 +98,16 @@ fn a_failed_case_leaves_nothing_behind() {
         assert_eq!(status, 201);
         ctx.flow(&format!("flow{}", ctx.sfx));
         ctx.mapping(&format!("mapping{}", ctx.sfx));
+        let (status, _) = ctx.dbl.post(
+            "/stages/prompt/prompts/",
+            json!({"name": format!("field{}", ctx.sfx), "field_key": "k", "label": "L", "type": "text"}),
+        );
+        assert_eq!(status, 201);
+        let (status, _) = ctx.dbl.post(
+            "/policies/expression/",
+            json!({"name": format!("policy{}", ctx.sfx), "expression": "return True"}),
+        );
+        assert_eq!(status, 201);
         assert_eq!(server.stages().len(), 2);
         panic!("failing on purpose");
     }));
@@ -116,6 +129,16 @@ fn a_failed_case_leaves_nothing_behind() {
             .list_all("/propertymappings/notification/")
             .expect("mappings"),
         Vec::<serde_json::Value>::new()
+    );
+    assert_eq!(
+        server.list_all("/stages/prompt/prompts/").expect("prompts"),
+        prompts_before,
+        "the test's prompt field is gone and the built-in ones are untouched"
+    );
+    assert_eq!(
+        server.list_all("/policies/expression/").expect("policies"),
+        policies_before,
+        "the test's policy is gone and the built-in ones are untouched"
     );
     let log: Vec<String> = server
         .requests()

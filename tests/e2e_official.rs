@@ -1,5 +1,8 @@
 //! The official provider's acceptance configurations, run against this provider: for each of
-//! its `TestAcc…` cases of the seven authenticator stages and the three data sources, a
+//! its `TestAcc…` cases of the seven authenticator stages, the flow types (flow, flow-stage
+//! binding, identification, password, user login, user logout and deny stages, expression
+//! policy, policy binding; resources this provider does not serve are replaced by one it does,
+//! as each case says) and the three data sources, a
 //! configuration that sets exactly the attributes and values that case sets, followed through
 //! the same steps (each applied, then re-planned empty), with the same attribute checks and
 //! import verifications. On Terraform 1.0.3 and 1.15.5, against the API double (or a real
@@ -19,6 +22,8 @@ use support::terraform::TfVersion;
 enum Want {
     /// The attribute, as Terraform's flat form shows it (`"2"`, `"true"`), equals this.
     Is(&'static str),
+    /// Like [`Want::Is`], for a value built at run time.
+    Text(String),
     /// The attribute equals another resource's attribute.
     SameAs(&'static str, &'static str),
 }
@@ -96,6 +101,7 @@ fn run(v: TfVersion, steps: Vec<Step>) {
                     let got = flat(&values, path);
                     let expected = match want {
                         Want::Is(s) => s.replace("{{N}}", &name),
+                        Want::Text(s) => s.replace("{{N}}", &name),
                         Want::SameAs(other, other_path) => {
                             flat(&ctx.state_values(other), other_path)
                                 .unwrap_or_else(|| panic!("{other}.{other_path} not set"))
@@ -355,6 +361,271 @@ resource "authentik_stage_authenticator_duo" "name" {{
     )
 }
 
+/// `TestAccResourceFlow`: every attribute the case sets, then name, title and slug renamed
+/// (a slug change renames the flow in place).
+fn flow(v: TfVersion) {
+    let config = |suffix: &str| {
+        format!(
+            r#"
+resource "authentik_flow" "flow" {{
+  name           = "{{{{N}}}}{suffix}"
+  title          = "{{{{N}}}}{suffix}"
+  slug           = "{{{{N}}}}{suffix}"
+  designation    = "authorization"
+  authentication = "none"
+  background     = "https://goauthentik.io"
+  layout         = "stacked"
+}}"#
+        )
+    };
+    let addr = "authentik_flow.flow";
+    run(
+        v,
+        vec![
+            Step::Apply(config(""), name_check(addr)),
+            Step::Apply(
+                config("test"),
+                vec![
+                    (addr, "name", Want::Is("{{N}}test")),
+                    (addr, "id", Want::Is("{{N}}test")),
+                ],
+            ),
+        ],
+    )
+}
+
+/// `TestAccResourceFlowStageBinding`: a stage bound into a new flow at order 0, then renamed
+/// and moved to order 1. The official case binds an `authentik_stage_dummy`, which this
+/// provider does not serve; a deny stage stands in for it (the binding takes any stage).
+fn flow_stage_binding(v: TfVersion) {
+    let config = |suffix: &str, order: u8| {
+        format!(
+            r#"
+resource "authentik_stage_deny" "dummy" {{
+  name = "{{{{N}}}}{suffix}"
+}}
+
+resource "authentik_flow" "flow" {{
+  name        = "{{{{N}}}}{suffix}"
+  title       = "{{{{N}}}}{suffix}"
+  slug        = "{{{{N}}}}{suffix}"
+  designation = "authorization"
+}}
+
+resource "authentik_flow_stage_binding" "dummy-flow" {{
+  target = authentik_flow.flow.uuid
+  stage  = authentik_stage_deny.dummy.id
+  order  = {order}
+}}"#
+        )
+    };
+    let flow = "authentik_flow.flow";
+    let binding = "authentik_flow_stage_binding.dummy-flow";
+    run(
+        v,
+        vec![
+            Step::Apply(
+                config("", 0),
+                vec![
+                    (flow, "name", Want::Is("{{N}}")),
+                    (binding, "target", Want::SameAs(flow, "uuid")),
+                ],
+            ),
+            Step::Apply(
+                config("test", 1),
+                vec![
+                    (flow, "name", Want::Is("{{N}}test")),
+                    (binding, "order", Want::Is("1")),
+                ],
+            ),
+            Step::ImportVerify(binding, &[]),
+        ],
+    )
+}
+
+/// `TestAccResourceStageIdentification`: user fields and a password stage on the page. The
+/// official case also lists an OAuth source (`authentik_source_oauth`, not served here); the
+/// configuration leaves `sources` out.
+fn identification(v: TfVersion) {
+    let config = |suffix: &str| {
+        format!(
+            r#"
+data "authentik_flow" "default-authorization-flow" {{
+  slug = "default-provider-authorization-implicit-consent"
+}}
+
+resource "authentik_stage_password" "name" {{
+  name     = "{{{{N}}}}{suffix}-pass"
+  backends = ["authentik.core.auth.InbuiltBackend"]
+}}
+
+resource "authentik_stage_identification" "name" {{
+  name           = "{{{{N}}}}{suffix}-ident"
+  user_fields    = ["username"]
+  password_stage = authentik_stage_password.name.id
+}}"#
+        )
+    };
+    let addr = "authentik_stage_identification.name";
+    run(
+        v,
+        vec![
+            Step::Apply(config(""), vec![(addr, "name", Want::Is("{{N}}-ident"))]),
+            Step::Apply(
+                config("test"),
+                vec![(addr, "name", Want::Is("{{N}}test-ident"))],
+            ),
+        ],
+    )
+}
+
+/// `TestAccResourceStagePassword`, `…UserLogin`, `…UserLogout`, `…Deny` and
+/// `TestAccResourcePolicyExpression` in one configuration (one Terraform run serves all five):
+/// each case's attributes, then the rename. Stage names are unique across stage types, so each
+/// stage's name carries its type.
+fn stages_and_expression_policy(v: TfVersion) {
+    let config = |suffix: &str| {
+        format!(
+            r#"
+resource "authentik_stage_password" "name" {{
+  name     = "{{{{N}}}}{suffix}-password"
+  backends = ["authentik.core.auth.InbuiltBackend"]
+}}
+
+resource "authentik_stage_user_login" "name" {{
+  name             = "{{{{N}}}}{suffix}-login"
+  session_duration = "minutes=1"
+}}
+
+resource "authentik_stage_user_logout" "name" {{
+  name = "{{{{N}}}}{suffix}-logout"
+}}
+
+resource "authentik_stage_deny" "name" {{
+  name = "{{{{N}}}}{suffix}-deny"
+}}
+
+resource "authentik_policy_expression" "name" {{
+  name       = "{{{{N}}}}{suffix}"
+  expression = "return True"
+}}
+
+resource "authentik_policy_expression" "name-eot" {{
+  name       = "{{{{N}}}}{suffix}-EOT"
+  expression = <<EOT
+return True
+EOT
+}}"#
+        )
+    };
+    let checks = |suffix: &'static str| {
+        vec![
+            (
+                "authentik_stage_password.name",
+                "name",
+                Want::Is(if suffix.is_empty() {
+                    "{{N}}-password"
+                } else {
+                    "{{N}}test-password"
+                }),
+            ),
+            (
+                "authentik_stage_user_login.name",
+                "name",
+                Want::Is(if suffix.is_empty() {
+                    "{{N}}-login"
+                } else {
+                    "{{N}}test-login"
+                }),
+            ),
+            (
+                "authentik_stage_user_login.name",
+                "session_duration",
+                Want::Is("minutes=1"),
+            ),
+            (
+                "authentik_stage_user_logout.name",
+                "name",
+                Want::Is(if suffix.is_empty() {
+                    "{{N}}-logout"
+                } else {
+                    "{{N}}test-logout"
+                }),
+            ),
+            (
+                "authentik_stage_deny.name",
+                "name",
+                Want::Is(if suffix.is_empty() {
+                    "{{N}}-deny"
+                } else {
+                    "{{N}}test-deny"
+                }),
+            ),
+            (
+                "authentik_policy_expression.name",
+                "name",
+                Want::Is(if suffix.is_empty() {
+                    "{{N}}"
+                } else {
+                    "{{N}}test"
+                }),
+            ),
+        ]
+    };
+    run(
+        v,
+        vec![
+            Step::Apply(config(""), checks("")),
+            Step::Apply(config("test"), checks("test")),
+        ],
+    )
+}
+
+/// `TestAccResourcePolicyBinding` (the policy case): a policy bound at order 0, then order 1.
+/// The official case binds an `authentik_policy_dummy` to an application, neither served here;
+/// an expression policy bound to a flow stands in (the binding takes any policy and any
+/// bindable target).
+fn policy_binding(v: TfVersion) {
+    let config = |order: u8| {
+        format!(
+            r#"
+resource "authentik_policy_expression" "policy" {{
+  name       = "{{{{N}}}}"
+  expression = "return True"
+}}
+
+resource "authentik_flow" "flow" {{
+  name        = "{{{{N}}}}-policy"
+  title       = "{{{{N}}}}-policy"
+  slug        = "{{{{N}}}}-policy"
+  designation = "authorization"
+}}
+
+resource "authentik_policy_binding" "dummy-flow" {{
+  target = authentik_flow.flow.uuid
+  policy = authentik_policy_expression.policy.id
+  order  = {order}
+}}"#
+        )
+    };
+    let policy = "authentik_policy_expression.policy";
+    let binding = "authentik_policy_binding.dummy-flow";
+    run(
+        v,
+        vec![
+            Step::Apply(config(0), name_check(policy)),
+            Step::Apply(
+                config(1),
+                vec![
+                    (policy, "name", Want::Is("{{N}}")),
+                    (binding, "order", Want::Is("1")),
+                ],
+            ),
+            Step::ImportVerify(binding, &[]),
+        ],
+    )
+}
+
 /// `TestAccDataSourceStage`: a built-in stage by name.
 fn data_stage(v: TfVersion) {
     let addr = "data.authentik_stage.default-authentication-identification";
@@ -406,7 +677,99 @@ fn data_webauthn_device_type(v: TfVersion) {
     )
 }
 
+/// `TestAccResourceStagePrompt` (with its prompt field), `TestAccResourceStageUserWrite`,
+/// `TestAccResourceStageEmail`, `TestAccResourceStageConsent` and `TestAccResourceStageRedirect`,
+/// replayed together in one configuration (stage names are unique across all types, so each
+/// stage adds a short tag to the case's name): every value as the official cases set it, then
+/// the rename of their second step; each step applied, re-planned empty and checked.
+fn enrollment_types(v: TfVersion) {
+    let config = |suffix: &str| {
+        format!(
+            r#"
+resource "authentik_stage_prompt_field" "field" {{
+  name      = "{{{{N}}}}{suffix}"
+  field_key = "{{{{N}}}}{suffix}-test-field"
+  label     = "a label"
+  type      = "text"
+  placeholder = <<-EOT
+  try:
+    return user.username
+  except:
+    return ''
+  EOT
+}}
+
+resource "authentik_stage_prompt" "name" {{
+  name   = "{{{{N}}}}{suffix}-prompt"
+  fields = [authentik_stage_prompt_field.field.id]
+}}
+
+resource "authentik_stage_user_write" "name" {{
+  name                     = "{{{{N}}}}{suffix}-write"
+  create_users_as_inactive = false
+}}
+
+resource "authentik_stage_email" "name" {{
+  name = "{{{{N}}}}{suffix}-email"
+}}
+
+resource "authentik_stage_consent" "name" {{
+  name = "{{{{N}}}}{suffix}-consent"
+}}
+
+resource "authentik_stage_redirect" "name" {{
+  name          = "{{{{N}}}}{suffix}-redirect"
+  mode          = "static"
+  target_static = "https://goauthentik.io"
+}}"#
+        )
+    };
+    let checks = |s: &'static str| -> Vec<(&'static str, &'static str, Want)> {
+        let n = |tag: &str| Want::Text(format!("{{{{N}}}}{s}{tag}"));
+        vec![
+            ("authentik_stage_prompt_field.field", "name", n("")),
+            (
+                "authentik_stage_prompt_field.field",
+                "placeholder",
+                Want::Is("try:\n  return user.username\nexcept:\n  return ''\n"),
+            ),
+            ("authentik_stage_prompt.name", "name", n("-prompt")),
+            (
+                "authentik_stage_prompt.name",
+                "fields.0",
+                Want::SameAs("authentik_stage_prompt_field.field", "id"),
+            ),
+            ("authentik_stage_user_write.name", "name", n("-write")),
+            (
+                "authentik_stage_user_write.name",
+                "create_users_as_inactive",
+                Want::Is("false"),
+            ),
+            ("authentik_stage_email.name", "name", n("-email")),
+            ("authentik_stage_consent.name", "name", n("-consent")),
+            ("authentik_stage_redirect.name", "name", n("-redirect")),
+            (
+                "authentik_stage_redirect.name",
+                "target_static",
+                Want::Is("https://goauthentik.io"),
+            ),
+        ]
+    };
+    run(
+        v,
+        vec![
+            Step::Apply(config(""), checks("")),
+            Step::Apply(config("test"), checks("test")),
+        ],
+    )
+}
+
 per_version!(
+    flow,
+    flow_stage_binding,
+    identification,
+    stages_and_expression_policy,
+    policy_binding,
     sms,
     email,
     validate,
@@ -418,6 +781,7 @@ per_version!(
     data_stage,
     data_flow,
     data_webauthn_device_type,
+    enrollment_types,
 );
 
 #[test]

@@ -723,6 +723,7 @@ per_version!(
     switch_from_official_provider,
     partial_failure_keeps_other_state,
     wrong_token_and_unreachable_url_say_how_to_fix,
+    enrollment_module,
 );
 
 /// One resource failing (a 400 from the server) leaves every other resource's state correct,
@@ -820,4 +821,341 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
         text.contains("Error: could not reach authentik") && !text.contains("rejected"),
         "the heading says authentik was not reached: {out}"
     );
+}
+
+const ENROLLMENT: &str = r#"
+
+resource "authentik_flow" "sign_in" {
+  name        = "Sign in"
+  slug        = "enr-sign-in"
+  title       = "Sign in"
+  designation = "authentication"
+}
+
+module "mfa" {
+  source      = "./modules/mfa"
+  name_prefix = "enr"
+  enable = {
+    totp     = true
+    webauthn = false
+    static   = true
+    email    = false
+    sms      = false
+  }
+}
+
+module "enrollment" {
+  source      = "./modules/enrollment"
+  name_prefix = "enr"
+  labels = {
+    username        = "{{USERNAME_LABEL}}"
+    email           = "Email address"
+    password        = "Password"
+    password_repeat = "Password (again)"
+  }
+  placeholders         = { {{PLACEHOLDERS}} }
+  sign_in_flow         = {{SIGN_IN}}
+  redirect_url         = {{URL}}
+  mfa_stages           = [module.mfa.validate_stage_id]
+}
+
+resource "authentik_flow" "authorize" {
+  name           = "Authorize"
+  slug           = "enr-authorize"
+  title          = "Authorize"
+  designation    = "authorization"
+  authentication = "require_authenticated"
+}
+
+resource "authentik_stage_consent" "consent" {
+  name              = "enr-consent"
+  consent_expire_in = "weeks=2"
+}
+
+resource "authentik_stage_deny" "deny" {
+  name         = "enr-deny"
+  deny_message = "Contractors may not use this application."
+}
+
+resource "authentik_policy_expression" "contractor" {
+  name       = "enr-is-contractor"
+  expression = <<-EOT
+    return request.user.attributes.get("contractor", False)
+  EOT
+}
+
+resource "authentik_flow_stage_binding" "consent" {
+  target = authentik_flow.authorize.uuid
+  stage  = authentik_stage_consent.consent.id
+  order  = 10
+}
+{{DENY}}
+{{EXTRA}}
+"#;
+
+const DENY_BINDING: &str = r#"
+resource "authentik_flow_stage_binding" "deny" {
+  target = authentik_flow.authorize.uuid
+  stage  = authentik_stage_deny.deny.id
+  order  = 20
+}
+
+resource "authentik_policy_binding" "deny_contractors" {
+  target = authentik_flow_stage_binding.deny.id
+  policy = authentik_policy_expression.contractor.id
+  order  = 0
+}
+"#;
+
+/// The enrollment module composed with the mfa module, next to an authorization flow with
+/// consent and deny: apply, empty plan; then labels changed, a placeholder cleared, the redirect
+/// switched from the sign-in flow to a static URL and the deny binding removed, each as one
+/// PATCH (or DELETE) that carries what authentik needs, empty plan again; a redirect without its
+/// target refused at plan; a prompt stage named like a stage of another type refused before
+/// anything is sent; destroy leaves nothing on the server.
+fn enrollment_module(v: TfVersion) {
+    let ctx = Ctx::new(v, &[]);
+    for m in ["mfa", "enrollment"] {
+        copy_dir(
+            &repo_root().join("examples/modules").join(m),
+            &ctx.wd.path().join("modules").join(m),
+        );
+    }
+    let config =
+        |label: &str, placeholders: &str, sign_in: &str, url: &str, deny: &str, extra: &str| {
+            format!("{HEADER}{ENROLLMENT}")
+                .replace("{{USERNAME_LABEL}}", label)
+                .replace("{{PLACEHOLDERS}}", placeholders)
+                .replace("{{SIGN_IN}}", sign_in)
+                .replace("{{URL}}", url)
+                .replace("{{DENY}}", deny)
+                .replace("{{EXTRA}}", extra)
+        };
+    let placeholders = r#"username = "jane.doe", email = "jane@example.com""#;
+    let sign_in = "authentik_flow.sign_in.uuid";
+    ctx.wd.write(
+        "main.tf",
+        &config("Username", placeholders, sign_in, "null", DENY_BINDING, ""),
+    );
+    ctx.wd.run_ok(&["get", "-no-color"]);
+    ctx.wd.apply();
+    ctx.assert_empty_plan("plan after the first apply");
+
+    let flow_uuid = |addr: &str| {
+        ctx.state_values(addr)["uuid"]
+            .as_str()
+            .expect("uuid")
+            .to_string()
+    };
+    let enrollment = flow_uuid("module.enrollment.authentik_flow.this");
+    let sign_in_uuid = flow_uuid("authentik_flow.sign_in");
+    let authorize = flow_uuid("authentik_flow.authorize");
+    let bindings = |flow: &str| -> Vec<(i64, String)> {
+        let mut b: Vec<(i64, String)> = ctx
+            .dbl
+            .list_all(&format!("/api/v3/flows/bindings/?target={flow}"))
+            .expect("bindings")
+            .iter()
+            .map(|b| {
+                (
+                    b["order"].as_i64().expect("order"),
+                    b["stage_obj"]["name"]
+                        .as_str()
+                        .expect("stage name")
+                        .to_string(),
+                )
+            })
+            .collect();
+        b.sort();
+        b
+    };
+    let names = |b: &[(i64, String)]| b.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&bindings(&enrollment)),
+        [
+            "enr-prompt",
+            "enr-user-write",
+            "enr-email-verification",
+            "enr-validate",
+            "enr-redirect"
+        ],
+        "the enrollment flow's stages in order"
+    );
+    assert_eq!(names(&bindings(&authorize)), ["enr-consent", "enr-deny"]);
+    let stage = |api: &str, addr: &str| {
+        let id = ctx.state_values(addr)["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        ctx.server_stage(api, &id)
+    };
+    let redirect_addr = "module.enrollment.authentik_stage_redirect.this";
+    let redirect = stage("stages/redirect", redirect_addr);
+    assert_eq!(redirect["mode"], "flow");
+    assert_eq!(redirect["target_flow"], sign_in_uuid.as_str());
+    let username_addr = "module.enrollment.authentik_stage_prompt_field.this[\"username\"]";
+    assert_eq!(
+        stage("stages/prompt/prompts", username_addr)["placeholder"],
+        "jane.doe"
+    );
+    let prompt = stage(
+        "stages/prompt/stages",
+        "module.enrollment.authentik_stage_prompt.this",
+    );
+    assert_eq!(
+        prompt["fields"].as_array().map(Vec::len),
+        Some(4),
+        "{prompt:#}"
+    );
+    let user_write = stage(
+        "stages/user_write",
+        "module.enrollment.authentik_stage_user_write.this",
+    );
+    assert_eq!(user_write["create_users_as_inactive"], true);
+    assert_eq!(user_write["user_creation_mode"], "always_create");
+    let email = stage(
+        "stages/email",
+        "module.enrollment.authentik_stage_email.this[0]",
+    );
+    assert_eq!(email["activate_user_on_success"], true);
+    assert_eq!(email["template"], "email/account_confirmation.html");
+    assert_eq!(
+        stage("stages/consent", "authentik_stage_consent.consent")["mode"],
+        "expiring"
+    );
+
+    // The step: labels, a cleared placeholder, redirect to a URL, the deny binding gone.
+    ctx.wd.write(
+        "main.tf",
+        &config(
+            "User name",
+            r#"email = "jane@example.com""#,
+            "null",
+            r#""https://example.com/welcome""#,
+            "",
+            "",
+        ),
+    );
+    ctx.dbl.clear_requests();
+    ctx.wd.apply();
+    ctx.assert_empty_plan("plan after the step");
+    let writes = ctx.writes();
+    let to = |part: &str, method: &str| -> Vec<Value> {
+        writes
+            .iter()
+            .filter(|w| {
+                w["method"] == method && w["path"].as_str().is_some_and(|p| p.contains(part))
+            })
+            .map(|w| w["body"].clone())
+            .collect()
+    };
+    assert_eq!(
+        to("/stages/redirect/", "PATCH"),
+        [
+            json!({"mode": "static", "target_static": "https://example.com/welcome", "target_flow": null})
+        ],
+        "the mode goes with both targets: {writes:#?}"
+    );
+    let prompt_patches = to("/stages/prompt/prompts/", "PATCH");
+    assert!(
+        prompt_patches.contains(&json!({"label": "User name", "placeholder": ""})),
+        "{writes:#?}"
+    );
+    assert_eq!(
+        prompt_patches.len(),
+        1,
+        "only the username field changes: {writes:#?}"
+    );
+    assert_eq!(to("/flows/bindings/", "DELETE").len(), 1, "{writes:#?}");
+    let redirect = stage("stages/redirect", redirect_addr);
+    assert_eq!(redirect["mode"], "static");
+    assert_eq!(redirect["target_static"], "https://example.com/welcome");
+    assert_eq!(redirect["target_flow"], Value::Null);
+    let username = stage("stages/prompt/prompts", username_addr);
+    assert_eq!(username["placeholder"], "");
+    assert_eq!(username["label"], "User name");
+    assert_eq!(names(&bindings(&authorize)), ["enr-consent"]);
+    let (status, _) = ctx.dbl.get("/api/v3/stages/deny/");
+    assert_eq!(status, 200);
+
+    // A static redirect without its URL is refused at plan, naming the attribute.
+    ctx.wd
+        .write("main.tf", &config("User name", "", "null", "null", "", ""));
+    let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
+    out.assert_failure();
+    assert!(out.combined().contains("target_static"), "{out}");
+
+    // A prompt stage named like the consent stage: refused before anything is sent (authentik
+    // would fail with an empty 405).
+    let clash = r#"
+resource "authentik_stage_prompt" "clash" {
+  name   = "enr-consent"
+  fields = [module.enrollment.field_ids["username"]]
+}"#;
+    ctx.wd.write(
+        "main.tf",
+        &config(
+            "User name",
+            r#"email = "jane@example.com""#,
+            "null",
+            r#""https://example.com/welcome""#,
+            "",
+            clash,
+        ),
+    );
+    ctx.dbl.clear_requests();
+    let out = ctx
+        .wd
+        .run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    out.assert_failure();
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("is taken"), "{out}");
+    assert!(text.contains("the Consent Stage \"enr-consent\""), "{out}");
+    assert!(
+        to_nothing(&ctx.writes()),
+        "nothing sent: {:#?}",
+        ctx.writes()
+    );
+
+    // Destroy leaves nothing.
+    ctx.wd.write(
+        "main.tf",
+        &config(
+            "User name",
+            r#"email = "jane@example.com""#,
+            "null",
+            r#""https://example.com/welcome""#,
+            "",
+            "",
+        ),
+    );
+    ctx.wd.destroy();
+    assert!(ctx.dbl.stages().is_empty(), "{:#?}", ctx.dbl.stages());
+    for (path, key) in [
+        ("/api/v3/flows/instances/", "slug"),
+        ("/api/v3/stages/prompt/prompts/", "name"),
+        ("/api/v3/policies/expression/", "name"),
+    ] {
+        let left: Vec<Value> = ctx
+            .dbl
+            .list_all(path)
+            .expect("list")
+            .into_iter()
+            .filter(|o| o[key].as_str().is_some_and(|n| n.starts_with("enr-")))
+            .collect();
+        assert!(left.is_empty(), "{path} left: {left:#?}");
+    }
+}
+
+/// No write to a prompt stage in this request log.
+fn to_nothing(writes: &[Value]) -> bool {
+    !writes.iter().any(|w| {
+        w["path"]
+            .as_str()
+            .is_some_and(|p| p.contains("/stages/prompt/stages/"))
+    })
 }

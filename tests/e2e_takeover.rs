@@ -254,7 +254,128 @@ resource "authentik_stage_authenticator_email" "e" {{
     );
 }
 
+/// Makes an object through the faulty API until a lookup (`find`, a list path whose results
+/// are searched for `key` = `value`) shows it.
+fn ensure(ctx: &Ctx, post: &str, body: Value, find: &str, key: &str, value: &Value) -> Value {
+    for _ in 0..40 {
+        if let Ok((200, listed)) = ctx.dbl.try_send("GET", find, None) {
+            if let Some(o) = listed["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| &o[key] == value)
+            {
+                return o.clone();
+            }
+        }
+        let _ = ctx.dbl.try_send("POST", post, Some(&body));
+    }
+    panic!("could not create {body} through the faulty double");
+}
+
+/// Bindings have no name: their natural key is (target, stage, order). A binding with that key
+/// made behind Terraform's back is never taken over when it differs (the error names it and
+/// says how to import it), and adopted with a warning when identical.
+fn binding_natural_key_is_never_taken_over(v: TfVersion) {
+    let (mut refused, mut adopted, mut lost_answers) = (0, 0, 0);
+    for seed in SEEDS {
+        let ctx = faulty(v, seed);
+        let flow = ensure(
+            &ctx,
+            "/api/v3/flows/instances/",
+            json!({"name": "f", "slug": "f", "title": "f", "designation": "authentication"}),
+            "/api/v3/flows/instances/?slug=f",
+            "slug",
+            &json!("f"),
+        );
+        let stage = ensure(
+            &ctx,
+            "/api/v3/stages/deny/",
+            json!({"name": "d"}),
+            "/api/v3/stages/deny/?name=d",
+            "name",
+            &json!("d"),
+        );
+        let (flow, stage) = (
+            flow["pk"].as_str().expect("pk").to_string(),
+            stage["pk"].as_str().expect("pk").to_string(),
+        );
+        // Theirs differs from the configuration (flags flipped) on odd seeds only.
+        let differs = seed % 2 == 1;
+        let theirs = ensure(
+            &ctx,
+            "/api/v3/flows/bindings/",
+            json!({"target": flow, "stage": stage, "order": 10,
+                   "evaluate_on_plan": differs, "re_evaluate_policies": !differs}),
+            &format!("/api/v3/flows/bindings/?target={flow}"),
+            "order",
+            &json!(10),
+        );
+        let id = theirs["pk"].as_str().expect("pk").to_string();
+        ctx.dbl.clear_requests();
+        ctx.config(&format!(
+            r#"
+resource "authentik_flow_stage_binding" "mine" {{
+  target = "{flow}"
+  stage  = "{stage}"
+  order  = 10
+}}"#
+        ));
+        let out = ctx
+            .wd
+            .run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let text = out.combined();
+        let why = format!("seed {seed}:\n{out}");
+        assert!(!text.contains("inconsistent result"), "{why}");
+        if create_answer_lost(&ctx) {
+            lost_answers += 1;
+        }
+        if out.success() {
+            assert!(!differs, "a differing binding was taken over: {why}");
+            assert!(
+                create_answer_lost(&ctx),
+                "adopted without a lost answer: {why}"
+            );
+            assert!(
+                text.contains("Adopted the existing") && text.contains(&id),
+                "{why}"
+            );
+            assert_eq!(managed_ids(&ctx), vec![id.clone()], "{why}");
+            adopted += 1;
+        } else {
+            assert!(
+                text.contains(&id) || text.contains("Unknown whether"),
+                "the error names the existing binding: {why}"
+            );
+            assert!(
+                text.contains("terraform import") && text.contains("`order`"),
+                "the error says how to proceed: {why}"
+            );
+            assert!(managed_ids(&ctx).is_empty(), "{why}");
+            refused += 1;
+        }
+        let (status, now) = ctx
+            .dbl
+            .try_send("GET", &format!("/api/v3/flows/bindings/{id}/"), None)
+            .unwrap_or((0, Value::Null));
+        if status == 200 {
+            assert_eq!(
+                now["evaluate_on_plan"],
+                json!(differs),
+                "theirs untouched: {why}"
+            );
+        }
+    }
+    eprintln!("bindings: {refused} refused, {adopted} adopted, {lost_answers} answers lost");
+    assert!(refused > 0, "no seed refused");
+    assert!(
+        adopted > 0,
+        "no seed adopted: the identical case exercised nothing"
+    );
+}
+
 per_version!(
+    binding_natural_key_is_never_taken_over,
     differing_stage_is_never_taken_over,
     identical_stage_is_adopted_with_a_warning,
     result_differing_from_plan_is_explained

@@ -577,3 +577,122 @@ async fn batching_off_is_one_get_per_read() {
     }
     assert_eq!(requests(&d), (0, 150));
 }
+
+/// Flows are addressed by slug: a refresh of 150 of them (among the fresh install's own) reads
+/// them by slug from list pages, with the objects a `GET` by slug returns; a slug that is gone
+/// is confirmed with one `GET` (404).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn flows_are_read_by_slug_from_pages() {
+    const FLOWS: &str = "flows/instances";
+    let d = Double::start(&[]);
+    let mut slugs = Vec::new();
+    for i in 0..150 {
+        let slug = format!("flow-{i:04}");
+        let (status, body) = d.post(
+            "/api/v3/flows/instances/",
+            json!({"name": slug, "slug": slug, "title": "t", "designation": "authentication"}),
+        );
+        assert_eq!(status, 201, "{body}");
+        slugs.push(slug);
+    }
+    slugs.push("gone-flow".into());
+    let reader = reader_for(&d);
+    let before = (d.count(FLOWS, "list"), d.count(FLOWS, "retrieve"));
+    let gate = Arc::new(Semaphore::new(PARALLELISM));
+    let mut tasks = Vec::new();
+    for slug in &slugs {
+        let (reader, gate, slug) = (reader.clone(), gate.clone(), slug.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.expect("gate");
+            (slug.clone(), reader.get_by(FLOWS, "slug", &slug).await)
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.expect("task"));
+    }
+    let lists = d.count(FLOWS, "list") - before.0;
+    let gets = d.count(FLOWS, "retrieve") - before.1;
+    for (slug, got) in results {
+        if slug == "gone-flow" {
+            assert!(got.expect_err("gone").is_not_found());
+            continue;
+        }
+        let got = got.expect("read");
+        let (status, want) = d.get(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 200);
+        assert_eq!(Value::Object(got), want, "{slug}");
+    }
+    let stats = reader.stats(FLOWS);
+    assert_eq!(stats.reads, 151);
+    // 164 flows on the server (150 + the install's 14): two pages; the rest are hits.
+    assert!(lists <= 3, "{lists} list pages, {stats:?}");
+    assert!(
+        gets <= 12,
+        "{gets} GETs (the cold window's and the gone one's at most): {stats:?}"
+    );
+    assert!(stats.hits >= 139, "{stats:?}");
+}
+
+/// 500 stages bound into one flow by 500 bindings: refreshing all 1000 (the plan of
+/// 500 bindings and 500 stages) reads list pages, not one `GET` per object. Prints the count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_bindings_and_stages_refresh_from_pages() {
+    const DENY: &str = "stages/deny";
+    const BINDINGS: &str = "flows/bindings";
+    let d = Double::start(&[]);
+    let (status, flow) = d.post(
+        "/api/v3/flows/instances/",
+        json!({"name": "big", "slug": "big", "title": "t", "designation": "authentication"}),
+    );
+    assert_eq!(status, 201, "{flow}");
+    let mut stages = Vec::new();
+    let mut bindings = Vec::new();
+    for i in 0..500 {
+        let (status, s) = d.post(
+            "/api/v3/stages/deny/",
+            json!({"name": format!("deny-{i:04}")}),
+        );
+        assert_eq!(status, 201, "{s}");
+        let (status, b) = d.post(
+            "/api/v3/flows/bindings/",
+            json!({"target": flow["pk"], "stage": s["pk"], "order": i}),
+        );
+        assert_eq!(status, 201, "{b}");
+        stages.push(s["pk"].as_str().expect("pk").to_string());
+        bindings.push(b["pk"].as_str().expect("pk").to_string());
+    }
+    let reader = reader_for(&d);
+    let count = |d: &Double| {
+        [DENY, BINDINGS]
+            .iter()
+            .map(|c| d.count(c, "list") + d.count(c, "retrieve"))
+            .sum::<u64>()
+    };
+    let before = count(&d);
+    let gate = Arc::new(Semaphore::new(PARALLELISM));
+    let mut tasks = Vec::new();
+    for (collection, id) in stages
+        .iter()
+        .map(|s| (DENY, s.clone()))
+        .chain(bindings.iter().map(|b| (BINDINGS, b.clone())))
+    {
+        let (reader, gate) = (reader.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.expect("gate");
+            reader.get(collection, &id).await
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task").expect("read");
+    }
+    let requests = count(&d) - before;
+    eprintln!(
+        "refresh of 500 stages and 500 bindings: {requests} requests (stages {:?}, bindings {:?})",
+        reader.stats(DENY),
+        reader.stats(BINDINGS)
+    );
+    // Five pages of each (the deny stages of a fresh install are few) plus the cold windows'
+    // GETs.
+    assert!(requests <= 30, "{requests} requests for 1000 reads");
+}

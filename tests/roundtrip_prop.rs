@@ -29,14 +29,30 @@ struct Refs {
     mappings: Vec<String>,
     stages: Vec<String>,
     device_types: Vec<String>,
+    password_stages: Vec<String>,
+    validate_stages: Vec<String>,
+    policies: Vec<String>,
+    prompts: Vec<String>,
+    groups: Vec<String>,
+    sources: Vec<String>,
 }
 
+/// The objects a reference field may point at (empty: none on the double, the field is left
+/// out).
 fn refs_for(field: &Field, refs: &Refs) -> Vec<String> {
     match field.name {
-        "configure_flow" => refs.flows.clone(),
+        "configure_flow" | "target" | "enrollment_flow" | "recovery_flow" | "passwordless_flow"
+        | "target_flow" => refs.flows.clone(),
         "mapping" => refs.mappings.clone(),
-        "configuration_stages" => refs.stages.clone(),
+        "configuration_stages" | "stage" => refs.stages.clone(),
         "webauthn_allowed_device_types" | "device_type_restrictions" => refs.device_types.clone(),
+        "password_stage" => refs.password_stages.clone(),
+        "webauthn_stage" => refs.validate_stages.clone(),
+        "policy" | "validation_policies" => refs.policies.clone(),
+        "fields" => refs.prompts.clone(),
+        "group" | "create_users_group" => refs.groups.clone(),
+        "sources" => refs.sources.clone(),
+        "captcha_stage" => Vec::new(),
         other => panic!("no reference pool for {other}"),
     }
 }
@@ -74,10 +90,29 @@ fn duration() -> BoxedStrategy<String> {
 
 /// A strategy for one string value obeying a check.
 fn string_for(field: &Field, refs: &Refs) -> BoxedStrategy<String> {
+    if field.name == "template" {
+        // The templates the double lists (the server's stock ones); the provider leaves the
+        // check to the server, which also accepts templates mounted into it.
+        return prop::sample::select(vec![
+            "email/password_reset.html",
+            "email/account_confirmation.html",
+            "email/email_otp.html",
+            "email/event_notification.html",
+        ])
+        .prop_map(str::to_string)
+        .boxed();
+    }
     match field.check {
         Check::OneOf(values) => prop::sample::select(values.to_vec())
             .prop_map(str::to_string)
             .boxed(),
+        Check::Slug => "[a-zA-Z0-9_-]{1,24}".boxed(),
+        Check::MediaPath => prop_oneof![
+            Just(String::new()),
+            "https://example\\.com/[a-z]{1,8}\\.jpg",
+            "[a-z]{1,8}(/[a-z0-9_-]{1,8}){0,2}\\.(png|jpg)",
+        ]
+        .boxed(),
         Check::Uuid => {
             let pool = refs_for(field, refs);
             // Mix the spelling: the server accepts any case.
@@ -99,6 +134,20 @@ fn string_for(field: &Field, refs: &Refs) -> BoxedStrategy<String> {
 
 /// A strategy for one attribute's configured value (null = left out).
 fn value_for(field: &'static Field, refs: &Refs) -> BoxedStrategy<Value> {
+    // Read-only attributes are never configured; references with nothing to point at are
+    // left out.
+    let no_pool = field.check == Check::Uuid
+        && field.kind == Kind::String
+        && refs_for(field, refs).is_empty();
+    if field.mode == Mode::ReadOnly || (no_pool && field.mode != Mode::Required) {
+        return Just(Value::Null).boxed();
+    }
+    if field.check == Check::Uuid
+        && field.kind == Kind::StringSet
+        && refs_for(field, refs).is_empty()
+    {
+        return Just(Value::Set(Vec::new())).boxed();
+    }
     let known: BoxedStrategy<Value> = match field.kind {
         Kind::String => string_for(field, refs).prop_map(Value::String).boxed(),
         Kind::Bool => prop::bool::ANY.prop_map(Value::Bool).boxed(),
@@ -173,7 +222,12 @@ fn with_unique_name(mut cfg: Value) -> Value {
             .unwrap_or("stage")
             .trim()
             .to_string();
-        m.insert("name".into(), Value::String(format!("{base}-{n}")));
+        if m.contains_key("name") {
+            m.insert("name".into(), Value::String(format!("{base}-{n}")));
+        }
+        if let Some(slug) = m.get("slug").and_then(|v| v.as_str()).map(str::to_string) {
+            m.insert("slug".into(), Value::String(format!("{slug}-{n}")));
+        }
     }
     cfg
 }
@@ -190,6 +244,12 @@ fn setup(dbl: &Double) -> Refs {
         mappings: vec![],
         stages: vec![],
         device_types: vec![],
+        password_stages: vec![],
+        validate_stages: vec![],
+        policies: vec![],
+        prompts: vec![],
+        groups: vec![],
+        sources: vec![],
     };
     for i in 0..3 {
         let (s, b) = dbl.post(
@@ -211,6 +271,48 @@ fn setup(dbl: &Double) -> Refs {
         );
         assert_eq!(s, 201, "{b}");
         refs.stages.push(b["pk"].as_str().expect("pk").to_string());
+        for (path, body, pool) in [
+            (
+                "stages/password",
+                json!({"name": format!("pw-{i}"), "backends": ["authentik.core.auth.InbuiltBackend"]}),
+                &mut refs.password_stages,
+            ),
+            (
+                "stages/authenticator/validate",
+                json!({"name": format!("validate-{i}")}),
+                &mut refs.validate_stages,
+            ),
+            (
+                "policies/expression",
+                json!({"name": format!("policy-{i}"), "expression": "return True"}),
+                &mut refs.policies,
+            ),
+            (
+                "stages/prompt/prompts",
+                json!({"name": format!("prompt-{i}"), "field_key": format!("key_{i}"), "label": "Label", "type": "text"}),
+                &mut refs.prompts,
+            ),
+        ] {
+            let (s, b) = dbl.post(&format!("/api/v3/{path}/"), body);
+            assert_eq!(s, 201, "{b}");
+            pool.push(b["pk"].as_str().expect("pk").to_string());
+        }
+    }
+    for (path, pool) in [
+        ("core/groups", &mut refs.groups),
+        ("sources/all", &mut refs.sources),
+    ] {
+        // What the double lists (it serves some collections for lookups only).
+        let (s, b) = dbl.get(&format!("/api/v3/{path}/?page_size=5"));
+        if s != 200 {
+            continue;
+        }
+        *pool = b["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["pk"].as_str().map(str::to_string))
+            .collect();
     }
     let (s, b) = dbl.get("/api/v3/stages/authenticator/webauthn_device_types/?page_size=5");
     assert_eq!(s, 200, "{b}");

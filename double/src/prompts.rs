@@ -14,7 +14,7 @@ use crate::reply::Reply;
 use crate::store::{Collection, Record, Store};
 use crate::AppState;
 
-/// Prompt types.
+/// Prompt types (the `alert_*` ones only from 2026.5 on: see [`NEWER_TYPES`]).
 pub const TYPES: &[&str] = &[
     "text",
     "text_area",
@@ -34,7 +34,13 @@ pub const TYPES: &[&str] = &[
     "hidden",
     "static",
     "ak-locale",
+    "alert_info",
+    "alert_warning",
+    "alert_danger",
 ];
+
+/// The types authentik 2026.5 added; older releases answer them as an invalid choice.
+pub const NEWER_TYPES: &[&str] = &["alert_info", "alert_warning", "alert_danger"];
 
 /// Writable fields.
 pub const FIELDS: &[Field] = &[
@@ -127,6 +133,13 @@ pub fn validated(
     except: Option<&Uuid>,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut outcome = fields::validate(FIELDS, state_version, body, mode, store)?;
+    if let Some(ty) = outcome.values.get("type").and_then(Value::as_str) {
+        if state_version < crate::config::ApiVersion::V2026_5 && NEWER_TYPES.contains(&ty) {
+            outcome
+                .errors
+                .add("type", format!("\"{ty}\" is not a valid choice."));
+        }
+    }
     if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
         if store
             .records(Collection::Prompts)

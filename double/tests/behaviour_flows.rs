@@ -186,3 +186,24 @@ fn release_2025_12_lacks_the_frame_background_layouts() {
     let (_, version) = api.double.get("/admin/version/");
     assert_eq!(version["version_current"], "2025.12.4");
 }
+
+#[test]
+fn alert_prompt_types_only_from_2026_5() {
+    let body = |name: &str| json!({"name": name, "field_key": "note", "label": "Note", "type": "alert_warning"});
+    // The 2026.2.2 description the checked calls use does not know the 2026.5 types: unchecked.
+    let newer = Api::start(&[]);
+    let (status, created) = newer.double.send(
+        "POST",
+        "/stages/prompt/prompts/",
+        Some(&body("alert-newer")),
+    );
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["type"], "alert_warning");
+    let older = Api::start(&["--version", "2026.2"]);
+    let (status, answer) = older.post("/stages/prompt/prompts/", body("alert-older"));
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(
+        answer,
+        json!({"type": ["\"alert_warning\" is not a valid choice."]})
+    );
+}

@@ -280,6 +280,7 @@ impl Client {
             client: self.clone(),
             collection,
             unique_key,
+            composite: None,
         }
     }
 
@@ -825,6 +826,36 @@ pub struct Endpoint {
     client: Client,
     collection: &'static str,
     unique_key: &'static str,
+    /// A natural key of several fields (see [`Endpoint::with_natural_key`]).
+    composite: Option<NaturalKey>,
+}
+
+/// Several body keys that together identify an object (a flow-stage binding's `target`, `stage`
+/// and `order`), and which of them the list endpoint filters on exactly.
+#[derive(Clone, Copy, Debug)]
+struct NaturalKey {
+    fields: &'static [&'static str],
+    filters: &'static [&'static str],
+}
+
+/// The natural key of a create body, to look the object up after an interrupted create.
+#[derive(Debug)]
+struct KeyValue {
+    /// Each key field and its value as sent (null when the body leaves it out).
+    pairs: Vec<(&'static str, Value)>,
+    /// The value(s) for messages.
+    display: String,
+}
+
+/// JSON values equal as authentik means them: UUID strings ignore case and hyphens.
+fn same_key_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => {
+            let canon = |s: &str| s.trim().replace('-', "").to_ascii_lowercase();
+            x == y || canon(x) == canon(y)
+        }
+        _ => a == b,
+    }
 }
 
 /// A cursor over the pages of a list (see [`Endpoint::pages`]).
@@ -896,7 +927,62 @@ impl Endpoint {
     /// Same endpoint, with another unique key for resolving interrupted creates.
     pub fn with_unique_key(mut self, key: &'static str) -> Endpoint {
         self.unique_key = key;
+        self.composite = None;
         self
+    }
+
+    /// Same endpoint, for objects identified by several fields together (`fields`, body keys)
+    /// rather than one name: an interrupted create is resolved by listing with the exact
+    /// `filters` (those of `fields` the list endpoint filters on) and comparing every field,
+    /// and a 400 saying the fields "must make a unique set" is a clash on that key.
+    pub fn with_natural_key(
+        mut self,
+        fields: &'static [&'static str],
+        filters: &'static [&'static str],
+    ) -> Endpoint {
+        self.composite = Some(NaturalKey { fields, filters });
+        self
+    }
+
+    fn key_of(&self, body: &JsonObject) -> Option<KeyValue> {
+        match self.composite {
+            None => body
+                .get(self.unique_key)
+                .and_then(Value::as_str)
+                .map(|v| KeyValue {
+                    pairs: vec![(self.unique_key, Value::String(v.to_owned()))],
+                    display: v.to_owned(),
+                }),
+            Some(k) => {
+                let pairs: Vec<(&'static str, Value)> = k
+                    .fields
+                    .iter()
+                    .map(|f| (*f, body.get(*f).cloned().unwrap_or(Value::Null)))
+                    .collect();
+                let display = pairs
+                    .iter()
+                    .map(|(f, v)| format!("{f}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(KeyValue { pairs, display })
+            }
+        }
+    }
+
+    /// The object holding the unique key (or natural key) of this create `body`, if any: the
+    /// lookup an interrupted create makes, for naming what a clash is about.
+    pub async fn find_existing(&self, body: &JsonObject) -> Result<Option<JsonObject>, ApiError> {
+        match self.key_of(body) {
+            Some(k) => self.resolve(&k).await,
+            None => Ok(None),
+        }
+    }
+
+    fn key_name(&self) -> String {
+        match self.composite {
+            None => self.unique_key.to_string(),
+            Some(k) => k.fields.join(", "),
+        }
     }
 
     fn url(&self, id: Option<&str>, action: Option<&str>) -> Url {
@@ -1042,6 +1128,12 @@ impl Endpoint {
             .await
     }
 
+    /// The object whose `key` is exactly `value` (`?<key>=<value>`, checked again on the
+    /// answer), if any.
+    pub async fn find_one(&self, key: &str, value: &str) -> Result<Option<JsonObject>, ApiError> {
+        self.find_by(key, value, self.client.opts(Verb::Get)).await
+    }
+
     async fn find_by(
         &self,
         key: &str,
@@ -1071,10 +1163,7 @@ impl Endpoint {
         let client = &self.client;
         let url = self.url(None, None);
         let bytes = encode_body(body)?;
-        let key_value = body
-            .get(self.unique_key)
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let key_value = self.key_of(body);
         let max_retries = client.inner.max_retries;
         let policy = client.policy(client.opts(Verb::Post));
         let mut attempts = Attempts::default();
@@ -1181,8 +1270,8 @@ impl Endpoint {
                     // Unknown whether it exists: say so, and do not retry.
                     Err(lookup) => {
                         return Err(ApiError::CreateUnsettled {
-                            key: self.unique_key.to_string(),
-                            value: v.clone(),
+                            key: self.key_name(),
+                            value: v.display.clone(),
                             lost,
                             lookup: lookup.to_string(),
                         })
@@ -1216,7 +1305,7 @@ impl Endpoint {
 
     /// Cancelled while an interrupted create is unsettled: one last look finds the object if the
     /// create went through; otherwise the call ends as cancelled.
-    async fn last_look(&self, value: &str, lost: &str) -> Result<Created, ApiError> {
+    async fn last_look(&self, value: &KeyValue, lost: &str) -> Result<Created, ApiError> {
         match self.resolve(value).await {
             Ok(Some(found)) => Ok(Created::found(found, lost)),
             _ => Err(ApiError::Cancelled),
@@ -1225,7 +1314,7 @@ impl Endpoint {
 
     /// Looks the object up by its unique key after an ambiguous create. Runs even when the cancel
     /// token has fired (one attempt then), so a cancelled create does not leave an unknown object.
-    async fn resolve(&self, value: &str) -> Result<Option<JsonObject>, ApiError> {
+    async fn resolve(&self, value: &KeyValue) -> Result<Option<JsonObject>, ApiError> {
         let opts = if self.client.inner.cancel.is_cancelled() {
             Opts {
                 cancellable: false,
@@ -1236,13 +1325,42 @@ impl Endpoint {
         } else {
             self.client.opts(Verb::Get)
         };
-        self.find_by(self.unique_key, value, opts).await
+        let Some(k) = self.composite else {
+            let v = value
+                .pairs
+                .first()
+                .and_then(|(_, v)| v.as_str())
+                .unwrap_or("");
+            return self.find_by(self.unique_key, v, opts).await;
+        };
+        let query: Vec<(&str, String)> = value
+            .pairs
+            .iter()
+            .filter(|(f, _)| k.filters.contains(f))
+            .filter_map(|(f, v)| match v {
+                Value::String(s) => Some((*f, s.clone())),
+                Value::Number(n) => Some((*f, n.to_string())),
+                Value::Bool(b) => Some((*f, b.to_string())),
+                _ => None,
+            })
+            .collect();
+        let query: Vec<(&str, &str)> = query.iter().map(|(f, v)| (*f, v.as_str())).collect();
+        let found = self.list_with(&query, opts).await?;
+        Ok(found.into_iter().find(|o| {
+            value
+                .pairs
+                .iter()
+                .all(|(f, v)| same_key_value(o.get(*f).unwrap_or(&Value::Null), v))
+        }))
     }
 
     /// Whether `error` is authentik refusing a write because another object already holds this
     /// collection's unique key (`name` for stages, `slug` for flows).
     pub fn is_unique_clash(&self, error: &ApiError) -> bool {
         match error {
+            ApiError::Validation { errors } if self.composite.is_some() => errors
+                .iter()
+                .any(|e| e.field().is_none() && e.message.contains("must make a unique set")),
             ApiError::Validation { errors } => errors.iter().any(|e| {
                 let m = e.message.to_ascii_lowercase();
                 e.field() == Some(self.unique_key) && (m.contains("exist") || m.contains("unique"))

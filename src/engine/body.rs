@@ -53,6 +53,7 @@ pub fn create_body(def: &ResourceDef, planned: &Value, config: &Value) -> Result
         }
         let v = planned.get(f.name);
         let send = match f.mode {
+            Mode::ReadOnly => false,
             // Newer-server fields only when configured; nothing else is null-worthy on create.
             Mode::Versioned(_) => !config.get(f.name).is_null(),
             _ => !v.is_null(),
@@ -74,6 +75,9 @@ pub fn update_body(
 ) -> Result<Body, Diagnostic> {
     let mut body = Body::default();
     for f in def.fields {
+        if f.mode == Mode::ReadOnly {
+            continue;
+        }
         if f.write_only_twin {
             let wo = config.get(&wo_name(f));
             if !wo.is_null() {
@@ -106,6 +110,17 @@ pub fn update_body(
             continue;
         }
         put(&mut body, f, after)?;
+    }
+    // Fields the server's validation reads from the body alone go with every PATCH.
+    if !body.json.is_empty() {
+        for name in def.always_send {
+            if let Some(f) = def.field(name) {
+                let v = planned.get(f.name);
+                if !body.json.contains_key(f.api) && !v.is_unknown() {
+                    put(&mut body, f, v)?;
+                }
+            }
+        }
     }
     if def
         .send_together

@@ -113,23 +113,45 @@ A secret the configuration leaves out (neither it nor its twin) is not managed f
             }
         ));
     }
+    let noun = def.title.rsplit(' ').next().unwrap_or("object");
+    let how = if let Some(f) = def.id_field() {
+        format!(
+            "Import by the {noun}'s `{key}` (its `id`), or by its UUID (`{uuid}`, any case, with or without hyphens)",
+            key = f.name,
+            uuid = def.uuid_attr()
+        )
+    } else if def.label_key == Some("name") {
+        format!("Import by the {noun}'s UUID (any case, with or without hyphens) or by its exact name, prefixed with `name:` (a bare name that is not a UUID works too)")
+    } else {
+        format!("Import by the {noun}'s UUID (any case, with or without hyphens); it has no name. `terraform query` below finds the UUIDs")
+    };
+    let display = match def.label_key {
+        Some(k) => format!("the {noun}'s {k}"),
+        None => format!("the {noun}'s UUID"),
+    };
+    let example_filter = match def.list_filters.first() {
+        Some(f) if f.name == "name" => "    search = \"mfa\" # optional: name contains this, any case\n    # name = \"exact-name\"\n".to_string(),
+        Some(f) => format!("    # {} = \"...\"\n", f.name),
+        None => String::new(),
+    };
     out.push_str(&format!(
-        "## Import\n\nImport by the stage's UUID (any case, with or without hyphens) or by its exact name, prefixed with `name:` (a bare name that is not a UUID works too):\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n\n\
+        "## Import\n\n{how}:\n\n```shell\n{import}```\n\nOn Terraform 1.5 and later an `import` block works the same way, and `terraform plan -generate-config-out=generated.tf` writes the configuration for you.\n\n\
 Imported state holds authentik's spelling of UUIDs (lower case, hyphenated). A configuration that writes a UUID differently (upper case, say) plans one update after import that only changes the spelling in state; nothing is sent to authentik. Secrets a server no longer returns are empty in state after import; authentik keeps them, and setting one in the configuration sends it.\n\n\
 {to_create}\
 ### Identity\n\n\
-On Terraform 1.12 and later the resource has an identity, `id`: the stage's UUID, stored lower-case and hyphenated. An `import` block can name the stage by it, in any spelling:\n\n\
+On Terraform 1.12 and later the resource has an identity, `id`: the {noun}'s UUID, stored lower-case and hyphenated. An `import` block can name the {noun} by it, in any spelling:\n\n\
 ```terraform\nimport {{\n  to       = {ty}.example\n  identity = {{ id = \"0F3C5A4E-1B2C-4D5E-8F90-112233445566\" }}\n}}\n```\n\n\
 `terraform state identities -json` lists the identities in state.\n\n\
 ## List (`terraform query`)\n\n\
 On Terraform 1.14 and later a `list` block in a `*.tfquery.hcl` file lists the {title}s in authentik; `terraform query -generate-config-out=generated.tf` writes a resource and an `import` block for each (see [Bring an existing authentik under Terraform](../guides/adopt.md)):\n\n\
-```terraform\nlist \"{ty}\" \"all\" {{\n  provider = authentik\n  limit    = 1000 # Terraform's default is 100\n\n  config {{\n    search = \"mfa\" # optional: name contains this, any case\n    # name = \"exact-name\"\n  }}\n}}\n```\n\n\
+```terraform\nlist \"{ty}\" \"all\" {{\n  provider = authentik\n  limit    = 1000 # Terraform's default is 100\n\n  config {{\n{example_filter}  }}\n}}\n```\n\n\
 {filters}\
-Each result's identity is the stage's UUID and its display name the stage's name. With `include_resource = true` each result also carries the stage's state, with its secrets left out (`terraform query -json` prints it).\n",
+Each result's identity is the {noun}'s UUID and its display name {display}. With `include_resource = true` each result also carries the {noun}'s state, with its secrets left out (`terraform query -json` prints it).\n",
         ty = def.type_name,
         title = def.title,
         to_create = to_create_note(def),
-        filters = crate::engine::listing::FILTERS
+        filters = def
+            .list_filters
             .iter()
             .map(|f| format!("- `{}` (String, Optional) {}\n", f.name, f.doc))
             .collect::<String>()

@@ -8,7 +8,39 @@ use crate::protocol::{AttributePath, Diagnostic};
 
 /// Diagnostics for an API error during `action` (e.g. "creating") on a resource.
 pub fn api_error(def: &ResourceDef, action: &str, e: &ApiError) -> Vec<Diagnostic> {
+    if let Some(d) = server_failure(def, action, e) {
+        return vec![d];
+    }
     errors_for(def.title, action, e, |api| def.field_by_api(api))
+}
+
+/// authentik answers a write that failed inside the server (an unhandled exception) with
+/// `405 Method Not Allowed` and an empty body: its error page only allows GET. That is a server
+/// error, not a wrong method; say so, with the request that caused it.
+fn server_failure(def: &ResourceDef, action: &str, e: &ApiError) -> Option<Diagnostic> {
+    let ApiError::Server {
+        status: 405,
+        detail,
+    } = e
+    else {
+        return None;
+    };
+    if detail != "(empty body)" && !detail.trim().is_empty() {
+        return None;
+    }
+    let request = match action {
+        "creating" => format!("POST /api/v3/{}/", def.api_path),
+        "updating" => format!("PATCH /api/v3/{}/<{}>/", def.api_path, def.id_key),
+        "deleting" => format!("DELETE /api/v3/{}/<{}>/", def.api_path, def.id_key),
+        _ => format!("a request to /api/v3/{}/", def.api_path),
+    };
+    Some(Diagnostic::error(
+        format!("authentik failed with a server error while {action} the {}", def.title),
+        format!(
+            "authentik hit an internal error handling {request} and wrote nothing (it reports such failures as HTTP 405 with an empty body). This is a bug or a database constraint in authentik that its validation did not catch; the authentik server log has the details. Check the values of this {} (for example a name already used by another type of object), or report it to authentik.",
+            def.title
+        ),
+    ))
 }
 
 /// Diagnostics for an API error while a data source looks its object up (a 400 names the
@@ -23,7 +55,7 @@ pub fn lookup_error(def: &DataSourceDef, e: &ApiError) -> Vec<Diagnostic> {
 /// names the query parameter, which is the filter's name in the list block's `config`).
 pub fn list_error(def: &ResourceDef, e: &ApiError) -> Vec<Diagnostic> {
     errors_for(&format!("{}s", def.title), "listing", e, |api| {
-        super::listing::FILTERS.iter().find(|f| f.api == api)
+        def.list_filters.iter().find(|f| f.api == api)
     })
 }
 

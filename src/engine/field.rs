@@ -58,6 +58,9 @@ pub enum Mode {
     /// when the server has it. Left out, it is planned as the default once the server has shown
     /// that it knows the field.
     Versioned(Dflt),
+    /// Read-only: computed from the server's answer (e.g. a flow's `uuid` when its `id` is the
+    /// slug), never configured, never sent.
+    ReadOnly,
 }
 
 /// A value check applied at plan time (to a string, or to each element of a set).
@@ -75,6 +78,13 @@ pub enum Check {
     Duration,
     /// An email address of at most 254 characters.
     Email,
+    /// A slug: letters, digits, `_` and `-` only (Django's slug rule), not empty.
+    Slug,
+    /// authentik's file field (a flow's `background`): blank, a URL (`http:`, `https://`), an
+    /// `fa://` icon, a `/static` path, or a relative file name of `[a-zA-Z0-9._/-]` (and the
+    /// placeholder `%(theme)s`) without `..`, `//` or a leading `.` or `/`, at most 1024
+    /// characters and 255 per path component.
+    MediaPath,
     /// An integer in `min..=max`; `why` explains the bound.
     IntRange {
         /// Lowest allowed.
@@ -200,6 +210,11 @@ impl Field {
         self.never_returned = true;
         self
     }
+    /// Read-only: computed from the server, never sent.
+    pub const fn read_only(mut self) -> Field {
+        self.mode = Mode::ReadOnly;
+        self
+    }
     /// Only on newer servers.
     pub const fn versioned(mut self, d: Dflt) -> Field {
         self.mode = Mode::Versioned(d);
@@ -274,6 +289,44 @@ pub enum Rule {
         /// The set that must then be non-empty.
         needs: &'static str,
     },
+    /// At least one of these fields must be "set": a bool true, a string or number present, a
+    /// collection non-empty. Fields left out count with their default.
+    AtLeastOne {
+        /// The fields.
+        fields: &'static [&'static str],
+        /// Why, for the error message.
+        why: &'static str,
+    },
+    /// At most one of these fields may be set (same meaning of "set" as [`Rule::AtLeastOne`]).
+    AtMostOne {
+        /// The fields.
+        fields: &'static [&'static str],
+        /// Why, for the error message.
+        why: &'static str,
+    },
+    /// When `field` (left out: its default) equals `value`, `needs` must be set (same meaning
+    /// of "set" as [`Rule::AtLeastOne`]): a mode and the target it uses.
+    NeedsWhen {
+        /// The field to look at.
+        field: &'static str,
+        /// The value that triggers the rule.
+        value: &'static str,
+        /// The field that must then be set.
+        needs: &'static str,
+        /// Why, for the error message.
+        why: &'static str,
+    },
+}
+
+/// The fields that identify an object besides its `pk`, used to resolve an interrupted create
+/// (is the object there?) and to name what clashes.
+#[derive(Clone, Copy, Debug)]
+pub struct NaturalKey {
+    /// API names of the fields, together unique (`["name"]` for stages, `["target", "stage",
+    /// "order"]` for flow-stage bindings).
+    pub fields: &'static [&'static str],
+    /// Those of `fields` the list endpoint filters on exactly (`?<field>=<value>`).
+    pub filters: &'static [&'static str],
 }
 
 /// A resource type: an authentik collection described field by field.
@@ -293,9 +346,68 @@ pub struct ResourceDef {
     pub rules: &'static [Rule],
     /// Fields that the server needs in the same PATCH body: when one is sent, all are.
     pub send_together: &'static [&'static str],
+    /// Fields sent in every PATCH, changed or not: the server validates the request body alone
+    /// and refuses (or fails on) a body without them.
+    pub always_send: &'static [&'static str],
+    /// The API key that addresses an object in URLs and becomes `id`: `pk` (a UUID) for most,
+    /// `slug` for flows. A change of that field moves the object (the PATCH goes to the old URL
+    /// and `id` follows).
+    pub id_key: &'static str,
+    /// When `id_key` is not `pk`: the list filter that finds an object by its `pk` (import by
+    /// UUID). Empty otherwise.
+    pub pk_filter: &'static str,
+    /// The natural key (interrupted creates).
+    pub natural_key: NaturalKey,
+    /// The API key shown as an object's display name (messages, `terraform query`); `None`
+    /// when objects have no name (bindings), which then show their id.
+    pub label_key: Option<&'static str>,
+    /// The attributes of a `list` block's `config`, each also an exact query parameter.
+    pub list_filters: &'static [Field],
+    /// The server checks `name` for uniqueness among objects of this type only, while the
+    /// database wants it unique among all stages: a name held by a stage of another type fails
+    /// inside authentik (an empty 405). Such a name is looked up in `/stages/all/` before a
+    /// create or rename, which is refused naming the holder, and never sent.
+    pub name_checked_first: bool,
 }
 
+/// The list filters of stages: exact `name` and authentik's `search`.
+pub const NAME_FILTERS: &[Field] = &[
+    Field::string("name")
+        .check(Check::NonBlank)
+        .doc("Only the stage with exactly this name (case included; authentik's `?name=` filter). Stage names are unique across all stage types, so this finds at most one."),
+    Field::string("search")
+        .doc("Only stages whose name contains this text, ignoring case (authentik's `?search=`; several words separated by spaces must each match)."),
+];
+
+/// Everything of a [`ResourceDef`] that an ordinary stage shares: addressed by `pk`, unique by
+/// `name`, listed by `name`/`search`. Write `..STAGE_DEFAULTS` after a stage's own fields.
+pub const STAGE_DEFAULTS: ResourceDef = ResourceDef {
+    type_name: "",
+    api_path: "",
+    title: "",
+    doc: "",
+    fields: &[],
+    rules: &[],
+    send_together: &[],
+    always_send: &[],
+    id_key: "pk",
+    pk_filter: "",
+    natural_key: NaturalKey {
+        fields: &["name"],
+        filters: &["name"],
+    },
+    label_key: Some("name"),
+    list_filters: NAME_FILTERS,
+    name_checked_first: false,
+};
+
 impl ResourceDef {
+    /// Whether objects of this type are stages, listed in `/stages/all/` with every other stage
+    /// type and sharing one name space with them: a collection under `stages/` whose objects are
+    /// called stages (a prompt field, also under `stages/`, is not one).
+    pub fn is_stage(&self) -> bool {
+        self.api_path.starts_with("stages/") && self.title.ends_with("stage")
+    }
     /// The field with this Terraform name.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
@@ -303,6 +415,35 @@ impl ResourceDef {
     /// The field with this API name.
     pub fn field_by_api(&self, api: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.api == api)
+    }
+    /// The Terraform attribute that holds the object's UUID (`pk`): `id`, unless `id` is
+    /// another key (a flow's slug) and a read-only field carries the `pk`.
+    pub fn uuid_attr(&self) -> &'static str {
+        if self.id_key == "pk" {
+            return "id";
+        }
+        self.field_by_api("pk").map_or("id", |f| f.name)
+    }
+    /// The field whose value is the `id` (a flow's `slug`), when `id` is not the `pk`.
+    pub fn id_field(&self) -> Option<&'static Field> {
+        (self.id_key != "pk")
+            .then(|| self.field_by_api(self.id_key))
+            .flatten()
+    }
+    /// The object's display name in an API answer: its label, else its id.
+    pub fn label_of<'a>(&self, obj: &'a crate::client::JsonObject) -> Option<&'a str> {
+        self.label_key
+            .and_then(|k| obj.get(k))
+            .or_else(|| obj.get(self.id_key))
+            .and_then(|v| v.as_str())
+    }
+    /// The display name of a state (for messages): its label attribute, else its `id`.
+    pub fn label_in_state<'a>(&self, state: &'a crate::protocol::Value) -> &'a str {
+        self.label_key
+            .and_then(|k| self.field_by_api(k))
+            .and_then(|f| state.get(f.name).as_str())
+            .or_else(|| state.get("id").as_str())
+            .unwrap_or("?")
     }
 }
 

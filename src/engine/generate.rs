@@ -29,9 +29,10 @@ pub fn generate(def: &ResourceDef, state: &Value) -> (Value, Vec<Diagnostic>) {
             continue;
         }
         let keep = match f.mode {
-            // Left out, a secret of an existing stage keeps its value: nothing to write.
+            // Left out, a secret of an existing object keeps its value: nothing to write.
             _ if f.is_secret() => false,
             Mode::RequiredToCreate | Mode::Required | Mode::Nullable => true,
+            Mode::ReadOnly => false,
             Mode::Default(d) | Mode::Versioned(d) => !same(f, v, &default_value(f, d)),
         };
         if keep {

@@ -40,10 +40,14 @@ pub fn identity_for(id: &str) -> Value {
     }
 }
 
-/// The identity of a resource state: null while the state names no stage yet (a planned
-/// create, whose `id` is unknown).
-pub fn identity_of(state: &Value) -> Value {
-    state.get("id").as_str().map_or(Value::Null, identity_for)
+/// The identity of a resource state: null while the state names no object yet (a planned
+/// create, whose `id` is unknown). It is the object's UUID, also where `id` is another key (a
+/// flow's slug, which can change; the UUID never does).
+pub fn identity_of(def: &ResourceDef, state: &Value) -> Value {
+    state
+        .get(def.uuid_attr())
+        .as_str()
+        .map_or(Value::Null, identity_for)
 }
 
 /// The stage UUID an `import` block's `identity` names, in authentik's spelling.
@@ -80,12 +84,12 @@ mod tests {
             Value::String("0F3C5A4E1B2C4D5E8F90112233445566".into()),
         )]));
         assert_eq!(
-            identity_of(&state).get(ID).as_str(),
+            identity_of(&SMS, &state).get(ID).as_str(),
             Some("0f3c5a4e-1b2c-4d5e-8f90-112233445566")
         );
         let planned = Value::Object(BTreeMap::from([("id".to_string(), Value::Unknown)]));
-        assert!(identity_of(&planned).is_null());
-        assert!(identity_of(&Value::Null).is_null());
+        assert!(identity_of(&SMS, &planned).is_null());
+        assert!(identity_of(&SMS, &Value::Null).is_null());
     }
 
     #[test]

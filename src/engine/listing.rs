@@ -3,8 +3,9 @@
 //! search), every match streamed to Terraform as its page arrives, each with its identity, its
 //! name as display name and, when asked for, its state.
 
+use super::convert::same;
 use super::errors::list_error;
-use super::field::{Check, Field, ResourceDef};
+use super::field::{Field, ResourceDef};
 use super::identity::identity_for;
 use super::private::Private;
 use super::reader::Reader;
@@ -17,22 +18,13 @@ use crate::protocol::{
 };
 use std::collections::HashSet;
 
-/// The attributes of a `list` block's `config`, each also the query parameter authentik
-/// filters on.
-pub const FILTERS: &[Field] = &[
-    Field::string("name")
-        .check(Check::NonBlank)
-        .doc("Only the stage with exactly this name (case included; authentik's `?name=` filter). Stage names are unique across all stage types, so this finds at most one."),
-    Field::string("search")
-        .doc("Only stages whose name contains this text, ignoring case (authentik's `?search=`; several words separated by spaces must each match)."),
-];
-
 /// The schema of a resource type's list block `config`.
 pub fn list_schema(def: &ResourceDef) -> Schema {
     Schema {
         version: 0,
         block: Block {
-            attributes: FILTERS
+            attributes: def
+                .list_filters
                 .iter()
                 .map(|f| Attribute {
                     name: f.name.to_string(),
@@ -43,8 +35,10 @@ pub fn list_schema(def: &ResourceDef) -> Schema {
                 })
                 .collect(),
             description: format!(
-                "Lists the {}s in authentik (`/api/v3/{}/`), for `terraform query`. Without `config` every one is listed. Each result's identity is the stage's UUID and its display name the stage's name.",
-                def.title, def.api_path
+                "Lists the {}s in authentik (`/api/v3/{}/`), for `terraform query`. Without `config` every one is listed. Each result's identity is the object's UUID and its display name its {}.",
+                def.title,
+                def.api_path,
+                def.label_key.unwrap_or("UUID")
             ),
             deprecated: false,
         },
@@ -52,9 +46,9 @@ pub fn list_schema(def: &ResourceDef) -> Schema {
 }
 
 /// ValidateListResourceConfig: well-formed filters and a limit Terraform can honour.
-pub fn validate(_def: &ResourceDef, req: &ValidateListRequest) -> Vec<Diagnostic> {
+pub fn validate(def: &ResourceDef, req: &ValidateListRequest) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for f in FILTERS {
+    for f in def.list_filters {
         check_field(f, req.config.get(f.name), &mut diags);
     }
     if let Some(n) = req.limit.as_number() {
@@ -69,8 +63,8 @@ pub fn validate(_def: &ResourceDef, req: &ValidateListRequest) -> Vec<Diagnostic
 }
 
 /// The query parameters for a list block's `config`.
-fn query_of(config: &Value) -> Vec<(&'static str, String)> {
-    FILTERS
+fn query_of(def: &ResourceDef, config: &Value) -> Vec<(&'static str, String)> {
+    def.list_filters
         .iter()
         .filter_map(|f| {
             let v = config.get(f.name).as_str()?.trim();
@@ -90,9 +84,16 @@ fn read_pages(reader: &Reader, def: &ResourceDef, query: &[(&str, &str)]) -> Pag
 /// when it is zero or less), stopping as soon as Terraform stops reading. A failed request
 /// ends the stream with its diagnostics; nothing ever hangs.
 pub async fn list(def: &ResourceDef, reader: &Reader, req: &ListRequest, out: &ListSink) {
-    let query = query_of(&req.config);
+    let query = query_of(def, &req.config);
     let query_refs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let exact_name = req.config.get("name").as_str().map(str::trim);
+    // Exact filters (all but `search`), checked again on each object.
+    let exact: Vec<(&Field, String)> = def
+        .list_filters
+        .iter()
+        .filter(|f| f.name != "search")
+        .filter_map(|f| Some((f, req.config.get(f.name).as_str()?.trim().to_string())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     let limit = u64::try_from(req.limit).ok().filter(|l| *l > 0);
     let mut pages = read_pages(reader, def, &query_refs);
     let mut seen: HashSet<String> = HashSet::new();
@@ -108,7 +109,11 @@ pub async fn list(def: &ResourceDef, reader: &Reader, req: &ListRequest, out: &L
         for obj in objects {
             // Guard against a server that ignores the exact filter or lists an object twice
             // (one deleted between two pages shifts the rest).
-            if exact_name.is_some_and(|n| obj.get("name").and_then(|v| v.as_str()) != Some(n)) {
+            if !exact.iter().all(|(f, want)| {
+                obj.get(f.api).and_then(|v| v.as_str()).is_some_and(|have| {
+                    same(f, &Value::String(have.into()), &Value::String(want.clone()))
+                })
+            }) {
                 continue;
             }
             let Some(event) = event_of(def, &obj, req.include_resource) else {
@@ -157,11 +162,7 @@ fn event_of(def: &ResourceDef, obj: &JsonObject, include_resource: bool) -> Opti
     if identity.is_null() {
         return None;
     }
-    let display_name = obj
-        .get("name")
-        .and_then(|v| v.as_str())
-        .unwrap_or(pk)
-        .to_string();
+    let display_name = def.label_of(obj).unwrap_or(pk).to_string();
     let mut diagnostics = Vec::new();
     let resource = include_resource.then(|| {
         without_secrets(
@@ -212,16 +213,16 @@ mod tests {
 
     #[test]
     fn filters_become_query_parameters() {
-        let q = query_of(&config(
-            Value::String(" exact ".into()),
-            Value::String("mfa".into()),
-        ));
+        let q = query_of(
+            &TOTP,
+            &config(Value::String(" exact ".into()), Value::String("mfa".into())),
+        );
         assert_eq!(
             q,
             [("name", "exact".to_string()), ("search", "mfa".to_string())]
         );
-        assert!(query_of(&config(Value::Null, Value::String("  ".into()))).is_empty());
-        assert!(query_of(&Value::Null).is_empty());
+        assert!(query_of(&TOTP, &config(Value::Null, Value::String("  ".into()))).is_empty());
+        assert!(query_of(&TOTP, &Value::Null).is_empty());
     }
 
     #[test]

@@ -178,7 +178,11 @@ pub async fn read(def: &DataSourceDef, client: &Client, config: &Value) -> ReadD
         .filter(|a| a.is_key())
         .filter_map(|attr| {
             let value = config.get(attr.field.name);
-            let text = value.as_str()?.to_string();
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
             Some(Key { attr, value, text })
         })
         .collect();

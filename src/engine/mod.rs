@@ -24,3 +24,7 @@ pub mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_enroll;
+#[cfg(test)]
+mod tests_flows;

@@ -33,9 +33,14 @@ pub fn plan_values(
 ) -> PlanResponse {
     let private = Private::decode(prior_private);
     let mut out = BTreeMap::new();
+    // `id` follows the field it is (a flow's slug): a change of it plans a new `id`.
+    let id_moves = def.id_field().is_some_and(|f| {
+        let c = config.get(f.name);
+        c.is_unknown() || !same(f, prior.get(f.name), c)
+    });
     out.insert(
         "id".to_string(),
-        if prior.is_null() {
+        if prior.is_null() || id_moves {
             Value::Unknown
         } else {
             prior.get("id").clone()
@@ -95,6 +100,14 @@ fn missing_to_create(
 }
 
 fn plan_field(f: &Field, prior: &Value, config: &Value) -> Value {
+    if f.mode == Mode::ReadOnly {
+        // Known once the object exists; never changes (it is the `pk`).
+        return if prior.is_null() {
+            Value::Unknown
+        } else {
+            prior.get(f.name).clone()
+        };
+    }
     let c = config.get(f.name);
     if c.is_unknown() {
         return Value::Unknown;
@@ -120,6 +133,7 @@ fn plan_field(f: &Field, prior: &Value, config: &Value) -> Value {
         Mode::Versioned(_) if prior.is_null() => return Value::Unknown,
         Mode::Versioned(_) if prior.get(f.name).is_null() => return Value::Null,
         Mode::Versioned(d) => default_value(f, d),
+        Mode::ReadOnly => return prior.get(f.name).clone(),
     };
     // For computed attributes, keep the prior spelling when it means the same (UUID case, set order).
     let before = prior.get(f.name);

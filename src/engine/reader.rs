@@ -184,8 +184,11 @@ struct Collection {
     snapshot: Option<Snapshot>,
     /// The coalescing window of the current cold phase, once opened.
     window_until: Option<Instant>,
-    /// By normalized UUID.
+    /// By normalized UUID (or by the exact value of `key_field`).
     objects: HashMap<String, Cached>,
+    /// The field objects are read by: `pk` (a UUID, any spelling) unless a read named another
+    /// (a flow's `slug`, exact).
+    key_field: Option<&'static str>,
 }
 
 impl Collection {
@@ -343,8 +346,31 @@ impl Reader {
         collection: &'static str,
         id: &str,
     ) -> Result<JsonObject, ApiError> {
+        self.get_by(collection, "pk", id).await
+    }
+
+    /// [`Reader::get`] for a collection whose objects are addressed by another field than
+    /// `pk` (`GET <collection>/<value>/`, a flow by its `slug`): the value is compared exactly,
+    /// and list pages are indexed by that field.
+    pub async fn get_by(
+        self: &Arc<Self>,
+        collection: &'static str,
+        key_field: &'static str,
+        id: &str,
+    ) -> Result<JsonObject, ApiError> {
         let endpoint = self.client.endpoint(collection);
-        let key = normalize_uuid(id);
+        let key = if key_field == "pk" {
+            normalize_uuid(id)
+        } else {
+            (!id.is_empty()).then(|| id.to_string())
+        };
+        if key.is_some() {
+            self.lock()
+                .collections
+                .entry(collection)
+                .or_default()
+                .key_field = Some(key_field);
+        }
         let Some(key) = key.filter(|_| self.settings.batching) else {
             // Not a UUID (the server answers 404 or the client refuses it), or batching off.
             {
@@ -412,6 +438,19 @@ impl Reader {
         collection: &'static str,
         name: &str,
     ) -> Result<Option<JsonObject>, ApiError> {
+        self.find_by(collection, "name", name).await
+    }
+
+    /// The object of `collection` whose `key` is exactly `value` (a flow's `slug`, or its
+    /// `flow_uuid` filter against `pk`), if any: from the cache when a complete, fresh set of
+    /// pages holds it, else one `?<key>=` lookup.
+    pub async fn find_by(
+        self: &Arc<Self>,
+        collection: &'static str,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<JsonObject>, ApiError> {
+        let name = value;
         let epoch = {
             let mut st = self.lock();
             let writing = st.writes_in_flight > 0;
@@ -427,8 +466,17 @@ impl Reader {
                 let found = c
                     .objects
                     .values()
-                    .find(|o| o.at.elapsed() < max_age && o.name.as_deref() == Some(name))
-                    .and_then(Cached::object);
+                    .filter(|o| o.at.elapsed() < max_age)
+                    .find_map(|o| {
+                        if key == "name" {
+                            (o.name.as_deref() == Some(name))
+                                .then(|| o.object())
+                                .flatten()
+                        } else {
+                            o.object()
+                                .filter(|obj| obj.get(key).and_then(|n| n.as_str()) == Some(name))
+                        }
+                    });
                 if let Some(object) = found {
                     c.stats.hits += 1;
                     return Ok(Some(object));
@@ -438,9 +486,15 @@ impl Reader {
             epoch
         };
         let started = Instant::now();
-        let found = self.client.endpoint(collection).find_by_name(name).await?;
+        let found = self.client.endpoint(collection).find_one(key, name).await?;
         if let Some(object) = &found {
-            if let Some(key) = pk_key(object) {
+            let field = self
+                .lock()
+                .collections
+                .get(collection)
+                .and_then(|c| c.key_field)
+                .unwrap_or("pk");
+            if let Some(key) = object_key(field, object) {
                 self.remember(collection, epoch, &key, object, started);
             }
         }
@@ -634,9 +688,10 @@ impl Reader {
                 };
                 snapshot.total_pages = Some(total);
                 snapshot.pages.insert(page, PageState::Done);
+                let field = c.key_field.unwrap_or("pk");
                 for object in answer.results {
                     if let (Some(key), Some(cached)) =
-                        (pk_key(&object), Cached::new(&object, started))
+                        (object_key(field, &object), Cached::new(&object, started))
                     {
                         c.objects.insert(key, cached);
                     }
@@ -658,6 +713,17 @@ impl Reader {
             }
         }
     }
+}
+
+/// An object's cache key: the exact value of `field`, or for `pk` the normalized UUID.
+fn object_key(field: &str, object: &JsonObject) -> Option<String> {
+    if field == "pk" {
+        return pk_key(object);
+    }
+    object
+        .get(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }
 
 /// The normalized UUID in an object's `pk`.

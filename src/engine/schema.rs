@@ -12,10 +12,16 @@ pub fn resource_schema(def: &ResourceDef) -> Schema {
     let mut attributes = vec![Attribute {
         name: "id".into(),
         ty: Some(Type::String),
-        description: format!(
-            "The {}'s UUID (authentik's `pk`), also the import ID.",
-            def.title
-        ),
+        description: match def.id_field() {
+            Some(f) => format!(
+                "The {}'s `{}`, which addresses it in authentik's API; it follows a change of `{}`. Also the import ID (the UUID in `{}` works too).",
+                def.title, f.name, f.name, def.uuid_attr()
+            ),
+            None => format!(
+                "The {}'s UUID (authentik's `pk`), also the import ID.",
+                def.title
+            ),
+        },
         computed: true,
         ..Default::default()
     }];
@@ -66,6 +72,7 @@ fn field_attribute(f: &Field) -> Attribute {
         Mode::RequiredToCreate => (false, true, true),
         Mode::Nullable => (false, true, false),
         Mode::Default(_) | Mode::Versioned(_) => (false, true, true),
+        Mode::ReadOnly => (false, false, true),
     };
     Attribute {
         name: f.name.to_string(),
@@ -115,7 +122,7 @@ pub fn describe(f: &Field) -> String {
             " Required: set it or, on Terraform 1.11 and later, its write-only twin `{}`.",
             wo_name(f)
         )),
-        Mode::Required => {}
+        Mode::Required | Mode::ReadOnly => {}
         Mode::RequiredToCreate => {
             let twin = if f.write_only_twin {
                 format!(" or, on Terraform 1.11 and later, its write-only twin `{}`", wo_name(f))

@@ -20,7 +20,7 @@ pub fn state_from_api(
 ) -> Value {
     let mut out = BTreeMap::new();
     let id = obj
-        .get("pk")
+        .get(def.id_key)
         .and_then(|v| v.as_str())
         .map(|s| Value::String(s.to_string()))
         .unwrap_or_else(|| base.get("id").clone());
@@ -32,7 +32,13 @@ pub fn state_from_api(
     out.insert("id".to_string(), id);
     for f in def.fields {
         let had = base.get(f.name);
-        let value = if f.write_only_twin && private.is_write_only(f.name) {
+        let value = if f.mode == Mode::ReadOnly {
+            match obj.get(f.api).and_then(|j| from_json(f, j)) {
+                Some(v) if !had.is_unknown() && same(f, had, &v) => had.clone(),
+                Some(v) => v,
+                None => known_or_null(had),
+            }
+        } else if f.write_only_twin && private.is_write_only(f.name) {
             Value::Null
         } else {
             match obj.get(f.api).map(|j| from_json(f, j)) {

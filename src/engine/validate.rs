@@ -141,6 +141,28 @@ fn check_string(f: &Field, s: &str, path: AttributePath, diags: &mut Vec<Diagnos
                 ));
             }
         }
+        Check::Slug => {
+            if s.is_empty()
+                || !s
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                diags.push(err(
+                    path,
+                    format!("Invalid `{name}`"),
+                    format!("{s:?} is not a slug: use only letters (a-z, A-Z), digits, underscores and hyphens, at least one character (e.g. \"my-sign-in\")."),
+                ));
+            }
+        }
+        Check::MediaPath => {
+            if let Some(why) = media_path_problem(s) {
+                diags.push(err(
+                    path,
+                    format!("Invalid `{name}`"),
+                    format!("{s:?} is not a value authentik accepts here: {why}. Use a URL (`https://…`), an `fa://` icon, a `/static/…` path, a relative file name such as `flows/background.jpg`, or leave it blank for the default."),
+                ));
+            }
+        }
         Check::Uuid => {
             if normalize_uuid(s).is_none() {
                 diags.push(err(
@@ -232,8 +254,131 @@ fn check_secret_pair(
     }
 }
 
+/// Why authentik's file field would refuse `s` (see [`Check::MediaPath`]), if it would.
+fn media_path_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty()
+        || s.starts_with("http:")
+        || s.starts_with("https://")
+        || s.starts_with("fa://")
+        || s.starts_with("/static")
+    {
+        return None;
+    }
+    let plain = s.replace("%(theme)s", "");
+    if !plain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+    {
+        return Some("a file name may only contain letters, digits, `.`, `_`, `-`, `/` and the placeholder `%(theme)s`");
+    }
+    if s.contains("..") {
+        return Some("parent directory references (`..`) are not allowed");
+    }
+    if s.starts_with('/') {
+        return Some("absolute paths are not allowed");
+    }
+    if s.starts_with('.') {
+        return Some("paths cannot start with `.`");
+    }
+    if s.contains("//") {
+        return Some("empty path components (`//`) are not allowed");
+    }
+    if s.len() > 1024 || s.split('/').any(|c| c.len() > 255) {
+        return Some("at most 1024 characters, 255 per path component");
+    }
+    None
+}
+
+/// Whether a field counts as set for [`Rule::AtLeastOne`] and [`Rule::AtMostOne`]: a bool
+/// true, any other value present, a collection non-empty. A field left out counts with its
+/// default. `None` while unknown (decided after apply).
+fn is_set(def: &ResourceDef, name: &str, config: &Value) -> Option<bool> {
+    let mut v = config.get(name).clone();
+    if v.is_null() {
+        if let Some(Mode::Default(d)) = def.field(name).map(|f| f.mode) {
+            v = super::convert::default_value(def.field(name)?, d);
+        }
+    }
+    match &v {
+        Value::Unknown => None,
+        Value::Null => Some(false),
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => Some(!s.trim().is_empty()),
+        other => match other.as_elements() {
+            Some(e) => Some(!e.is_empty()),
+            None => Some(true),
+        },
+    }
+}
+
+fn list_names(fields: &[&str]) -> String {
+    let quoted: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}
+
 fn check_rule(def: &ResourceDef, rule: &Rule, config: &Value, diags: &mut Vec<Diagnostic>) {
     match *rule {
+        Rule::AtLeastOne { fields, why } => {
+            let states: Vec<Option<bool>> = fields.iter().map(|f| is_set(def, f, config)).collect();
+            if states.iter().all(|s| *s == Some(false)) {
+                let Some(first) = fields.first() else { return };
+                diags.push(err(
+                    AttributePath::attr(*first),
+                    format!("None of {} is set", list_names(fields)),
+                    format!(
+                        "The {} needs at least one of {} set (true, or not empty): {why}",
+                        def.title,
+                        list_names(fields)
+                    ),
+                ));
+            }
+        }
+        Rule::AtMostOne { fields, why } => {
+            let set: Vec<&str> = fields
+                .iter()
+                .zip(fields.iter().map(|f| is_set(def, f, config)))
+                .filter(|(_, s)| *s == Some(true))
+                .map(|(f, _)| *f)
+                .collect();
+            if set.len() > 1 {
+                diags.push(err(
+                    AttributePath::attr(set[1]),
+                    format!("Only one of {} may be set", list_names(fields)),
+                    format!(
+                        "{} are all set; keep exactly one: {why}",
+                        list_names(&set).replace(" or ", " and ")
+                    ),
+                ));
+            }
+        }
+        Rule::NeedsWhen {
+            field,
+            value,
+            needs,
+            why,
+        } => {
+            let mut current = config.get(field).clone();
+            if current.is_null() {
+                if let Some(f) = def.field(field) {
+                    if let Mode::Default(d) = f.mode {
+                        current = super::convert::default_value(f, d);
+                    }
+                }
+            }
+            if current.as_str() == Some(value) && is_set(def, needs, config) == Some(false) {
+                diags.push(err(
+                    AttributePath::attr(needs),
+                    format!("`{field} = \"{value}\"` needs `{needs}`"),
+                    format!(
+                        "With `{field} = \"{value}\"` the {} needs `{needs}` set (not empty): {why} Set `{needs}`, or choose another `{field}`.",
+                        def.title
+                    ),
+                ));
+            }
+        }
         Rule::NotBothTrue { a, b, why } => {
             if config.get(a).as_bool() == Some(true) && config.get(b).as_bool() == Some(true) {
                 diags.push(err(

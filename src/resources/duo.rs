@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_duo`: the Duo setup stage.
 
 use super::common::{CONFIGURE_FLOW, FRIENDLY_NAME, NAME};
-use crate::engine::field::{Check, Dflt, Field, ResourceDef};
+use crate::engine::field::{Check, Dflt, Field, ResourceDef, STAGE_DEFAULTS};
 
 /// The Duo authenticator setup stage.
 pub const DUO: ResourceDef = ResourceDef {
@@ -38,4 +38,5 @@ pub const DUO: ResourceDef = ResourceDef {
     ],
     rules: &[],
     send_together: &[],
+    ..STAGE_DEFAULTS
 };

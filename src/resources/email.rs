@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_email`: the email authenticator setup stage.
 
 use super::common::{CONFIGURE_FLOW, FRIENDLY_NAME, NAME};
-use crate::engine::field::{Check, Dflt, Field, ResourceDef, Rule};
+use crate::engine::field::{Check, Dflt, Field, ResourceDef, Rule, STAGE_DEFAULTS};
 
 /// The email authenticator setup stage. Defaults are the server's (not the official provider's).
 pub const EMAIL: ResourceDef = ResourceDef {
@@ -48,4 +48,5 @@ pub const EMAIL: ResourceDef = ResourceDef {
         why: "STARTTLS and implicit TLS exclude each other; authentik accepts both but every email would then fail to send.",
     }],
     send_together: &[],
+    ..STAGE_DEFAULTS
 };

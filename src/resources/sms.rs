@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_sms`: the SMS authenticator setup stage.
 
 use super::common::{CONFIGURE_FLOW, FRIENDLY_NAME, NAME};
-use crate::engine::field::{Dflt, Field, ResourceDef};
+use crate::engine::field::{Dflt, Field, ResourceDef, STAGE_DEFAULTS};
 
 /// The SMS authenticator setup stage.
 pub const SMS: ResourceDef = ResourceDef {
@@ -48,4 +48,5 @@ pub const SMS: ResourceDef = ResourceDef {
     ],
     rules: &[],
     send_together: &[],
+    ..STAGE_DEFAULTS
 };

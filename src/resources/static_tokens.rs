@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_static`: the static (recovery code) setup stage.
 
 use super::common::{CONFIGURE_FLOW, FRIENDLY_NAME, NAME};
-use crate::engine::field::{Check, Dflt, Field, ResourceDef};
+use crate::engine::field::{Check, Dflt, Field, ResourceDef, STAGE_DEFAULTS};
 
 /// The static authenticator setup stage.
 pub const STATIC: ResourceDef = ResourceDef {
@@ -24,4 +24,5 @@ pub const STATIC: ResourceDef = ResourceDef {
     ],
     rules: &[],
     send_together: &[],
+    ..STAGE_DEFAULTS
 };

@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_totp`: the TOTP (authenticator app) setup stage.
 
 use super::common::{CONFIGURE_FLOW, FRIENDLY_NAME, NAME};
-use crate::engine::field::{Dflt, Field, ResourceDef};
+use crate::engine::field::{Dflt, Field, ResourceDef, STAGE_DEFAULTS};
 
 /// The TOTP authenticator setup stage.
 pub const TOTP: ResourceDef = ResourceDef {
@@ -20,4 +20,5 @@ pub const TOTP: ResourceDef = ResourceDef {
     ],
     rules: &[],
     send_together: &[],
+    ..STAGE_DEFAULTS
 };

@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_validate`: the authenticator validation stage.
 
 use super::common::NAME;
-use crate::engine::field::{Check, Dflt, Field, ResourceDef, Rule};
+use crate::engine::field::{Check, Dflt, Field, ResourceDef, Rule, STAGE_DEFAULTS};
 
 /// Device classes authentik knows.
 const DEVICE_CLASSES: &[&str] = &["static", "totp", "webauthn", "duo", "sms", "email"];
@@ -48,4 +48,5 @@ pub const VALIDATE: ResourceDef = ResourceDef {
     rules: &[Rule::RequiresNonEmpty { field: "not_configured_action", value: "configure", needs: "configuration_stages" }],
     // The server checks `configure` against configuration_stages in the same request body.
     send_together: &["not_configured_action", "configuration_stages"],
+    ..STAGE_DEFAULTS
 };

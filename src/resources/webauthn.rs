@@ -1,7 +1,7 @@
 //! `authentik_stage_authenticator_webauthn`: the WebAuthn (security key, passkey) setup stage.
 
 use super::common::{CONFIGURE_FLOW, FRIENDLY_NAME, NAME};
-use crate::engine::field::{Check, Dflt, Field, ResourceDef};
+use crate::engine::field::{Check, Dflt, Field, ResourceDef, STAGE_DEFAULTS};
 
 /// WebAuthn user verification and resident key levels.
 const LEVELS: &[&str] = &["required", "preferred", "discouraged"];
@@ -44,4 +44,5 @@ pub const WEBAUTHN: ResourceDef = ResourceDef {
     ],
     rules: &[],
     send_together: &[],
+    ..STAGE_DEFAULTS
 };

@@ -140,11 +140,20 @@ fn stage_endpoint(meta_model_name: &str) -> &'static str {
     }
 }
 
-/// What carries `sfx`: stages `(endpoint, pk, name)`, flows `(slug)`, mappings `(pk, name)`.
+/// Collections besides stages and flows whose objects a test names with its suffix: (API
+/// path, what one is called). Deleted after stages and flows, which refer to them.
+const NAMED: &[(&str, &str)] = &[
+    ("propertymappings/notification", "mapping"),
+    ("stages/prompt/prompts", "prompt field"),
+    ("policies/expression", "expression policy"),
+];
+
+/// What carries `sfx`: stages `(endpoint, pk, name)`, flows `(slug)`, objects of [`NAMED`]
+/// `(API path, what, pk, name)`.
 type Found = (
     Vec<(String, String, String)>,
     Vec<String>,
-    Vec<(String, String)>,
+    Vec<(&'static str, &'static str, String, String)>,
 );
 
 fn find(dbl: &Double, sfx: &str) -> Result<Found, String> {
@@ -168,24 +177,27 @@ fn find(dbl: &Double, sfx: &str) -> Result<Found, String> {
         .filter(|f| has(f, "slug") || has(f, "name"))
         .filter_map(|f| f["slug"].as_str().map(str::to_string))
         .collect();
-    let mappings = dbl
-        .list_all(&format!(
-            "/api/v3/propertymappings/notification/?search={search}"
-        ))?
-        .into_iter()
-        .filter(|m| has(m, "name"))
-        .map(|m| {
-            (
-                m["pk"].as_str().unwrap_or("").to_string(),
-                m["name"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    Ok((stages, flows, mappings))
+    let mut named = Vec::new();
+    for (path, what) in NAMED {
+        named.extend(
+            dbl.list_all(&format!("/api/v3/{path}/?search={search}"))?
+                .into_iter()
+                .filter(|m| has(m, "name"))
+                .map(|m| {
+                    (
+                        *path,
+                        *what,
+                        m["pk"].as_str().unwrap_or("").to_string(),
+                        m["name"].as_str().unwrap_or("").to_string(),
+                    )
+                }),
+        );
+    }
+    Ok((stages, flows, named))
 }
 
-/// Deletes, through the API, every stage, flow and notification mapping whose name (or slug)
-/// carries `sfx`, then looks again: whatever is still there is a problem. Never panics (it runs
+/// Deletes, through the API, every stage, flow, notification mapping, prompt field and
+/// expression policy whose name (or slug) carries `sfx`, then looks again: whatever is still there is a problem. Never panics (it runs
 /// from `Drop`, also while a failed test unwinds).
 pub fn sweep(dbl: &Double, sfx: &str) -> Sweep {
     let mut out = Sweep::default();
@@ -194,7 +206,7 @@ pub fn sweep(dbl: &Double, sfx: &str) -> Sweep {
             .push("no suffix: refusing to sweep everything".into());
         return out;
     }
-    let (stages, flows, mappings) = match find(dbl, sfx) {
+    let (stages, flows, named) = match find(dbl, sfx) {
         Ok(found) => found,
         Err(e) => {
             out.problems.push(format!("cannot list what is left: {e}"));
@@ -218,14 +230,11 @@ pub fn sweep(dbl: &Double, sfx: &str) -> Sweep {
             format!("/api/v3/flows/instances/{slug}/"),
         );
     }
-    for (pk, name) in mappings {
-        delete(
-            format!("mapping {name}"),
-            format!("/api/v3/propertymappings/notification/{pk}/"),
-        );
+    for (path, what, pk, name) in named {
+        delete(format!("{what} {name}"), format!("/api/v3/{path}/{pk}/"));
     }
     match find(dbl, sfx) {
-        Ok((stages, flows, mappings)) => {
+        Ok((stages, flows, named)) => {
             out.problems.extend(
                 stages
                     .into_iter()
@@ -234,9 +243,9 @@ pub fn sweep(dbl: &Double, sfx: &str) -> Sweep {
             out.problems
                 .extend(flows.into_iter().map(|s| format!("flow {s} left")));
             out.problems.extend(
-                mappings
+                named
                     .into_iter()
-                    .map(|(_, n)| format!("mapping {n} left")),
+                    .map(|(_, what, _, n)| format!("{what} {n} left")),
             );
         }
         Err(e) => out

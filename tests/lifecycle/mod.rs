@@ -1,4 +1,5 @@
-//! The acceptance cases, per resource (all seven authenticator stages) and per data source, on
+//! The acceptance cases, per resource (the seven authenticator stages here, the sign-in flow
+//! types in [`flows`], the enrollment and consent types in [`enrollment`]) and per data source, on
 //! Terraform 1.0.3 and 1.15.5, against the server a test binary chooses ([`Server`]): create
 //! with every attribute, empty plan, an update is one PATCH of just the change, clearing every
 //! optional attribute, drift shown and repaired, out-of-band delete planned as a create, import
@@ -10,6 +11,9 @@
 //! stages and flows come from its own lists. Every name carries the test's unique suffix, and
 //! whatever carries it is deleted when the test ends, passed or failed (see [`Ctx`]).
 #![allow(dead_code)]
+
+pub mod enrollment;
+pub mod flows;
 
 use crate::e2e::{fill, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
@@ -552,6 +556,16 @@ fn configure_flow(ctx: &Ctx) -> (String, Option<String>) {
     (ctx.flow(&slug), Some(slug))
 }
 
+/// A group for `create_users_group`, made for the test; returns its pk.
+fn group(ctx: &Ctx) -> String {
+    let (status, body) = ctx.dbl.post(
+        "/api/v3/core/groups/",
+        json!({"name": format!("new-users{}", ctx.sfx)}),
+    );
+    assert_eq!(status, 201, "{body}");
+    body["pk"].as_str().expect("group pk").to_string()
+}
+
 /// The whole life of one resource on the server `server`.
 pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     let ctx = Ctx::acceptance_on(v, server);
@@ -559,10 +573,16 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     let (flow, made_flow) = configure_flow(&ctx);
     let mapping = ctx.mapping(&format!("sms-payload{}", ctx.sfx));
     let flow_upper = flow.to_uppercase();
+    let group = if case.full.contains("{{GROUP}}") {
+        group(&ctx)
+    } else {
+        String::new()
+    };
     let more = [
         ("FLOW", flow.as_str()),
         ("FLOW_UPPER", flow_upper.as_str()),
         ("MAPPING", mapping.as_str()),
+        ("GROUP", group.as_str()),
     ];
     let addr = format!("{}.t", case.ty);
     let write = |body: &str| {
@@ -777,9 +797,12 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
             "stages left after destroy: {:#?}",
             ctx.dbl.stages()
         );
-    } else {
-        let (status, _) = ctx.dbl.get(&format!("/api/v3/{}/{new_id}/", case.api));
-        assert_eq!(status, 404, "the stage must be gone after destroy");
+    }
+    let (status, _) = ctx.dbl.get(&format!("/api/v3/{}/{new_id}/", case.api));
+    assert_eq!(status, 404, "the object must be gone after destroy");
+    if !group.is_empty() {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/core/groups/{group}/"));
+        assert_eq!(status, 204, "cleaning up the group");
     }
     if let Some(slug) = made_flow {
         let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
@@ -795,7 +818,11 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
 pub fn minimal_create(v: TfVersion, server: Server, case: Case) {
     let ctx = Ctx::acceptance_on(v, server);
     let plan = plan_for(&ctx, &case);
-    ctx.config(&plan.fill(&format!("{}\n{}", case.extra, case.minimal), &[]));
+    let (flow, made_flow) = configure_flow(&ctx);
+    ctx.config(&plan.fill(
+        &format!("{}\n{}", case.extra, case.minimal),
+        &[("FLOW", flow.as_str())],
+    ));
     ctx.wd.apply();
     assert_eq!(
         ctx.wd.plan_detailed_exitcode(),
@@ -809,6 +836,52 @@ pub fn minimal_create(v: TfVersion, server: Server, case: Case) {
     assert_server_has(&ctx, &case, &id, &plan.defaults);
     plan.assert_absent(&ctx, &case, &id);
     ctx.wd.destroy();
+    if let Some(slug) = made_flow {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 204, "cleaning up the flow");
+    }
+}
+
+/// [`minimal_create`] of several cases in one configuration (one Terraform run): each case's
+/// minimal configuration and extras side by side, applied, planned empty, each object holding
+/// the server's defaults, destroyed.
+pub fn minimal_create_together(v: TfVersion, server: Server, cases: Vec<Case>) {
+    let ctx = Ctx::acceptance_on(v, server);
+    let (flow, made_flow) = configure_flow(&ctx);
+    let plans: Vec<Plan> = cases.iter().map(|c| plan_for(&ctx, c)).collect();
+    let config: Vec<String> = cases
+        .iter()
+        .zip(&plans)
+        .map(|(c, p)| {
+            p.fill(
+                &format!("{}\n{}", c.extra, c.minimal),
+                &[("FLOW", flow.as_str())],
+            )
+        })
+        .collect();
+    ctx.config(&config.join("\n"));
+    ctx.wd.apply();
+    assert_eq!(
+        ctx.wd.plan_detailed_exitcode(),
+        0,
+        "minimal configurations must plan empty after apply"
+    );
+    for (case, plan) in cases.iter().zip(&plans) {
+        let id = ctx.state_values(&format!("{}.t", case.ty))["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        assert_server_has(&ctx, case, &id, &plan.defaults);
+        plan.assert_absent(&ctx, case, &id);
+    }
+    ctx.wd.destroy();
+    if ctx.dbl.is_double() {
+        assert!(ctx.dbl.stages().is_empty(), "{:#?}", ctx.dbl.stages());
+    }
+    if let Some(slug) = made_flow {
+        let (status, _) = ctx.dbl.delete(&format!("/api/v3/flows/instances/{slug}/"));
+        assert_eq!(status, 204, "cleaning up the flow");
+    }
 }
 
 /// A resource with its 2026.5 attributes: where they exist, set, read back and cleared; where

@@ -1,0 +1,4 @@
+# By prompt field UUID (any case, with or without hyphens):
+terraform import authentik_stage_prompt_field.username 0f3c5a4e-1b2c-4d5e-8f90-112233445566
+# By exact name:
+terraform import authentik_stage_prompt_field.username name:enrollment-field-username
