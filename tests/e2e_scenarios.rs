@@ -235,10 +235,12 @@ const YUBIKEY_5_AND_1PASSWORD: [&str; 4] = [
     "ee882879-721c-4913-9775-3dfcce97072a",
 ];
 
-/// The README demo's configuration (`examples/demo`, the mfa module with every method and
-/// `webauthn_device_types = ["YubiKey 5 Series", "1Password"]`) against the double's real device
-/// type table, the way teams package it: apply, empty plan, outputs wired, every enabled setup
-/// stage (and the built-in one asked for) offered by the validation stage, all four AAGUIDs of the
+/// The README demo's configuration (`examples/demo`: a sign-in flow with conditional MFA around
+/// the mfa module with every method, its own setup flows and `webauthn_device_types =
+/// ["YubiKey 5 Series", "1Password"]`) against the double's real device type table, the way
+/// teams package it: apply, empty plan, outputs wired, every enabled setup stage (and the
+/// built-in one asked for) offered by the validation stage and bound into its setup flow, the
+/// sign-in flow's bindings in order with the policy on the MFA binding, all four AAGUIDs of the
 /// two families allowed; then methods switched off by variable, and the plan after that empty too.
 fn mfa_module(v: TfVersion) {
     let ctx = Ctx::new(v, &[]);
@@ -323,7 +325,87 @@ fn mfa_module(v: TfVersion) {
     );
     assert_eq!(webauthn["name"], "demo-webauthn-setup");
     assert!(outputs["default_validation"].is_string(), "{outputs:#}");
-    assert_eq!(ctx.dbl.stages().len(), 6);
+    // Six setup and validation stages, and the sign-in flow's password, identification and
+    // login stages.
+    assert_eq!(ctx.dbl.stages().len(), 9, "{:#?}", ctx.dbl.stages());
+
+    // The sign-in flow runs identification (with the password stage inline), the module's
+    // validation stage, then login, in that order; the MFA binding carries the policy.
+    let sign_in = state["values"]["outputs"]["sign_in_flow"]["value"]
+        .as_str()
+        .expect("sign_in_flow output")
+        .to_string();
+    assert_eq!(sign_in, "demo-sign-in");
+    let (status, flow) = ctx.dbl.get(&format!("/api/v3/flows/instances/{sign_in}/"));
+    assert_eq!(status, 200, "{flow}");
+    assert_eq!(flow["designation"], "authentication");
+    let bound_in = |flow_pk: &Value| -> Vec<Value> {
+        ctx.dbl
+            .list_all(&format!(
+                "/api/v3/flows/bindings/?target={}",
+                flow_pk.as_str().unwrap_or_default()
+            ))
+            .expect("bindings")
+    };
+    let bindings = bound_in(&flow["pk"]);
+    let names: Vec<&str> = bindings
+        .iter()
+        .map(|b| b["stage_obj"]["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        ["demo-identification", "demo-validate", "demo-login"],
+        "{bindings:#?}"
+    );
+    let identify =
+        find_resource(root, "authentik_stage_identification.identify").expect("identify");
+    let password = find_resource(root, "authentik_stage_password.password").expect("password");
+    assert_eq!(identify["password_stage"], password["id"]);
+    let policy_bindings = ctx
+        .dbl
+        .list_all(&format!(
+            "/api/v3/policies/bindings/?target={}",
+            bindings[1]["pk"].as_str().unwrap_or_default()
+        ))
+        .expect("policy bindings");
+    assert_eq!(policy_bindings.len(), 1, "{policy_bindings:#?}");
+    assert_eq!(
+        policy_bindings[0]["policy_obj"]["name"], "demo-outside-office",
+        "{policy_bindings:#?}"
+    );
+    // Each enrollable method has a setup flow of the module's own, running its stage, and the
+    // stage's configure_flow points at it.
+    let setup = &state["values"]["outputs"]["setup_flows"]["value"];
+    for (method, stage) in [
+        ("totp", &outputs["totp"]),
+        ("webauthn", &outputs["webauthn"]),
+        ("static", &outputs["static"]),
+    ] {
+        let flow_pk = &setup[method];
+        let bound = bound_in(flow_pk);
+        assert_eq!(bound.len(), 1, "{method}: {bound:#?}");
+        assert_eq!(&bound[0]["stage"], stage, "{method}: {bound:#?}");
+        let on_server = ctx
+            .dbl
+            .stages()
+            .into_iter()
+            .find(|s| &s["pk"] == stage)
+            .expect("setup stage on the double");
+        assert_eq!(&on_server["configure_flow"], flow_pk, "{method}");
+    }
+    let demo_flows = |ctx: &Ctx| {
+        ctx.dbl
+            .list_all("/api/v3/flows/instances/?search=demo-")
+            .expect("flows")
+            .into_iter()
+            .filter(|f| f["slug"].as_str().unwrap_or_default().starts_with("demo-"))
+            .count()
+    };
+    assert_eq!(
+        demo_flows(&ctx),
+        4,
+        "the sign-in flow and three setup flows"
+    );
 
     // Switch SMS, email and WebAuthn off: their stages go, the validation stage follows.
     ctx.wd.write(
@@ -335,7 +417,12 @@ fn mfa_module(v: TfVersion) {
     );
     ctx.wd.apply();
     ctx.assert_empty_plan("plan after switching methods off");
-    assert_eq!(ctx.dbl.stages().len(), 3, "{:#?}", ctx.dbl.stages());
+    assert_eq!(ctx.dbl.stages().len(), 6, "{:#?}", ctx.dbl.stages());
+    assert_eq!(
+        demo_flows(&ctx),
+        3,
+        "the WebAuthn setup flow went with its method"
+    );
     let validate = ctx.state_values("module.mfa.authentik_stage_authenticator_validate.this");
     assert_eq!(
         validate["configuration_stages"].as_array().map(Vec::len),

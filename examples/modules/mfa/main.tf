@@ -11,10 +11,25 @@ terraform {
   }
 }
 
+locals {
+  # The methods a user can enrol from their settings page, through a setup flow.
+  enrollable = [for m in ["totp", "webauthn", "static"] : m if var.enable[m]]
+}
+
 # authentik's built-in setup flows, so users can enrol from their settings page.
 data "authentik_flow" "setup" {
-  for_each = var.use_builtin_setup_flows ? toset([for m in ["totp", "webauthn", "static"] : m if var.enable[m]]) : toset([])
+  for_each = var.use_builtin_setup_flows && !var.own_setup_flows ? toset(local.enrollable) : toset([])
   slug     = "default-authenticator-${each.key}-setup"
+}
+
+# Or a setup flow of the module's own per method, each running its setup stage (bound below).
+resource "authentik_flow" "setup" {
+  for_each       = var.own_setup_flows ? toset(local.enrollable) : toset([])
+  name           = "${var.name_prefix} ${each.key} setup"
+  title          = "Set up ${lookup({ totp = "an authenticator app", webauthn = "a security key or passkey", static = "recovery codes" }, each.key)}"
+  slug           = "${var.name_prefix}-${each.key}-setup"
+  designation    = "stage_configuration"
+  authentication = "require_authenticated"
 }
 
 # Built-in stages (or any existing stage) to offer next to the ones made here.
@@ -33,7 +48,10 @@ data "authentik_webauthn_device_types" "allowed" {
 }
 
 locals {
-  setup_flow   = { for k, f in data.authentik_flow.setup : k => f.id }
+  setup_flow = merge(
+    { for k, f in data.authentik_flow.setup : k => f.id },
+    { for k, f in authentik_flow.setup : k => f.uuid },
+  )
   device_types = sort(distinct(flatten([for t in data.authentik_webauthn_device_types.allowed : [for a in t.aaguids : a]])))
 }
 
@@ -109,4 +127,16 @@ resource "authentik_stage_authenticator_validate" "this" {
   last_auth_threshold           = var.last_auth_threshold
   webauthn_user_verification    = var.webauthn_user_verification
   webauthn_allowed_device_types = local.device_types
+}
+
+# Each own setup flow runs its stage.
+resource "authentik_flow_stage_binding" "setup" {
+  for_each = authentik_flow.setup
+  target   = each.value.uuid
+  stage = lookup({
+    totp     = one(authentik_stage_authenticator_totp.this[*].id)
+    webauthn = one(authentik_stage_authenticator_webauthn.this[*].id)
+    static   = one(authentik_stage_authenticator_static.this[*].id)
+  }, each.key)
+  order = 0
 }

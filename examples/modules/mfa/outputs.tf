@@ -32,3 +32,8 @@ output "webauthn_device_types" {
   description = "The AAGUIDs of every WebAuthn device type allowed (all those with one of the descriptions in var.webauthn_device_types), sorted."
   value       = local.device_types
 }
+
+output "setup_flow_ids" {
+  description = "Flow UUID each enrollable method's configure_flow points at, by method (totp, webauthn, static): the module's own flows with own_setup_flows, else authentik's built-in ones (empty when neither)."
+  value       = local.setup_flow
+}

@@ -27,6 +27,12 @@ variable "use_builtin_setup_flows" {
   default     = true
 }
 
+variable "own_setup_flows" {
+  description = "Create a setup flow per enabled TOTP, WebAuthn and static method (`<name_prefix>-<method>-setup`, designation stage_configuration) with its setup stage bound into it, and point the stage's configure_flow at it (instead of authentik's built-in flows)."
+  type        = bool
+  default     = false
+}
+
 variable "extra_configuration_stages" {
   description = "Names of existing stages (e.g. authentik's built-in default-authenticator-totp-setup) to offer as well."
   type        = list(string)
