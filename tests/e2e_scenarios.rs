@@ -364,8 +364,11 @@ fn mfa_module(v: TfVersion) {
     let policy_bindings = ctx
         .dbl
         .list_all(&format!(
+            // The filter takes the binding's policybindingmodel_ptr_id, not its pk.
             "/api/v3/policies/bindings/?target={}",
-            bindings[1]["pk"].as_str().unwrap_or_default()
+            bindings[1]["policybindingmodel_ptr_id"]
+                .as_str()
+                .unwrap_or_default()
         ))
         .expect("policy bindings");
     assert_eq!(policy_bindings.len(), 1, "{policy_bindings:#?}");
