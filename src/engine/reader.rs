@@ -15,7 +15,10 @@
 //!   which concurrent reads of the same collection gather. As soon as
 //!   [`ReaderSettings::min_reads`] reads are waiting (or when the window closes, if that many have
 //!   been seen), page 1 is fetched (the one "plus one"); otherwise every read is a plain `GET`,
-//!   so 3 managed stages cost 3 `GET`s whatever the server holds;
+//!   so 3 managed stages cost 3 `GET`s whatever the server holds. Page 1 goes alone: a page 2
+//!   sent with it, paid for by a waiting read, costs a request more whenever that read's object
+//!   lies on a later page that cannot be paid for (4 stages among 1000: 4 pages + 2 `GET`s), and
+//!   before page 1 lands nothing tells the two cases apart (docs/benchmarks.md, issue 24);
 //! - page 1 tells how many objects the server has (`pagination.count`), so how many pages remain.
 //!   All of them are fetched at once (concurrently) when `pages asked + remaining <= hits + waiting
 //!   reads + 1`: every waiting read is then either found in a page or confirmed absent, so the
