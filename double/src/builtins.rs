@@ -472,13 +472,7 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
         let body = json!({"name": name, "field_key": field_key, "label": label, "type": kind, "order": order});
         let values = prompts::validated(store, version, &body, Mode::Create, None)
             .map_err(|e| SeedError(format!("prompt {name}: {e:?}")))?;
-        store.put_record(
-            Collection::Prompts,
-            Record {
-                pk: Uuid::new_v4(),
-                values,
-            },
-        );
+        store.put_record(Collection::Prompts, Record::new(values));
     }
     for builtin in STAGES {
         let kind: &'static StageKind = stages::kind_by_type(builtin.kind)
@@ -578,13 +572,7 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
         let Value::Object(values) = binding else {
             continue;
         };
-        store.put_record(
-            Collection::PolicyBindings,
-            Record {
-                pk: Uuid::new_v4(),
-                values,
-            },
-        );
+        store.put_record(Collection::PolicyBindings, Record::new(values));
     }
     Ok(())
 }

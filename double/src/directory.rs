@@ -3,7 +3,6 @@
 //! built-in source every install has).
 
 use serde_json::{json, Map, Value};
-use uuid::Uuid;
 
 use crate::errors::ApiError;
 use crate::fields::{self, Default, Field, Kind, Mode};
@@ -76,10 +75,7 @@ pub fn create_group(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
     let mut values = outcome.values;
     // authentik's `num_pk` is a random positive integer.
     values.insert("num_pk".into(), Value::from(fastrand::u32(1000..1_000_000)));
-    let record = Record {
-        pk: Uuid::new_v4(),
-        values,
-    };
+    let record = Record::new(values);
     let shown = render_group(&record);
     store.put_record(Collection::Groups, record);
     Ok(Reply::json(201, shown))
@@ -115,10 +111,7 @@ pub fn builtin_source() -> Record {
     let mut values = Map::new();
     values.insert("name".into(), Value::from("authentik Built-in"));
     values.insert("slug".into(), Value::from("authentik-built-in"));
-    Record {
-        pk: Uuid::new_v4(),
-        values,
-    }
+    Record::new(values)
 }
 
 /// The API representation of a source (the base `Source` model's serializer).

@@ -184,10 +184,7 @@ pub fn new_record(mut values: Map<String, Value>) -> Record {
         PTR_ID.into(),
         Value::String(ids::format_uuid(&Uuid::new_v4())),
     );
-    Record {
-        pk: Uuid::new_v4(),
-        values,
-    }
+    Record::new(values)
 }
 
 /// Python's `str(flow)`: `Flow <name> (<slug>)`.

@@ -2,7 +2,6 @@
 //! the SMS stage's `mapping` references them.
 
 use serde_json::{Map, Value};
-use uuid::Uuid;
 
 use crate::errors::ApiError;
 use crate::fields::{self, Field, Mode, Target};
@@ -59,10 +58,7 @@ pub fn create(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
         }
     }
     outcome.errors.into_result()?;
-    let record = Record {
-        pk: Uuid::new_v4(),
-        values: outcome.values,
-    };
+    let record = Record::new(outcome.values);
     let shown = render(&record);
     store.put_mapping(record);
     Ok(Reply::json(201, shown))

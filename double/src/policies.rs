@@ -201,10 +201,7 @@ pub fn write_policy(
     let mut store = state.write_store();
     let mut record = match id {
         Some(id) => find_policy(&store, id)?.clone(),
-        None => Record {
-            pk: Uuid::new_v4(),
-            values: Map::new(),
-        },
+        None => Record::new(Map::new()),
     };
     let mut outcome = fields::validate(POLICY_FIELDS, state.config.version, body, mode, &*store)?;
     if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
@@ -439,10 +436,7 @@ pub fn write_binding(
     let mut store = state.write_store();
     let mut record = match id {
         Some(id) => find_binding(&store, id)?.clone(),
-        None => Record {
-            pk: Uuid::new_v4(),
-            values: Map::new(),
-        },
+        None => Record::new(Map::new()),
     };
     let mut outcome = fields::validate(BINDING_FIELDS, state.config.version, body, mode, &*store)?;
     // The target is shown (and stored) as the object's own pk.

@@ -163,10 +163,7 @@ pub fn write(
     let mut store = state.write_store();
     let mut record = match id {
         Some(id) => find(&store, id)?.clone(),
-        None => Record {
-            pk: Uuid::new_v4(),
-            values: Map::new(),
-        },
+        None => Record::new(Map::new()),
     };
     let values = validated(
         &store,

@@ -23,6 +23,14 @@ pub struct Record {
 }
 
 impl Record {
+    /// A new object: a fresh primary key and these field values.
+    pub fn new(values: Map<String, Value>) -> Record {
+        Record {
+            pk: Uuid::new_v4(),
+            values,
+        }
+    }
+
     /// A string field's value, or `""`.
     pub fn text(&self, field: &str) -> &str {
         self.values.get(field).and_then(Value::as_str).unwrap_or("")

@@ -324,10 +324,7 @@ pub fn create(state: &AppState, kind: &'static StageKind, body: &Value) -> Resul
     )?;
     check_name_and_body(&store, kind, body, Mode::Create, &mut outcome, None)?;
     licence_check(kind, &state.config)?;
-    let record = Record {
-        pk: Uuid::new_v4(),
-        values: outcome.values,
-    };
+    let record = Record::new(outcome.values);
     let shown = store.put_stage(kind, record);
     Ok(Reply::json(
         201,
