@@ -1094,12 +1094,6 @@ impl Endpoint {
             .await
     }
 
-    /// The object whose `key` is exactly `value` (`?<key>=<value>`, checked again on the
-    /// answer), if any.
-    pub async fn find_one(&self, key: &str, value: &str) -> Result<Option<JsonObject>, ApiError> {
-        self.find_by(key, value, self.client.opts(Verb::Get)).await
-    }
-
     async fn find_by(
         &self,
         key: &str,
