@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::config::ApiVersion;
 use crate::errors::ApiError;
 use crate::fields::{self, Default, Field, Kind, Mode, INT32};
 use crate::ids;
@@ -14,7 +15,7 @@ use crate::reply::Reply;
 use crate::store::{Collection, Record, Store};
 use crate::AppState;
 
-/// Prompt types (the `alert_*` ones only from 2026.5 on: see [`NEWER_TYPES`]).
+/// Prompt types (the `alert_*` ones only from 2026.5 on, as the `type` field of [`FIELDS`] says).
 pub const TYPES: &[&str] = &[
     "text",
     "text_area",
@@ -39,15 +40,18 @@ pub const TYPES: &[&str] = &[
     "alert_danger",
 ];
 
-/// The types authentik 2026.5 added; older releases answer them as an invalid choice.
-pub const NEWER_TYPES: &[&str] = &["alert_info", "alert_warning", "alert_danger"];
-
 /// Writable fields.
 pub const FIELDS: &[Field] = &[
     Field::text("name").required(),
     Field::text("field_key").required(),
     Field::text("label").required(),
-    Field::new("type", Kind::Choice(TYPES)).required(),
+    Field::new("type", Kind::Choice(TYPES))
+        .required()
+        .choices_since(&[
+            ("alert_info", ApiVersion::V2026_5),
+            ("alert_warning", ApiVersion::V2026_5),
+            ("alert_danger", ApiVersion::V2026_5),
+        ]),
     Field::new("required", Kind::Bool).default(Default::Bool(true)),
     Field::blank_text("placeholder").default(Default::Str("")),
     Field::blank_text("initial_value").default(Default::Str("")),
@@ -127,19 +131,12 @@ pub fn retrieve(state: &AppState, id: &str) -> Result<Reply, ApiError> {
 /// Validates a prompt body against the store (name uniqueness included).
 pub fn validated(
     store: &Store,
-    state_version: crate::config::ApiVersion,
+    state_version: ApiVersion,
     body: &Value,
     mode: Mode,
     except: Option<&Uuid>,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut outcome = fields::validate(FIELDS, state_version, body, mode, store)?;
-    if let Some(ty) = outcome.values.get("type").and_then(Value::as_str) {
-        if state_version < crate::config::ApiVersion::V2026_5 && NEWER_TYPES.contains(&ty) {
-            outcome
-                .errors
-                .add("type", format!("\"{ty}\" is not a valid choice."));
-        }
-    }
     if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
         if store
             .records(Collection::Prompts)
