@@ -16,8 +16,11 @@ use terraform_provider_authentik::client::{
 };
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/client_helpers.rs"]
+mod client_helpers;
 #[path = "common/models.rs"]
 mod models;
+use client_helpers::{ApiErrorExt, CreatedExt};
 mod support;
 use support::double::Double;
 
@@ -104,7 +107,7 @@ async fn sms_stage_full_lifecycle() {
     let mut put = sms_body("sms-life");
     put.insert("from_number".into(), json!("+15550199"));
     put.insert("auth_type".into(), json!("bearer"));
-    let updated = sms.update(&id, &put).await.expect("update");
+    let updated = sms.partial_update(&id, &put).await.expect("update");
     assert_eq!(updated["from_number"], "+15550199");
     assert_eq!(updated["auth_type"], "bearer");
 
@@ -126,11 +129,11 @@ async fn sms_stage_full_lifecycle() {
     assert_eq!(pk(&found), id);
     assert!(sms.find_by_name("sms-lif").await.expect("find").is_none());
 
-    assert!(sms.used_by(&id).await.expect("used_by").is_empty());
+    assert!(c.sms().used_by(&id).await.expect("used_by").is_empty());
     sms.delete(&id).await.expect("delete");
     assert!(sms.retrieve(&id).await.expect_err("gone").is_not_found());
     assert!(sms.delete(&id).await.expect_err("gone").is_not_found());
-    assert!(sms.used_by(&id).await.expect_err("gone").is_not_found());
+    assert!(c.sms().used_by(&id).await.expect_err("gone").is_not_found());
 }
 
 #[tokio::test]
@@ -203,7 +206,7 @@ async fn typed_helpers_cover_every_collection() {
             provider: SmsProvider::Twilio.into(),
             from_number: "+15550100".to_owned().into(),
             account_sid: "AC123".to_owned().into(),
-            auth: Secret::new("twilio-SECRET").into(),
+            auth: models::Secret::new("twilio-SECRET").into(),
             auth_type: SmsAuthType::Basic.into(),
             mapping: mapping.pk.clone().into(),
             configure_flow: flow.pk.clone().into(),
@@ -214,7 +217,10 @@ async fn typed_helpers_cover_every_collection() {
     assert_eq!(sms.provider, Some(SmsProvider::Twilio));
     assert_eq!(sms.mapping.as_deref(), Some(mapping.pk.as_str()));
     assert_eq!(sms.configure_flow.as_deref(), Some(flow.pk.as_str()));
-    assert_eq!(sms.auth.as_ref().map(Secret::expose), Some("twilio-SECRET"));
+    assert_eq!(
+        sms.auth.as_ref().map(models::Secret::expose),
+        Some("twilio-SECRET")
+    );
 
     // Email with server defaults.
     let email = c

@@ -8,8 +8,11 @@ use serde_json::{json, Value};
 use terraform_provider_authentik::client::{Client, ClientConfig, Created, JsonObject, Secret};
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/client_helpers.rs"]
+mod client_helpers;
 #[path = "common/scripted.rs"]
 mod scripted;
+use client_helpers::CreatedExt;
 use scripted::{scripted, Act};
 
 const TOKEN: &str = "tok-logs-SECRET";

@@ -5,6 +5,9 @@
 
 #[path = "common/client.rs"]
 mod client;
+#[path = "common/client_helpers.rs"]
+mod client_helpers;
+use client_helpers::ListenerExt;
 #[path = "common/scripted.rs"]
 mod scripted;
 mod support;

@@ -8,6 +8,9 @@ mod toy;
 
 #[path = "common/client.rs"]
 mod client;
+#[path = "common/client_helpers.rs"]
+mod client_helpers;
+use client_helpers::ListenerExt;
 
 use client::{channel, tls_channel};
 

@@ -15,8 +15,11 @@ use tokio_util::sync::CancellationToken;
 mod support;
 use support::double::Double;
 
+#[path = "common/client_helpers.rs"]
+mod client_helpers;
 #[path = "common/routed.rs"]
 mod routed;
+use client_helpers::ApiErrorExt;
 
 const EMAIL: &str = "stages/authenticator/email";
 /// Terraform's default `-parallelism`.

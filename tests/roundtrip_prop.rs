@@ -2,7 +2,10 @@
 //! that pass plan-time validation, plan → create (real client, API double) → state → plan again
 //! gives exactly the state (an empty plan), and a refresh changes nothing.
 
+#[path = "common/client_helpers.rs"]
+mod client_helpers;
 mod support;
+use client_helpers::CreatedExt;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

@@ -451,14 +451,8 @@ pub fn seed(store: &mut Store) -> Result<(), SeedError> {
     let version = store.version();
     for (slug, name, designation, title, authentication) in FLOWS {
         let body = json!({"slug": slug, "name": name, "designation": designation, "title": title, "authentication": authentication});
-        let outcome = fields::validate(
-            flows::fields_of(version),
-            version,
-            &body,
-            Mode::Create,
-            &*store,
-        )
-        .map_err(|e| SeedError(format!("flow {slug}: {e:?}")))?;
+        let outcome = fields::validate(flows::FIELDS, version, &body, Mode::Create, &*store)
+            .map_err(|e| SeedError(format!("flow {slug}: {e:?}")))?;
         if !outcome.errors.is_empty() {
             return Err(SeedError(format!(
                 "flow {slug}: {}",

@@ -10,8 +10,9 @@ use crate::ids;
 use crate::listing::{self, Filter, ListSpec};
 use crate::pagination;
 use crate::query::Query;
+use crate::records::RecordKind;
 use crate::reply::Reply;
-use crate::store::{Collection, Record, Store};
+use crate::store::{Collection, Record};
 use crate::AppState;
 
 /// Writable group fields (the double's subset).
@@ -43,57 +44,42 @@ pub fn render_group(record: &Record) -> Value {
     })
 }
 
-fn find_group<'s>(store: &'s Store, id: &str) -> Result<&'s Record, ApiError> {
-    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
-    store
-        .record(Collection::Groups, &pk)
-        .ok_or_else(|| ApiError::not_found(GROUP_MODEL))
-}
+/// Groups, for the shared record handlers.
+pub const GROUPS: RecordKind = RecordKind {
+    collection: Collection::Groups,
+    model: GROUP_MODEL,
+    render: |record, _, _| render_group(record),
+};
 
 /// `POST /core/groups/`
 pub fn create_group(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let mut outcome = fields::validate(
-        GROUP_FIELDS,
-        state.config.version,
-        body,
-        Mode::Create,
-        &*store,
-    )?;
-    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
-        if store
-            .records(Collection::Groups)
-            .iter()
-            .any(|g| g.text("name") == name)
-        {
-            outcome
-                .errors
-                .add("name", "group with this name already exists.");
+    GROUPS.write(state, None, |store, record| {
+        let mut outcome = fields::validate(
+            GROUP_FIELDS,
+            state.config.version,
+            body,
+            Mode::Create,
+            store,
+        )?;
+        if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+            if store
+                .records(Collection::Groups)
+                .iter()
+                .any(|g| g.text("name") == name)
+            {
+                outcome
+                    .errors
+                    .add("name", "group with this name already exists.");
+            }
         }
-    }
-    outcome.errors.into_result()?;
-    let mut values = outcome.values;
-    // authentik's `num_pk` is a random positive integer.
-    values.insert("num_pk".into(), Value::from(fastrand::u32(1000..1_000_000)));
-    let record = Record::new(values);
-    let shown = render_group(&record);
-    store.put_record(Collection::Groups, record);
-    Ok(Reply::json(201, shown))
-}
-
-/// `GET /core/groups/{pk}/`
-pub fn retrieve_group(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let store = state.read_store();
-    Ok(Reply::json(200, render_group(find_group(&store, id)?)))
-}
-
-/// `DELETE /core/groups/{pk}/`: its policy bindings go; user write stages that create users
-/// into it get `null`.
-pub fn destroy_group(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let pk = find_group(&store, id)?.pk;
-    store.delete_record(Collection::Groups, &pk);
-    Ok(Reply::no_content())
+        outcome.errors.into_result()?;
+        record.values = outcome.values;
+        // authentik's `num_pk` is a random positive integer.
+        record
+            .values
+            .insert("num_pk".into(), Value::from(fastrand::u32(1000..1_000_000)));
+        Ok(())
+    })
 }
 
 const SOURCE_LIST: ListSpec = ListSpec {

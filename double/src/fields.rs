@@ -160,6 +160,9 @@ pub struct Field {
     pub unordered: bool,
     /// First release that has the field (older ones neither accept nor return it).
     pub since: ApiVersion,
+    /// Choices (of a [`Kind::Choice`] or [`Kind::ChoiceList`]) that a later release added, with
+    /// that release: older ones answer them as an invalid choice.
+    pub choices_since: &'static [(&'static str, ApiVersion)],
     /// Extra checks on the converted value.
     pub validators: &'static [Validator],
 }
@@ -177,6 +180,7 @@ impl Field {
             write_only: false,
             unordered: matches!(kind, Kind::RefSet(_)),
             since: ApiVersion::V2025_12,
+            choices_since: &[],
             validators: &[],
         }
     }
@@ -246,6 +250,12 @@ impl Field {
         self
     }
 
+    /// Names choices that exist only from a later release on (see [`Field::offers`]).
+    pub const fn choices_since(mut self, choices: &'static [(&'static str, ApiVersion)]) -> Field {
+        self.choices_since = choices;
+        self
+    }
+
     /// Adds validators.
     pub const fn validators(mut self, validators: &'static [Validator]) -> Field {
         self.validators = validators;
@@ -266,6 +276,19 @@ impl Field {
     /// True when the release has this field.
     pub fn exists_in(&self, version: ApiVersion) -> bool {
         version >= self.since
+    }
+
+    /// True when `choice` is one of this field's choices in the release `version`.
+    pub fn offers(&self, choice: &str, version: ApiVersion) -> bool {
+        let choices = match self.kind {
+            Kind::Choice(choices) | Kind::ChoiceList { choices, .. } => choices,
+            _ => &[],
+        };
+        choices.contains(&choice)
+            && self
+                .choices_since
+                .iter()
+                .all(|&(c, since)| c != choice || version >= since)
     }
 }
 
@@ -320,7 +343,7 @@ pub fn validate(
             }
             continue;
         };
-        match convert(field, raw, lookup) {
+        match convert(field, version, raw, lookup) {
             Ok(value) => {
                 let mut ok = true;
                 for validator in field.validators {
@@ -363,7 +386,13 @@ fn fail(message: impl Into<String>) -> Failure {
 
 const NOT_NULL: &str = "This field may not be null.";
 
-fn convert(field: &Field, raw: &Value, lookup: &dyn Lookup) -> Result<Value, Failure> {
+fn convert(
+    field: &Field,
+    version: ApiVersion,
+    raw: &Value,
+    lookup: &dyn Lookup,
+) -> Result<Value, Failure> {
+    let offered = |choice: &str| field.offers(choice, version);
     if raw.is_null() {
         return if field.nullable {
             Ok(Value::Null)
@@ -381,11 +410,8 @@ fn convert(field: &Field, raw: &Value, lookup: &dyn Lookup) -> Result<Value, Fai
             .ok_or_else(|| fail("Must be a valid boolean.")),
         Kind::Int { min, max } => convert_int(raw, min, max),
         Kind::Float => convert_float(raw),
-        Kind::Choice(choices) => convert_choice(raw, choices).map_err(fail),
-        Kind::ChoiceList {
-            choices,
-            allow_empty,
-        } => convert_choice_list(raw, choices, allow_empty),
+        Kind::Choice(_) => convert_choice(raw, &offered).map_err(fail),
+        Kind::ChoiceList { allow_empty, .. } => convert_choice_list(raw, &offered, allow_empty),
         Kind::Ref(target) => convert_ref(raw, target, lookup)
             .map(Value::String)
             .map_err(fail),
@@ -538,16 +564,20 @@ fn convert_float(raw: &Value) -> Result<Value, Failure> {
         .ok_or_else(invalid)
 }
 
-fn convert_choice(raw: &Value, choices: &[&str]) -> Result<Value, String> {
+fn convert_choice(raw: &Value, offered: &dyn Fn(&str) -> bool) -> Result<Value, String> {
     let text = python_str(raw);
-    if choices.contains(&text.as_str()) {
+    if offered(&text) {
         Ok(Value::String(text))
     } else {
         Err(format!("\"{text}\" is not a valid choice."))
     }
 }
 
-fn convert_choice_list(raw: &Value, choices: &[&str], allow_empty: bool) -> Result<Value, Failure> {
+fn convert_choice_list(
+    raw: &Value,
+    offered: &dyn Fn(&str) -> bool,
+    allow_empty: bool,
+) -> Result<Value, Failure> {
     let Value::Array(items) = raw else {
         return Err(fail(format!(
             "Expected a list of items but got type \"{}\".",
@@ -564,7 +594,7 @@ fn convert_choice_list(raw: &Value, choices: &[&str], allow_empty: bool) -> Resu
             errors.push((index, NOT_NULL.to_string()));
             continue;
         }
-        match convert_choice(item, choices) {
+        match convert_choice(item, offered) {
             Ok(value) => values.push(value),
             Err(message) => errors.push((index, message)),
         }
@@ -790,6 +820,40 @@ mod tests {
             .max_length(5)
             .validators(&[email_validator]),
     ];
+
+    #[test]
+    fn a_choice_exists_from_its_release_on() {
+        const LATER: &[Field] = &[
+            Field::new("kind", Kind::Choice(&["old", "new"]))
+                .choices_since(&[("new", ApiVersion::V2026_5)]),
+            Field::new(
+                "kinds",
+                Kind::ChoiceList {
+                    choices: &["old", "new"],
+                    allow_empty: true,
+                },
+            )
+            .choices_since(&[("new", ApiVersion::V2026_5)]),
+        ];
+        let body = json!({"kind": "new", "kinds": ["old", "new"]});
+        let older = validate(LATER, ApiVersion::V2026_2, &body, Mode::Create, &Nothing)
+            .expect("no hard error");
+        assert_eq!(
+            older.errors.into_value(),
+            json!({
+                "kind": ["\"new\" is not a valid choice."],
+                "kinds": {"1": ["\"new\" is not a valid choice."]}
+            })
+        );
+        let newer = validate(LATER, ApiVersion::V2026_5, &body, Mode::Create, &Nothing)
+            .expect("no hard error");
+        assert!(newer.errors.is_empty());
+        assert_eq!(newer.values["kind"], "new");
+        let old = json!({"kind": "old", "kinds": ["old"]});
+        let older = validate(LATER, ApiVersion::V2025_12, &old, Mode::Create, &Nothing)
+            .expect("no hard error");
+        assert!(older.errors.is_empty());
+    }
 
     fn run(body: Value, mode: Mode) -> Outcome {
         validate(FIELDS, ApiVersion::V2026_5, &body, mode, &Nothing).expect("no hard error")

@@ -26,6 +26,8 @@ pub const DESIGNATIONS: &[&str] = &[
     "stage_configuration",
 ];
 const POLICY_ENGINE_MODES: &[&str] = &["all", "any"];
+/// Flow layouts; the frame-background ones only from 2026.2 on (recorded: flows step 37 is a
+/// 400 on 2025.12), as the `layout` field of [`FIELDS`] says.
 const LAYOUTS: &[&str] = &[
     "stacked",
     "content_left",
@@ -34,14 +36,6 @@ const LAYOUTS: &[&str] = &[
     "sidebar_right",
     "sidebar_left_frame_background",
     "sidebar_right_frame_background",
-];
-/// 2025.12 has no frame-background layouts (recorded: flows step 37 is a 400 there).
-const LAYOUTS_2025_12: &[&str] = &[
-    "stacked",
-    "content_left",
-    "content_right",
-    "sidebar_left",
-    "sidebar_right",
 ];
 const DENIED_ACTIONS: &[&str] = &["message_continue", "message", "continue"];
 const AUTHENTICATION: &[&str] = &[
@@ -53,39 +47,29 @@ const AUTHENTICATION: &[&str] = &[
     "require_outpost",
 ];
 
-/// Writable flow fields (2026.2 and later).
-pub const FIELDS: &[Field] = &flow_fields(LAYOUTS);
-
-/// Writable flow fields of 2025.12 (fewer layouts).
-pub const FIELDS_2025_12: &[Field] = &flow_fields(LAYOUTS_2025_12);
-
-/// The writable fields of a release.
-pub fn fields_of(version: ApiVersion) -> &'static [Field] {
-    match version {
-        ApiVersion::V2025_12 => FIELDS_2025_12,
-        ApiVersion::V2026_2 | ApiVersion::V2026_5 => FIELDS,
-    }
-}
-
-const fn flow_fields(layouts: &'static [&'static str]) -> [Field; 10] {
-    [
-        Field::text("name").required(),
-        // A TextField: no maximum length.
-        Field::text("slug").required().validators(&[slug_validator]),
-        Field::text("title").required(),
-        Field::new("designation", Kind::Choice(DESIGNATIONS)).required(),
-        Field::blank_text("background")
-            .default(Default::Str(""))
-            .validators(&[background_validator]),
-        Field::new("policy_engine_mode", Kind::Choice(POLICY_ENGINE_MODES))
-            .default(Default::Str("any")),
-        Field::new("compatibility_mode", Kind::Bool).default(Default::Bool(false)),
-        Field::new("layout", Kind::Choice(layouts)).default(Default::Str("stacked")),
-        Field::new("denied_action", Kind::Choice(DENIED_ACTIONS))
-            .default(Default::Str("message_continue")),
-        Field::new("authentication", Kind::Choice(AUTHENTICATION)).default(Default::Str("none")),
-    ]
-}
+/// Writable flow fields.
+pub const FIELDS: &[Field] = &[
+    Field::text("name").required(),
+    // A TextField: no maximum length.
+    Field::text("slug").required().validators(&[slug_validator]),
+    Field::text("title").required(),
+    Field::new("designation", Kind::Choice(DESIGNATIONS)).required(),
+    Field::blank_text("background")
+        .default(Default::Str(""))
+        .validators(&[background_validator]),
+    Field::new("policy_engine_mode", Kind::Choice(POLICY_ENGINE_MODES))
+        .default(Default::Str("any")),
+    Field::new("compatibility_mode", Kind::Bool).default(Default::Bool(false)),
+    Field::new("layout", Kind::Choice(LAYOUTS))
+        .default(Default::Str("stacked"))
+        .choices_since(&[
+            ("sidebar_left_frame_background", ApiVersion::V2026_2),
+            ("sidebar_right_frame_background", ApiVersion::V2026_2),
+        ]),
+    Field::new("denied_action", Kind::Choice(DENIED_ACTIONS))
+        .default(Default::Str("message_continue")),
+    Field::new("authentication", Kind::Choice(AUTHENTICATION)).default(Default::Str("none")),
+];
 
 /// `background`: `""`, a URL, a `fa://` icon or a `/static` path, else a relative file name as
 /// authentik's `validate_file_name` checks it (the file need not exist).
@@ -271,13 +255,7 @@ pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
 /// `POST /flows/instances/`
 pub fn create(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
     let mut store = state.write_store();
-    let mut outcome = fields::validate(
-        fields_of(state.config.version),
-        state.config.version,
-        body,
-        Mode::Create,
-        &*store,
-    )?;
+    let mut outcome = fields::validate(FIELDS, state.config.version, body, Mode::Create, &*store)?;
     if let Some(slug) = outcome.values.get("slug").and_then(Value::as_str) {
         if store.flow_by_slug(slug).is_some() {
             outcome.errors.add("slug", SLUG_TAKEN);
@@ -306,13 +284,7 @@ pub fn update(state: &AppState, slug: &str, body: &Value, mode: Mode) -> Result<
         .flow_by_slug(slug)
         .ok_or_else(|| ApiError::not_found(MODEL))?
         .clone();
-    let mut outcome = fields::validate(
-        fields_of(state.config.version),
-        state.config.version,
-        body,
-        mode,
-        &*store,
-    )?;
+    let mut outcome = fields::validate(FIELDS, state.config.version, body, mode, &*store)?;
     if let Some(new_slug) = outcome.values.get("slug").and_then(Value::as_str) {
         if store
             .flow_by_slug(new_slug)

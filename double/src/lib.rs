@@ -31,6 +31,7 @@ pub mod pagination;
 pub mod policies;
 pub mod prompts;
 pub mod query;
+pub mod records;
 pub mod reply;
 pub mod requestlog;
 pub mod routes;

@@ -7,8 +7,6 @@
 
 use std::borrow::Cow;
 
-use crate::pagination;
-
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -17,6 +15,7 @@ use crate::fields::{self, Default, Field, Kind, Mode, Target, INT32, UINT31};
 use crate::ids;
 use crate::listing::{self, Filter, FilterKind, ListSpec};
 use crate::query::Query;
+use crate::records::{self, RecordKind};
 use crate::reply::Reply;
 use crate::store::{Collection, Record, Store};
 use crate::AppState;
@@ -52,16 +51,7 @@ fn bound_to(store: &Store, pk: &Uuid) -> usize {
         .iter()
         .filter(|b| b.values.get("policy") == Some(&id))
         .count();
-    let stages = store
-        .stages()
-        .filter(|s| {
-            s.record
-                .values
-                .get("validation_policies")
-                .and_then(Value::as_array)
-                .is_some_and(|p| p.contains(&id))
-        })
-        .count();
+    let stages = store.stages_holding("validation_policies", pk).count();
     bindings + stages
 }
 
@@ -159,12 +149,12 @@ fn expression_errors(values: &Map<String, Value>, name: &str, errors: &mut Field
     }
 }
 
-fn find_policy<'s>(store: &'s Store, id: &str) -> Result<&'s Record, ApiError> {
-    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
-    store
-        .record(Collection::Policies, &pk)
-        .ok_or_else(|| ApiError::not_found(POLICY_MODEL))
-}
+/// Expression policies, for the shared record handlers.
+pub const POLICIES: RecordKind = RecordKind {
+    collection: Collection::Policies,
+    model: POLICY_MODEL,
+    render: |record, store, _| render_policy(record, store),
+};
 
 fn policy_name_taken(store: &Store, name: &str, except: Option<&Uuid>) -> bool {
     store
@@ -175,20 +165,7 @@ fn policy_name_taken(store: &Store, name: &str, except: Option<&Uuid>) -> bool {
 
 /// `GET /policies/expression/`
 pub fn list_policies(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
-    let store = state.read_store();
-    let items: Vec<Value> = store
-        .records(Collection::Policies)
-        .iter()
-        .map(|p| render_policy(p, &store))
-        .collect();
-    listing::respond::<Value>(items, query, &POLICY_LIST, &*store, pagination::as_is)
-}
-
-/// `GET /policies/expression/{pk}/`
-pub fn retrieve_policy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let store = state.read_store();
-    let policy = find_policy(&store, id)?;
-    Ok(Reply::json(200, render_policy(policy, &store)))
+    POLICIES.list(state, query, &POLICY_LIST)
 }
 
 /// `POST`, `PUT`, `PATCH` of an expression policy (`id` `None` creates).
@@ -198,42 +175,24 @@ pub fn write_policy(
     body: &Value,
     mode: Mode,
 ) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let mut record = match id {
-        Some(id) => find_policy(&store, id)?.clone(),
-        None => Record::new(Map::new()),
-    };
-    let mut outcome = fields::validate(POLICY_FIELDS, state.config.version, body, mode, &*store)?;
-    if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
-        if policy_name_taken(&store, name, id.map(|_| &record.pk)) {
-            outcome.errors.add("name", POLICY_NAME_TAKEN);
+    POLICIES.write(state, id, |store, record| {
+        let mut outcome = fields::validate(POLICY_FIELDS, state.config.version, body, mode, store)?;
+        if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
+            if policy_name_taken(store, name, id.map(|_| &record.pk)) {
+                outcome.errors.add("name", POLICY_NAME_TAKEN);
+            }
         }
-    }
-    // The expression is compiled under the stored name (`temp-policy` on create).
-    let name = if id.is_some() {
-        record.text("name").to_string()
-    } else {
-        "temp-policy".to_string()
-    };
-    expression_errors(&outcome.values, &name, &mut outcome.errors);
-    outcome.errors.into_result()?;
-    record.values.extend(outcome.values);
-    let pk = record.pk;
-    store.put_record(Collection::Policies, record);
-    let shown = store
-        .record(Collection::Policies, &pk)
-        .map(|p| render_policy(p, &store))
-        .unwrap_or(Value::Null);
-    Ok(Reply::json(if id.is_some() { 200 } else { 201 }, shown))
-}
-
-/// `DELETE /policies/expression/{pk}/`: its bindings go; it leaves prompt stages'
-/// `validation_policies` and flows' `policies`.
-pub fn destroy_policy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let pk = find_policy(&store, id)?.pk;
-    store.delete_record(Collection::Policies, &pk);
-    Ok(Reply::no_content())
+        // The expression is compiled under the stored name (`temp-policy` on create).
+        let name = if id.is_some() {
+            record.text("name").to_string()
+        } else {
+            "temp-policy".to_string()
+        };
+        expression_errors(&outcome.values, &name, &mut outcome.errors);
+        outcome.errors.into_result()?;
+        record.values.extend(outcome.values);
+        Ok(())
+    })
 }
 
 // ---------------------------------------------------------------- policy bindings
@@ -342,12 +301,12 @@ pub fn render_binding(record: &Record, store: &Store) -> Value {
     Value::Object(out)
 }
 
-fn find_binding<'s>(store: &'s Store, id: &str) -> Result<&'s Record, ApiError> {
-    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
-    store
-        .record(Collection::PolicyBindings, &pk)
-        .ok_or_else(|| ApiError::not_found(BINDING_MODEL))
-}
+/// Policy bindings, for the shared record handlers.
+pub const BINDINGS: RecordKind = RecordKind {
+    collection: Collection::PolicyBindings,
+    model: BINDING_MODEL,
+    render: |record, store, _| render_binding(record, store),
+};
 
 fn hide_internal(value: &Value) -> Cow<'_, Value> {
     let mut value = value.clone();
@@ -417,13 +376,6 @@ pub fn list_bindings(state: &AppState, query: &Query) -> Result<Reply, ApiError>
     listing::respond::<Value>(items, query, &BINDING_LIST, &*store, hide_internal)
 }
 
-/// `GET /policies/bindings/{pk}/`
-pub fn retrieve_binding(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let store = state.read_store();
-    let binding = find_binding(&store, id)?;
-    Ok(Reply::json(200, render_binding(binding, &store)))
-}
-
 /// `POST`, `PUT`, `PATCH` of a policy binding (`id` `None` creates). authentik's `validate`
 /// reads the request body only: a PATCH without `target` is a server error, one without its
 /// subject field a 400.
@@ -433,76 +385,60 @@ pub fn write_binding(
     body: &Value,
     mode: Mode,
 ) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let mut record = match id {
-        Some(id) => find_binding(&store, id)?.clone(),
-        None => Record::new(Map::new()),
-    };
-    let mut outcome = fields::validate(BINDING_FIELDS, state.config.version, body, mode, &*store)?;
-    // The target is shown (and stored) as the object's own pk.
-    if let Some(target) = outcome
-        .values
-        .get("target")
-        .and_then(Value::as_str)
-        .and_then(ids::parse_uuid)
-        .and_then(|t| store.policy_target(&t))
-    {
-        outcome
+    BINDINGS.write(state, id, |store, record| {
+        let mut outcome =
+            fields::validate(BINDING_FIELDS, state.config.version, body, mode, store)?;
+        // The target is shown (and stored) as the object's own pk.
+        if let Some(target) = outcome
             .values
-            .insert("target".into(), Value::from(ids::format_uuid(&target)));
-    }
-    if outcome.errors.is_empty() {
-        let Value::Object(map) = body else {
-            return Err(ApiError::server_error_405());
-        };
-        if !map.contains_key("target") {
-            return Err(ApiError::server_error_405());
+            .get("target")
+            .and_then(Value::as_str)
+            .and_then(ids::parse_uuid)
+            .and_then(|t| store.policy_target(&t))
+        {
+            outcome
+                .values
+                .insert("target".into(), Value::from(ids::format_uuid(&target)));
         }
-        let set = ["group", "policy", "user"]
-            .iter()
-            .filter(|k| map.get(**k).is_some_and(|v| !v.is_null()))
-            .count();
-        match set {
-            0 => outcome
-                .errors
-                .add_non_field("One of 'group', 'policy', 'user' must be set."),
-            1 => {}
-            _ => outcome
-                .errors
-                .add_non_field("Only one of 'group', 'policy', 'user' can be set."),
+        if outcome.errors.is_empty() {
+            let Value::Object(map) = body else {
+                return Err(ApiError::server_error_405());
+            };
+            if !map.contains_key("target") {
+                return Err(ApiError::server_error_405());
+            }
+            let set = ["group", "policy", "user"]
+                .iter()
+                .filter(|k| map.get(**k).is_some_and(|v| !v.is_null()))
+                .count();
+            match set {
+                0 => outcome
+                    .errors
+                    .add_non_field("One of 'group', 'policy', 'user' must be set."),
+                1 => {}
+                _ => outcome
+                    .errors
+                    .add_non_field("Only one of 'group', 'policy', 'user' can be set."),
+            }
         }
-    }
-    outcome.errors.into_result()?;
-    record.values.extend(outcome.values);
-    let policy = record.values.get("policy").cloned().unwrap_or(Value::Null);
-    if !policy.is_null() {
-        let clash = store.records(Collection::PolicyBindings).iter().any(|b| {
-            b.pk != record.pk
-                && b.values.get("policy") == Some(&policy)
-                && b.values.get("target") == record.values.get("target")
-                && b.values.get("order") == record.values.get("order")
-        });
-        if clash {
-            let mut errors = FieldErrors::new();
-            errors.add_non_field(BINDING_NOT_UNIQUE);
-            return Err(ApiError::validation(errors));
+        outcome.errors.into_result()?;
+        record.values.extend(outcome.values);
+        let policy = record.values.get("policy").cloned().unwrap_or(Value::Null);
+        if !policy.is_null() {
+            let clash = store.records(Collection::PolicyBindings).iter().any(|b| {
+                b.pk != record.pk
+                    && b.values.get("policy") == Some(&policy)
+                    && b.values.get("target") == record.values.get("target")
+                    && b.values.get("order") == record.values.get("order")
+            });
+            if clash {
+                let mut errors = FieldErrors::new();
+                errors.add_non_field(BINDING_NOT_UNIQUE);
+                return Err(ApiError::validation(errors));
+            }
         }
-    }
-    let pk = record.pk;
-    store.put_record(Collection::PolicyBindings, record);
-    let shown = store
-        .record(Collection::PolicyBindings, &pk)
-        .map(|b| render_binding(b, &store))
-        .unwrap_or(Value::Null);
-    Ok(Reply::json(if id.is_some() { 200 } else { 201 }, shown))
-}
-
-/// `DELETE /policies/bindings/{pk}/`
-pub fn destroy_binding(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let pk = find_binding(&store, id)?.pk;
-    store.delete_record(Collection::PolicyBindings, &pk);
-    Ok(Reply::no_content())
+        Ok(())
+    })
 }
 
 /// Python's `str()` of a policy binding: `Binding from <target> #<order> to <Kind> <name>`.
@@ -571,30 +507,13 @@ pub fn bindings_used_by(store: &Store, binding: &Uuid) -> Vec<Value> {
 /// stages validating with it (`cascade_many`).
 pub fn policy_used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
     let store = state.read_store();
-    let pk = find_policy(&store, id)?.pk;
-    let member = Value::String(ids::format_uuid(&pk));
+    let pk = POLICIES.find(&store, id)?.pk;
     let mut entries = policy_binding_entries(&store, "policy", &pk);
-    let mut stages: Vec<Value> = store
-        .stages()
-        .filter(|s| {
-            s.record
-                .values
-                .get("validation_policies")
-                .and_then(Value::as_array)
-                .is_some_and(|p| p.contains(&member))
-        })
-        .map(|s| {
-            json!({
-                "app": s.kind.app_label,
-                "model_name": s.kind.model_name,
-                "pk": ids::format_uuid(&s.record.pk),
-                "name": format!("Stage {}", s.record.text("name")),
-                "action": "cascade_many",
-            })
-        })
-        .collect();
-    stages.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-    entries.extend(stages);
+    entries.extend(records::stages_holding_entries(
+        &store,
+        "validation_policies",
+        &pk,
+    ));
     Ok(Reply::json(200, Value::Array(entries)))
 }
 

@@ -4,17 +4,18 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::config::ApiVersion;
 use crate::errors::ApiError;
 use crate::fields::{self, Default, Field, Kind, Mode, INT32};
 use crate::ids;
-use crate::listing::{self, Filter, FilterKind, ListSpec};
-use crate::pagination;
+use crate::listing::{Filter, FilterKind, ListSpec};
 use crate::query::Query;
+use crate::records::{self, RecordKind};
 use crate::reply::Reply;
 use crate::store::{Collection, Record, Store};
 use crate::AppState;
 
-/// Prompt types (the `alert_*` ones only from 2026.5 on: see [`NEWER_TYPES`]).
+/// Prompt types (the `alert_*` ones only from 2026.5 on, as the `type` field of [`FIELDS`] says).
 pub const TYPES: &[&str] = &[
     "text",
     "text_area",
@@ -39,15 +40,18 @@ pub const TYPES: &[&str] = &[
     "alert_danger",
 ];
 
-/// The types authentik 2026.5 added; older releases answer them as an invalid choice.
-pub const NEWER_TYPES: &[&str] = &["alert_info", "alert_warning", "alert_danger"];
-
 /// Writable fields.
 pub const FIELDS: &[Field] = &[
     Field::text("name").required(),
     Field::text("field_key").required(),
     Field::text("label").required(),
-    Field::new("type", Kind::Choice(TYPES)).required(),
+    Field::new("type", Kind::Choice(TYPES))
+        .required()
+        .choices_since(&[
+            ("alert_info", ApiVersion::V2026_5),
+            ("alert_warning", ApiVersion::V2026_5),
+            ("alert_danger", ApiVersion::V2026_5),
+        ]),
     Field::new("required", Kind::Bool).default(Default::Bool(true)),
     Field::blank_text("placeholder").default(Default::Str("")),
     Field::blank_text("initial_value").default(Default::Str("")),
@@ -82,64 +86,36 @@ pub fn render(record: &Record, store: &Store, state: &AppState) -> Value {
             fields::stored_or_default(field, &record.values),
         );
     }
-    let id = Value::String(ids::format_uuid(&record.pk));
     let stages: Vec<Value> = store
-        .stages()
+        .stages_holding("fields", &record.pk)
         .filter(|s| std::ptr::eq(s.kind, &crate::stages::other::PROMPT))
-        .filter(|s| {
-            s.record
-                .values
-                .get("fields")
-                .and_then(Value::as_array)
-                .is_some_and(|f| f.contains(&id))
-        })
         .map(|s| s.kind.present(&s.shown, &state.config).into_owned())
         .collect();
     out.insert("prompt_stages_obj".into(), Value::Array(stages));
     Value::Object(out)
 }
 
-fn find<'s>(store: &'s Store, id: &str) -> Result<&'s Record, ApiError> {
-    let pk = ids::parse_uuid(id).ok_or_else(ApiError::not_found_plain)?;
-    store
-        .record(Collection::Prompts, &pk)
-        .ok_or_else(|| ApiError::not_found(MODEL))
-}
+/// Prompts, for the shared record handlers.
+pub const PROMPTS: RecordKind = RecordKind {
+    collection: Collection::Prompts,
+    model: MODEL,
+    render,
+};
 
 /// `GET /stages/prompt/prompts/`
 pub fn list(state: &AppState, query: &Query) -> Result<Reply, ApiError> {
-    let store = state.read_store();
-    let items: Vec<Value> = store
-        .records(Collection::Prompts)
-        .iter()
-        .map(|p| render(p, &store, state))
-        .collect();
-    listing::respond::<Value>(items, query, &LIST, &*store, pagination::as_is)
-}
-
-/// `GET /stages/prompt/prompts/{pk}/`
-pub fn retrieve(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let store = state.read_store();
-    let prompt = find(&store, id)?;
-    Ok(Reply::json(200, render(prompt, &store, state)))
+    PROMPTS.list(state, query, &LIST)
 }
 
 /// Validates a prompt body against the store (name uniqueness included).
 pub fn validated(
     store: &Store,
-    state_version: crate::config::ApiVersion,
+    state_version: ApiVersion,
     body: &Value,
     mode: Mode,
     except: Option<&Uuid>,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut outcome = fields::validate(FIELDS, state_version, body, mode, store)?;
-    if let Some(ty) = outcome.values.get("type").and_then(Value::as_str) {
-        if state_version < crate::config::ApiVersion::V2026_5 && NEWER_TYPES.contains(&ty) {
-            outcome
-                .errors
-                .add("type", format!("\"{ty}\" is not a valid choice."));
-        }
-    }
     if let Some(name) = outcome.values.get("name").and_then(Value::as_str) {
         if store
             .records(Collection::Prompts)
@@ -160,53 +136,19 @@ pub fn write(
     body: &Value,
     mode: Mode,
 ) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let mut record = match id {
-        Some(id) => find(&store, id)?.clone(),
-        None => Record::new(Map::new()),
-    };
-    let values = validated(
-        &store,
-        state.config.version,
-        body,
-        mode,
-        id.map(|_| &record.pk),
-    )?;
-    record.values.extend(values);
-    let pk = record.pk;
-    store.put_record(Collection::Prompts, record);
-    let shown = store
-        .record(Collection::Prompts, &pk)
-        .map(|p| render(p, &store, state))
-        .unwrap_or(Value::Null);
-    Ok(Reply::json(if id.is_some() { 200 } else { 201 }, shown))
+    PROMPTS.write(state, id, |store, record| {
+        let except = id.map(|_| &record.pk);
+        let values = validated(store, state.config.version, body, mode, except)?;
+        record.values.extend(values);
+        Ok(())
+    })
 }
 
 /// `GET /stages/prompt/prompts/{pk}/used_by/`: the prompt stages asking for it.
 pub fn used_by(state: &AppState, id: &str) -> Result<Reply, ApiError> {
     let store = state.read_store();
-    let pk = find(&store, id)?.pk;
-    let member = Value::String(ids::format_uuid(&pk));
-    let mut entries: Vec<Value> = store
-        .stages()
-        .filter(|s| {
-            s.record
-                .values
-                .get("fields")
-                .and_then(Value::as_array)
-                .is_some_and(|f| f.contains(&member))
-        })
-        .map(|s| {
-            serde_json::json!({
-                "app": s.kind.app_label,
-                "model_name": s.kind.model_name,
-                "pk": ids::format_uuid(&s.record.pk),
-                "name": format!("Stage {}", s.record.text("name")),
-                "action": "cascade_many",
-            })
-        })
-        .collect();
-    entries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let pk = PROMPTS.find(&store, id)?.pk;
+    let entries = records::stages_holding_entries(&store, "fields", &pk);
     Ok(Reply::json(200, Value::Array(entries)))
 }
 
@@ -245,12 +187,4 @@ pub fn preview(state: &AppState, body: &Value) -> Result<Reply, ApiError> {
             "response_errors": {},
         }),
     ))
-}
-
-/// `DELETE /stages/prompt/prompts/{pk}/`
-pub fn destroy(state: &AppState, id: &str) -> Result<Reply, ApiError> {
-    let mut store = state.write_store();
-    let pk = find(&store, id)?.pk;
-    store.delete_record(Collection::Prompts, &pk);
-    Ok(Reply::no_content())
 }

@@ -312,7 +312,7 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         (Route::BindingUsedBy(id), "GET") => bindings::used_by(state, id),
         (Route::UsedBy(Resource::Policies, id), "GET") => policies::policy_used_by(state, id),
         (Route::UsedBy(Resource::PolicyBindings, id), "GET") => {
-            policies::retrieve_binding(state, id)?;
+            policies::BINDINGS.retrieve(state, id)?;
             Ok(Reply::json(200, json!([])))
         }
         (Route::UsedBy(Resource::Prompts, id), "GET") => prompts::used_by(state, id),
@@ -320,39 +320,39 @@ fn dispatch(state: &AppState, request: &ApiRequest<'_>) -> Result<Reply, ApiErro
         (Route::List(Resource::Policies), "POST") => {
             policies::write_policy(state, None, &body()?, Mode::Create)
         }
-        (Route::Detail(Resource::Policies, id), "GET") => policies::retrieve_policy(state, id),
+        (Route::Detail(Resource::Policies, id), "GET") => policies::POLICIES.retrieve(state, id),
         (Route::Detail(Resource::Policies, id), "PUT" | "PATCH") => {
-            policies::retrieve_policy(state, id)?;
+            policies::POLICIES.retrieve(state, id)?;
             policies::write_policy(state, Some(id), &body()?, mode)
         }
-        (Route::Detail(Resource::Policies, id), "DELETE") => policies::destroy_policy(state, id),
+        (Route::Detail(Resource::Policies, id), "DELETE") => policies::POLICIES.destroy(state, id),
         (Route::List(Resource::PolicyBindings), "GET") => policies::list_bindings(state, &query),
         (Route::List(Resource::PolicyBindings), "POST") => {
             policies::write_binding(state, None, &body()?, Mode::Create)
         }
         (Route::Detail(Resource::PolicyBindings, id), "GET") => {
-            policies::retrieve_binding(state, id)
+            policies::BINDINGS.retrieve(state, id)
         }
         (Route::Detail(Resource::PolicyBindings, id), "PUT" | "PATCH") => {
-            policies::retrieve_binding(state, id)?;
+            policies::BINDINGS.retrieve(state, id)?;
             policies::write_binding(state, Some(id), &body()?, mode)
         }
         (Route::Detail(Resource::PolicyBindings, id), "DELETE") => {
-            policies::destroy_binding(state, id)
+            policies::BINDINGS.destroy(state, id)
         }
         (Route::List(Resource::Prompts), "GET") => prompts::list(state, &query),
         (Route::List(Resource::Prompts), "POST") => {
             prompts::write(state, None, &body()?, Mode::Create)
         }
-        (Route::Detail(Resource::Prompts, id), "GET") => prompts::retrieve(state, id),
+        (Route::Detail(Resource::Prompts, id), "GET") => prompts::PROMPTS.retrieve(state, id),
         (Route::Detail(Resource::Prompts, id), "PUT" | "PATCH") => {
-            prompts::retrieve(state, id)?;
+            prompts::PROMPTS.retrieve(state, id)?;
             prompts::write(state, Some(id), &body()?, mode)
         }
-        (Route::Detail(Resource::Prompts, id), "DELETE") => prompts::destroy(state, id),
+        (Route::Detail(Resource::Prompts, id), "DELETE") => prompts::PROMPTS.destroy(state, id),
         (Route::List(Resource::Groups), "POST") => directory::create_group(state, &body()?),
-        (Route::Detail(Resource::Groups, id), "GET") => directory::retrieve_group(state, id),
-        (Route::Detail(Resource::Groups, id), "DELETE") => directory::destroy_group(state, id),
+        (Route::Detail(Resource::Groups, id), "GET") => directory::GROUPS.retrieve(state, id),
+        (Route::Detail(Resource::Groups, id), "DELETE") => directory::GROUPS.destroy(state, id),
         (Route::List(Resource::Sources), "GET") => directory::list_sources(state, &query),
         (Route::MappingList, "GET") => mappings::list(state, &query),
         (Route::MappingList, "POST") => mappings::create(state, &body()?),

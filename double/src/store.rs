@@ -152,6 +152,23 @@ impl Store {
         self.stages.values()
     }
 
+    /// The stages whose list field `field` holds `pk` (a prompt stage's `fields` or
+    /// `validation_policies`).
+    pub fn stages_holding<'s>(
+        &'s self,
+        field: &'s str,
+        pk: &Uuid,
+    ) -> impl Iterator<Item = &'s Stage> + 's {
+        let id = Value::String(ids::format_uuid(pk));
+        self.stages().filter(move |s| {
+            s.record
+                .values
+                .get(field)
+                .and_then(Value::as_array)
+                .is_some_and(|list| list.contains(&id))
+        })
+    }
+
     /// A stage by pk, of any type.
     pub fn stage(&self, pk: &Uuid) -> Option<&Stage> {
         self.stages.get(pk)

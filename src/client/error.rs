@@ -104,11 +104,6 @@ impl ApiError {
         }
     }
 
-    /// Whether this is [`ApiError::NotFound`].
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, ApiError::NotFound { .. })
-    }
-
     /// What kind of failure this is, so that a message's heading can say what happened: authentik
     /// out of reach, silent, failing, or refusing the request.
     pub fn class(&self) -> ErrorClass {

@@ -47,13 +47,6 @@ impl Created {
             lost: lost.to_string(),
         }
     }
-
-    /// The object, whichever way it was obtained (for callers that do their own checks).
-    pub fn into_object(self) -> JsonObject {
-        match self {
-            Created::Answered(o) | Created::FoundByKey { object: o, .. } => o,
-        }
-    }
 }
 
 /// HTTP methods the client uses.
@@ -61,7 +54,6 @@ impl Created {
 enum Verb {
     Get,
     Post,
-    Put,
     Patch,
     Delete,
 }
@@ -71,7 +63,6 @@ impl Verb {
         match self {
             Verb::Get => "GET",
             Verb::Post => "POST",
-            Verb::Put => "PUT",
             Verb::Patch => "PATCH",
             Verb::Delete => "DELETE",
         }
@@ -81,7 +72,6 @@ impl Verb {
         match self {
             Verb::Get => reqwest::Method::GET,
             Verb::Post => reqwest::Method::POST,
-            Verb::Put => reqwest::Method::PUT,
             Verb::Patch => reqwest::Method::PATCH,
             Verb::Delete => reqwest::Method::DELETE,
         }
@@ -131,7 +121,6 @@ struct Opts {
 struct Inner {
     http: reqwest::Client,
     base: Url,
-    base_str: String,
     cancel: CancellationToken,
     max_retries: u32,
     retry_timeout: Duration,
@@ -152,7 +141,7 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_str)
+            .field("base_url", &self.inner.base.as_str())
             .finish_non_exhaustive()
     }
 }
@@ -243,7 +232,6 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base_str: base.to_string(),
                 base,
                 cancel,
                 max_retries: config.max_retries,
@@ -257,11 +245,6 @@ impl Client {
                 secrets,
             }),
         })
-    }
-
-    /// The API base URL, ending in `/api/v3/`.
-    pub fn base_url(&self) -> &str {
-        &self.inner.base_str
     }
 
     /// The cancellation token this client obeys.
@@ -907,23 +890,6 @@ impl fmt::Debug for Endpoint {
 }
 
 impl Endpoint {
-    /// The collection path, e.g. `stages/authenticator/sms`.
-    pub fn collection(&self) -> &'static str {
-        self.collection
-    }
-
-    /// The client this endpoint belongs to.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// The body key that identifies an object uniquely and is filterable with `?<key>=<exact>`
-    /// (`name`, or `slug` for flows). [`Endpoint::create`] uses it to tell whether an interrupted
-    /// create went through.
-    pub fn unique_key(&self) -> &'static str {
-        self.unique_key
-    }
-
     /// Same endpoint, with another unique key for resolving interrupted creates.
     pub fn with_unique_key(mut self, key: &'static str) -> Endpoint {
         self.unique_key = key;
@@ -1126,12 +1092,6 @@ impl Endpoint {
     pub async fn find_by_name(&self, name: &str) -> Result<Option<JsonObject>, ApiError> {
         self.find_by("name", name, self.client.opts(Verb::Get))
             .await
-    }
-
-    /// The object whose `key` is exactly `value` (`?<key>=<value>`, checked again on the
-    /// answer), if any.
-    pub async fn find_one(&self, key: &str, value: &str) -> Result<Option<JsonObject>, ApiError> {
-        self.find_by(key, value, self.client.opts(Verb::Get)).await
     }
 
     async fn find_by(
@@ -1379,11 +1339,6 @@ impl Endpoint {
         into_object(v, "the object")
     }
 
-    /// Replaces the object (PUT) with `body` exactly as given; returns the server's object.
-    pub async fn update(&self, id: &str, body: &JsonObject) -> Result<JsonObject, ApiError> {
-        self.write(Verb::Put, id, body).await
-    }
-
     /// Changes the keys in `body` (PATCH), sent exactly as given; returns the server's object.
     pub async fn partial_update(
         &self,
@@ -1411,22 +1366,6 @@ impl Endpoint {
             .send(Verb::Delete, &url, None, self.client.opts(Verb::Delete))
             .await
             .map(|_| ())
-    }
-
-    /// The objects that reference this one (`.../<id>/used_by/`).
-    pub async fn used_by(&self, id: &str) -> Result<Vec<JsonObject>, ApiError> {
-        validate_id(self.collection, id)?;
-        let url = self.url(Some(id), Some("used_by"));
-        match self
-            .client
-            .get_json(&url, self.client.opts(Verb::Get))
-            .await?
-        {
-            Value::Array(items) => into_objects(items, "a used_by entry"),
-            other => Err(ApiError::Decode {
-                message: format!("expected a used_by array, got {}", json_type(&other)),
-            }),
-        }
     }
 }
 

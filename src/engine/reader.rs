@@ -441,19 +441,6 @@ impl Reader {
         collection: &'static str,
         name: &str,
     ) -> Result<Option<JsonObject>, ApiError> {
-        self.find_by(collection, "name", name).await
-    }
-
-    /// The object of `collection` whose `key` is exactly `value` (a flow's `slug`, or its
-    /// `flow_uuid` filter against `pk`), if any: from the cache when a complete, fresh set of
-    /// pages holds it, else one `?<key>=` lookup.
-    pub async fn find_by(
-        self: &Arc<Self>,
-        collection: &'static str,
-        key: &str,
-        value: &str,
-    ) -> Result<Option<JsonObject>, ApiError> {
-        let name = value;
         let epoch = {
             let mut st = self.lock();
             let writing = st.writes_in_flight > 0;
@@ -470,16 +457,8 @@ impl Reader {
                     .objects
                     .values()
                     .filter(|o| o.at.elapsed() < max_age)
-                    .find_map(|o| {
-                        if key == "name" {
-                            (o.name.as_deref() == Some(name))
-                                .then(|| o.object())
-                                .flatten()
-                        } else {
-                            o.object()
-                                .filter(|obj| obj.get(key).and_then(|n| n.as_str()) == Some(name))
-                        }
-                    });
+                    .find(|o| o.name.as_deref() == Some(name))
+                    .and_then(Cached::object);
                 if let Some(object) = found {
                     c.stats.hits += 1;
                     return Ok(Some(object));
@@ -489,7 +468,7 @@ impl Reader {
             epoch
         };
         let started = Instant::now();
-        let found = self.client.endpoint(collection).find_one(key, name).await?;
+        let found = self.client.endpoint(collection).find_by_name(name).await?;
         if let Some(object) = &found {
             let field = self
                 .lock()

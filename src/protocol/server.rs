@@ -15,7 +15,7 @@ use super::tls::{server_tls, TlsError};
 use base64::Engine as _;
 use futures_util::StreamExt;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -119,15 +119,6 @@ pub enum PluginListener {
 }
 
 impl PluginListener {
-    /// Listen on a unix socket at `path` (the caller owns its directory).
-    pub fn unix(path: &Path) -> std::io::Result<Self> {
-        Ok(PluginListener::Unix {
-            listener: UnixListener::bind(path)?,
-            path: path.to_owned(),
-            dir: None,
-        })
-    }
-
     /// Listen on a unix socket in a fresh private (0700) temporary directory, removed when the
     /// listener is dropped. Falls back to TCP on 127.0.0.1 when that fails.
     pub async fn private() -> std::io::Result<Self> {
@@ -213,11 +204,6 @@ impl PrivateDir {
             }
         }
         Err(last_err.unwrap_or_else(|| std::io::Error::other("could not create a directory")))
-    }
-
-    /// The directory's path.
-    pub fn path(&self) -> &Path {
-        &self.0
     }
 }
 
@@ -500,7 +486,7 @@ mod tests {
     fn private_dir_is_private_and_removed() {
         use std::os::unix::fs::PermissionsExt;
         let dir = PrivateDir::create().expect("temp dir");
-        let path = dir.path().to_owned();
+        let path = dir.0.clone();
         let mode = std::fs::metadata(&path)
             .map(|m| m.permissions().mode() & 0o777)
             .ok();

@@ -14,7 +14,31 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use terraform_provider_authentik::client::{ApiError, Client, Endpoint, JsonObject, Secret};
+use terraform_provider_authentik::client::{ApiError, Client, Created, Endpoint, JsonObject};
+
+/// A secret in a typed model: travels as a plain string, prints as `***` (the provider's own
+/// [`terraform_provider_authentik::client::Secret`] never goes through serde).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret value itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
 
 /// Collection paths below `/api/v3/`.
 pub mod paths {
@@ -519,6 +543,8 @@ fn decode<T: DeserializeOwned>(obj: JsonObject) -> Result<T, ApiError> {
 
 /// Typed access to one collection, built on [`Endpoint`].
 pub struct Resource<T> {
+    client: Client,
+    collection: &'static str,
     endpoint: Endpoint,
     _model: PhantomData<fn() -> T>,
 }
@@ -526,6 +552,8 @@ pub struct Resource<T> {
 impl<T> Clone for Resource<T> {
     fn clone(&self) -> Self {
         Resource {
+            client: self.client.clone(),
+            collection: self.collection,
             endpoint: self.endpoint.clone(),
             _model: PhantomData,
         }
@@ -541,10 +569,12 @@ impl<T> fmt::Debug for Resource<T> {
 }
 
 impl<T: DeserializeOwned> Resource<T> {
-    /// Wraps an endpoint.
-    pub fn new(endpoint: Endpoint) -> Self {
+    /// The typed view of `collection`.
+    pub fn new(client: &Client, collection: &'static str) -> Self {
         Resource {
-            endpoint,
+            client: client.clone(),
+            collection,
+            endpoint: client.endpoint(collection),
             _model: PhantomData,
         }
     }
@@ -576,17 +606,14 @@ impl<T: DeserializeOwned> Resource<T> {
     /// See [`Endpoint::create`]. The typed view does not say whether the object was found by its
     /// key after a lost answer; callers that must prove ownership use the endpoint directly.
     pub async fn create<B: Serialize + ?Sized>(&self, body: &B) -> Result<T, ApiError> {
-        decode(self.endpoint.create(&to_object(body)?).await?.into_object())
+        match self.endpoint.create(&to_object(body)?).await? {
+            Created::Answered(o) | Created::FoundByKey { object: o, .. } => decode(o),
+        }
     }
 
     /// See [`Endpoint::retrieve`].
     pub async fn retrieve(&self, id: &str) -> Result<T, ApiError> {
         decode(self.endpoint.retrieve(id).await?)
-    }
-
-    /// See [`Endpoint::update`].
-    pub async fn update<B: Serialize + ?Sized>(&self, id: &str, body: &B) -> Result<T, ApiError> {
-        decode(self.endpoint.update(id, &to_object(body)?).await?)
     }
 
     /// See [`Endpoint::partial_update`].
@@ -603,10 +630,14 @@ impl<T: DeserializeOwned> Resource<T> {
         self.endpoint.delete(id).await
     }
 
-    /// See [`Endpoint::used_by`].
+    /// The objects that reference `id` (`GET .../<id>/used_by/`, an unpaginated array, which
+    /// [`Endpoint::list`] tolerates).
     pub async fn used_by(&self, id: &str) -> Result<Vec<UsedBy>, ApiError> {
-        self.endpoint
-            .used_by(id)
+        let path: &'static str =
+            Box::leak(format!("{}/{id}/used_by", self.collection).into_boxed_str());
+        self.client
+            .endpoint(path)
+            .list(&[])
             .await?
             .into_iter()
             .map(decode)
@@ -652,7 +683,7 @@ pub trait TypedResources {
 
 impl TypedResources for Client {
     fn typed<T: DeserializeOwned>(&self, collection: &'static str) -> Resource<T> {
-        Resource::new(self.endpoint(collection))
+        Resource::new(self, collection)
     }
 }
 
