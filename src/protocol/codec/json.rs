@@ -31,23 +31,24 @@
 //! # Measurements (issue 22)
 //!
 //! `decode_lenient` on raw state, old hand-written parser vs this module, release build
-//! without LTO, best of 7 timed loops per run, 5 alternating runs each (min / median of runs),
-//! on the project's 2-core machine while other builds ran (load 6–8, so the spread is wide):
+//! without LTO, best of 7 timed loops per run, 5 alternating runs each, min / median of the
+//! runs, on the project's 2-core machine while it was quiet (load below 1):
 //!
-//! | input                                             | old µs       | new µs      |
-//! |---------------------------------------------------|--------------|-------------|
-//! | state of an authenticator_validate stage (978 B)  | 4.44 / 5.00  | 3.75 / 3.90 |
-//! | object with a 1000-element list of UUIDs (39 KB)  | 106 / 114    | 60 / 62     |
-//! | 1000-element list of decimals like `7919.25`      | 198 / 232    | 242 / 254   |
+//! | input                                             | old µs        | new µs      |
+//! |---------------------------------------------------|---------------|-------------|
+//! | state of an authenticator_validate stage (978 B)  | 4.48 / 4.54   | 3.66 / 3.67 |
+//! | object with a 1000-element list of UUIDs (39 KB)  | 102.7 / 107.8 | 59.4 / 60.3 |
+//! | 1000-element list of decimals like `7919.25`      | 196 / 199     | 235 / 239   |
 //!
-//! Strings are faster; number-heavy input is about 1.2x slower (`serde_json` builds each
-//! number's text a byte at a time into a `String`, where the old parser sliced it). Both are far
-//! below a millisecond for any state this provider writes, once per resource per upgrade.
+//! Strings are faster (1.2x on the stage's state, 1.8x on the list); number-heavy input is
+//! 1.2x slower (`serde_json` copies each number's text a byte at a time into a `String`, where
+//! the old parser sliced it). All of it is far below a millisecond, once per resource per state
+//! upgrade.
 //!
 //! The surrogate fix-up's fast path (the scan alone, no surrogate escape present): 40 ns on the
-//! 978-byte state, 755 ns on the 39 KB list, about 1% of the decode. With one lone surrogate in
-//! the 39 KB list (copy and rewrite) the decode measured 79 µs against 82 µs without: within
-//! noise.
+//! 978-byte state (1% of its decode), 720–780 ns on the 39 KB list (about 1%). With one lone
+//! surrogate in the 39 KB list (copy, rewrite, parse) the decode took 71.4 µs against 69.3 µs
+//! without it.
 
 use super::types::{type_from_node, TypeJson};
 use super::{type_name, value_kind, DecodeError, EncodeError, PathTracker, MAX_DEPTH};
