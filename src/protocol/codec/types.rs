@@ -1,9 +1,11 @@
 //! The JSON form of types, as schemas and dynamic values carry them: `"string"`,
 //! `["list","string"]`, `["object",{"a":"number"}]`, `["tuple",["bool"]]`, `"dynamic"`.
 
-use super::json::{parse_json, JNode};
+use super::json::parse_json;
 use super::{DecodeError, MAX_DEPTH};
 use crate::protocol::value::Type;
+use serde::{Serialize, Serializer};
+use serde_json::Value as Node;
 use std::collections::BTreeMap;
 
 /// Parse a type from its JSON form. The optional-attributes list that type constraints may
@@ -13,7 +15,7 @@ pub fn parse_type_json(bytes: &[u8]) -> Result<Type, DecodeError> {
     type_from_node(&node, 0)
 }
 
-pub(crate) fn type_from_node(node: &JNode, depth: usize) -> Result<Type, DecodeError> {
+pub(crate) fn type_from_node(node: &Node, depth: usize) -> Result<Type, DecodeError> {
     if depth > MAX_DEPTH {
         return Err(DecodeError::InvalidType(format!(
             "nested deeper than {MAX_DEPTH} levels"
@@ -21,7 +23,7 @@ pub(crate) fn type_from_node(node: &JNode, depth: usize) -> Result<Type, DecodeE
     }
     let bad = |what: &str| DecodeError::InvalidType(what.to_owned());
     match node {
-        JNode::Str(s) => match s.as_str() {
+        Node::String(s) => match s.as_str() {
             "string" => Ok(Type::String),
             "number" => Ok(Type::Number),
             "bool" => Ok(Type::Bool),
@@ -30,8 +32,8 @@ pub(crate) fn type_from_node(node: &JNode, depth: usize) -> Result<Type, DecodeE
                 "unknown primitive type {other:?}"
             ))),
         },
-        JNode::Arr(items) => {
-            let Some(JNode::Str(kind)) = items.first() else {
+        Node::Array(items) => {
+            let Some(Node::String(kind)) = items.first() else {
                 return Err(bad("a compound type must start with its kind"));
             };
             let arg = items.get(1).ok_or_else(|| bad("missing type argument"))?;
@@ -44,7 +46,7 @@ pub(crate) fn type_from_node(node: &JNode, depth: usize) -> Result<Type, DecodeE
                 "set" => Ok(Type::Set(Box::new(type_from_node(arg, depth + 1)?))),
                 "map" => Ok(Type::Map(Box::new(type_from_node(arg, depth + 1)?))),
                 "object" => {
-                    let JNode::Obj(members) = arg else {
+                    let Node::Object(members) = arg else {
                         return Err(bad("object attributes must be a JSON object"));
                     };
                     let mut attrs = BTreeMap::new();
@@ -52,15 +54,14 @@ pub(crate) fn type_from_node(node: &JNode, depth: usize) -> Result<Type, DecodeE
                         attrs.insert(name.clone(), type_from_node(t, depth + 1)?);
                     }
                     if let Some(opt) = items.get(2) {
-                        if !matches!(opt, JNode::Arr(names) if names.iter().all(|n| matches!(n, JNode::Str(_))))
-                        {
+                        if !matches!(opt, Node::Array(names) if names.iter().all(Node::is_string)) {
                             return Err(bad("optional attributes must be a list of names"));
                         }
                     }
                     Ok(Type::Object(attrs))
                 }
                 "tuple" => {
-                    let JNode::Arr(elems) = arg else {
+                    let Node::Array(elems) = arg else {
                         return Err(bad("tuple elements must be a JSON array"));
                     };
                     elems
@@ -80,54 +81,45 @@ pub(crate) fn type_from_node(node: &JNode, depth: usize) -> Result<Type, DecodeE
 
 /// The JSON form of a type, compact, with object attributes in name order (as cty writes it).
 pub fn type_to_json(ty: &Type) -> String {
-    let mut out = String::new();
-    write_type(ty, &mut out);
-    out
+    // Serialising a type cannot fail: every map key is a string and no impl returns an error.
+    serde_json::to_string(&TypeJson(ty)).unwrap_or_default()
 }
 
-fn write_type(ty: &Type, out: &mut String) {
-    match ty {
-        Type::String => out.push_str("\"string\""),
-        Type::Number => out.push_str("\"number\""),
-        Type::Bool => out.push_str("\"bool\""),
-        Type::Dynamic => out.push_str("\"dynamic\""),
-        Type::List(e) => {
-            out.push_str("[\"list\",");
-            write_type(e, out);
-            out.push(']');
+/// A type seen as its JSON form: `"string"`, `["list",T]`, `["object",{"a":T}]`,
+/// `["tuple",[T,...]]`.
+pub(crate) struct TypeJson<'a>(pub(crate) &'a Type);
+
+impl Serialize for TypeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Type::String => s.serialize_str("string"),
+            Type::Number => s.serialize_str("number"),
+            Type::Bool => s.serialize_str("bool"),
+            Type::Dynamic => s.serialize_str("dynamic"),
+            Type::List(e) => ("list", TypeJson(e)).serialize(s),
+            Type::Set(e) => ("set", TypeJson(e)).serialize(s),
+            Type::Map(e) => ("map", TypeJson(e)).serialize(s),
+            Type::Object(attrs) => ("object", Attrs(attrs)).serialize(s),
+            Type::Tuple(elems) => ("tuple", Elems(elems)).serialize(s),
         }
-        Type::Set(e) => {
-            out.push_str("[\"set\",");
-            write_type(e, out);
-            out.push(']');
-        }
-        Type::Map(e) => {
-            out.push_str("[\"map\",");
-            write_type(e, out);
-            out.push(']');
-        }
-        Type::Object(attrs) => {
-            out.push_str("[\"object\",{");
-            for (i, (name, t)) in attrs.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                super::json::write_json_string(name, out);
-                out.push(':');
-                write_type(t, out);
-            }
-            out.push_str("}]");
-        }
-        Type::Tuple(elems) => {
-            out.push_str("[\"tuple\",[");
-            for (i, t) in elems.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_type(t, out);
-            }
-            out.push_str("]]");
-        }
+    }
+}
+
+/// An object type's attributes as a JSON object, in name order.
+struct Attrs<'a>(&'a BTreeMap<String, Type>);
+
+impl Serialize for Attrs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(name, t)| (name, TypeJson(t))))
+    }
+}
+
+/// A tuple type's element types as a JSON array.
+struct Elems<'a>(&'a [Type]);
+
+impl Serialize for Elems<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(TypeJson))
     }
 }
 
