@@ -61,3 +61,110 @@ pub async fn tls_channel(
         }))
         .await
 }
+
+use std::future::Future;
+use terraform_provider_authentik::protocol::codec::msgpack;
+use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
+use terraform_provider_authentik::protocol::{serve_on, PluginListener, Provider, Type, Value};
+use tokio_util::sync::CancellationToken;
+
+/// A `tfplugin6.Provider` client.
+pub type Client = pb::provider_client::ProviderClient<Channel>;
+
+/// Serve `provider` on `listener` in this process until `shutdown` is cancelled; the task
+/// fails the test if the server ends with an error.
+pub fn serve(
+    listener: PluginListener,
+    provider: Arc<dyn Provider>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    shutdown: &CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        serve_on(listener, provider, tls, shutdown)
+            .await
+            .expect("server ran");
+    })
+}
+
+/// The answer of an RPC that must succeed at the gRPC level (errors come as diagnostics).
+pub async fn rpc<T>(call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>) -> T {
+    call.await.expect("rpc").into_inner()
+}
+
+/// `v` msgpack-encoded against `ty`.
+pub fn dynamic(v: &Value, ty: &Type) -> pb::DynamicValue {
+    pb::DynamicValue {
+        msgpack: msgpack::encode(v, ty).expect("encode"),
+        json: Vec::new(),
+    }
+}
+
+/// A PlanResourceChange request (`..plan_req(…)` adds the rarer fields).
+pub fn plan_req(
+    type_name: &str,
+    prior_state: Option<pb::DynamicValue>,
+    proposed_new_state: Option<pb::DynamicValue>,
+    config: Option<pb::DynamicValue>,
+) -> pb::plan_resource_change::Request {
+    pb::plan_resource_change::Request {
+        type_name: type_name.into(),
+        prior_state,
+        proposed_new_state,
+        config,
+        ..Default::default()
+    }
+}
+
+/// An ApplyResourceChange request (`..apply_req(…)` adds the rarer fields).
+pub fn apply_req(
+    type_name: &str,
+    prior_state: Option<pb::DynamicValue>,
+    planned_state: Option<pb::DynamicValue>,
+    config: Option<pb::DynamicValue>,
+) -> pb::apply_resource_change::Request {
+    pb::apply_resource_change::Request {
+        type_name: type_name.into(),
+        prior_state,
+        planned_state,
+        config,
+        ..Default::default()
+    }
+}
+
+/// A ReadResource request (`..read_req(…)` adds the rarer fields).
+pub fn read_req(
+    type_name: &str,
+    current_state: Option<pb::DynamicValue>,
+) -> pb::read_resource::Request {
+    pb::read_resource::Request {
+        type_name: type_name.into(),
+        current_state,
+        ..Default::default()
+    }
+}
+
+/// An ImportResourceState request by ID (`..import_req(…)` for one by identity).
+pub fn import_req(type_name: &str, id: &str) -> pb::import_resource_state::Request {
+    pb::import_resource_state::Request {
+        type_name: type_name.into(),
+        id: id.into(),
+        ..Default::default()
+    }
+}
+
+/// An UpgradeResourceState request for stored JSON of schema version `version`.
+pub fn upgrade_req(
+    type_name: &str,
+    version: i64,
+    json: &[u8],
+) -> pb::upgrade_resource_state::Request {
+    pb::upgrade_resource_state::Request {
+        type_name: type_name.into(),
+        version,
+        raw_state: Some(pb::RawState {
+            json: json.to_vec(),
+            flatmap: Default::default(),
+        }),
+    }
+}

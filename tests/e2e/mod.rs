@@ -349,9 +349,15 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     s
 }
 
-/// Generate one `#[test]` per Terraform version for each scenario function `fn(TfVersion)`.
+/// Generate one `#[test]` per Terraform version for each scenario function `fn(TfVersion)`, or,
+/// written `name => |v| body`, for each row of a table: the scenario function is made from the
+/// row, so a new case is one line.
 #[macro_export]
 macro_rules! per_version {
+    ($($name:ident => |$v:ident| $body:expr),* $(,)?) => {
+        $( fn $name($v: $crate::support::terraform::TfVersion) { $body } )*
+        $crate::per_version!($($name),*);
+    };
     ($($name:ident),* $(,)?) => {
         mod tf_1_0_3 {
             $( #[test] fn $name() { super::$name($crate::support::terraform::TfVersion::V1_0_3) } )*
