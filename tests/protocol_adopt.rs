@@ -9,7 +9,7 @@ mod client;
 mod scripted;
 mod support;
 
-use client::channel;
+use client::{apply_req, channel, dynamic, import_req, read_req, rpc, serve, Client};
 use scripted::{scripted, Act};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -21,12 +21,10 @@ use terraform_provider_authentik::engine::field::ResourceDef;
 use terraform_provider_authentik::engine::{identity, listing, schema};
 use terraform_provider_authentik::protocol::codec::msgpack;
 use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
-use terraform_provider_authentik::protocol::{serve_on, Number, PluginListener, Type, Value};
+use terraform_provider_authentik::protocol::{Number, PluginListener, Type, Value};
 use terraform_provider_authentik::provider::{provider_schema, AuthentikProvider};
 use terraform_provider_authentik::resources::{self, email::EMAIL, totp::TOTP};
 use tokio_util::sync::CancellationToken;
-
-type Client = pb::provider_client::ProviderClient<tonic::transport::Channel>;
 
 struct Server {
     client: Client,
@@ -50,14 +48,7 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
     let shutdown = CancellationToken::new();
     let provider =
         Arc::new(AuthentikProvider::new(resources::ALL).with_data_sources(resources::DATA_SOURCES));
-    tokio::spawn({
-        let shutdown = shutdown.clone();
-        async move {
-            serve_on(listener, provider, None, shutdown)
-                .await
-                .expect("server ran");
-        }
-    });
+    serve(listener, provider, None, &shutdown);
     let mut client = Client::new(channel(&socket).await);
     let ptype = provider_schema().block.object_type();
     let mut config: BTreeMap<String, Value> = match &ptype {
@@ -70,15 +61,12 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
     // Fail at once on a refused connection instead of waiting out a restart.
     config.insert("retry_timeout".into(), Value::Number(Number::Int(0)));
     config.insert("request_timeout".into(), Value::Number(Number::Int(5)));
-    let configured = client
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: Some(dynamic(&Value::Object(config), &ptype)),
-            client_capabilities: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let configured = rpc(client.configure_provider(pb::configure_provider::Request {
+        terraform_version: "1.15.5".into(),
+        config: Some(dynamic(&Value::Object(config), &ptype)),
+        client_capabilities: None,
+    }))
+    .await;
     assert!(
         configured.diagnostics.is_empty(),
         "{:?}",
@@ -92,13 +80,6 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
         client,
         _dir: dir,
         shutdown,
-    }
-}
-
-fn dynamic(v: &Value, ty: &Type) -> pb::DynamicValue {
-    pb::DynamicValue {
-        msgpack: msgpack::encode(v, ty).expect("encode"),
-        json: Vec::new(),
     }
 }
 
@@ -189,16 +170,9 @@ async fn every_resource_type_has_an_identity_and_a_list_resource() {
     let dbl = Double::start(&[]);
     let mut server = start("schemas", &dbl.url, &dbl.token).await;
     let c = &mut server.client;
-    let ids = c
-        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
-    let schemas = c
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let ids =
+        rpc(c.get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})).await;
+    let schemas = rpc(c.get_provider_schema(pb::get_provider_schema::Request {})).await;
     let mut types: Vec<&str> = resources::ALL.iter().map(|d| d.type_name).collect();
     types.sort();
     let mut with_identity: Vec<&str> = ids.identity_schemas.keys().map(String::as_str).collect();
@@ -337,15 +311,8 @@ async fn listing_pages_through_the_api_and_honours_the_filters() {
         &state_type(&EMAIL),
     )
     .expect("state decodes");
-    let imported = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: EMAIL.type_name.into(),
-            id: made["mail-007"].clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let imported =
+        rpc(c.import_resource_state(import_req(EMAIL.type_name, &made["mail-007"]))).await;
     let imported_state = msgpack::decode(
         &imported.imported_resources[0]
             .state
@@ -370,16 +337,15 @@ async fn listing_pages_through_the_api_and_honours_the_filters() {
     assert_eq!(listed_state.get("port"), &Value::Number(Number::Int(2507)));
 
     // A blank name is a mistake caught before listing.
-    let diags = c
-        .validate_list_resource_config(pb::validate_list_resource_config::Request {
+    let diags = rpc(
+        c.validate_list_resource_config(pb::validate_list_resource_config::Request {
             type_name: EMAIL.type_name.into(),
             config: Some(list_config(Some("  "), None)),
             ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner()
-        .diagnostics;
+        }),
+    )
+    .await
+    .diagnostics;
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(diags[0].summary.contains("`name` must not be blank"));
 }
@@ -401,17 +367,13 @@ async fn identities_on_import_read_and_apply() {
         "id".to_string(),
         Value::String(pk.to_uppercase()),
     )]));
-    let imported = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: TOTP.type_name.into(),
-            identity: Some(pb::ResourceIdentityData {
-                identity_data: Some(dynamic(&upper, &identity_type(&TOTP))),
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let imported = rpc(c.import_resource_state(pb::import_resource_state::Request {
+        identity: Some(pb::ResourceIdentityData {
+            identity_data: Some(dynamic(&upper, &identity_type(&TOTP))),
+        }),
+        ..import_req(TOTP.type_name, "")
+    }))
+    .await;
     assert!(
         imported.diagnostics.is_empty(),
         "{:?}",
@@ -427,16 +389,11 @@ async fn identities_on_import_read_and_apply() {
     assert_eq!(state.get("id").as_str(), Some(pk.as_str()));
     assert_eq!(state.get("friendly_name").as_str(), Some("TOTP Device"));
 
-    let read = c
-        .read_resource(pb::read_resource::Request {
-            type_name: TOTP.type_name.into(),
-            current_state: object.state.clone(),
-            current_identity: object.identity.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let read = rpc(c.read_resource(pb::read_resource::Request {
+        current_identity: object.identity.clone(),
+        ..read_req(TOTP.type_name, object.state.clone())
+    }))
+    .await;
     assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
     assert_eq!(identity_id(&TOTP, &read.new_identity), pk);
 
@@ -445,17 +402,13 @@ async fn identities_on_import_read_and_apply() {
         "id".to_string(),
         Value::String("default-authenticator-totp-setup".into()),
     )]));
-    let refused = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: TOTP.type_name.into(),
-            identity: Some(pb::ResourceIdentityData {
-                identity_data: Some(dynamic(&by_name, &identity_type(&TOTP))),
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let refused = rpc(c.import_resource_state(pb::import_resource_state::Request {
+        identity: Some(pb::ResourceIdentityData {
+            identity_data: Some(dynamic(&by_name, &identity_type(&TOTP))),
+        }),
+        ..import_req(TOTP.type_name, "")
+    }))
+    .await;
     assert!(refused.imported_resources.is_empty());
     assert!(refused.diagnostics[0].detail.contains("not a UUID"));
 
@@ -468,17 +421,13 @@ async fn identities_on_import_read_and_apply() {
     let mut config = schema::null_object(&TOTP);
     config.insert("name".into(), Value::String("totp-made-here".into()));
     let ty = state_type(&TOTP);
-    let applied = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: TOTP.type_name.into(),
-            prior_state: Some(dynamic(&Value::Null, &ty)),
-            planned_state: Some(dynamic(&Value::Object(planned), &ty)),
-            config: Some(dynamic(&Value::Object(config), &ty)),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let applied = rpc(c.apply_resource_change(apply_req(
+        TOTP.type_name,
+        Some(dynamic(&Value::Null, &ty)),
+        Some(dynamic(&Value::Object(planned), &ty)),
+        Some(dynamic(&Value::Object(config), &ty)),
+    )))
+    .await;
     assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
     let made = dbl
         .stages()
@@ -570,17 +519,13 @@ async fn results_stream_as_pages_arrive() {
         "total_pages": 2, "start_index": 1, "end_index": 100}, "results": results, "autocomplete": {}});
     let (url, script) = scripted(vec![Act::Reply(200, "", page1.to_string()), Act::Silent]).await;
     let mut server = start("stream", &url, "t").await;
-    let mut stream = server
-        .client
-        .list_resource(pb::list_resource::Request {
-            type_name: TOTP.type_name.into(),
-            config: Some(list_config(None, None)),
-            include_resource_object: false,
-            limit: 1000,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let mut stream = rpc(server.client.list_resource(pb::list_resource::Request {
+        type_name: TOTP.type_name.into(),
+        config: Some(list_config(None, None)),
+        include_resource_object: false,
+        limit: 1000,
+    }))
+    .await;
     for n in 0..100 {
         let e = tokio::time::timeout(Duration::from_secs(10), stream.message())
             .await
