@@ -123,6 +123,18 @@ impl Api {
         value
     }
 
+    /// Sends `body` with `method` to `path` and asserts authentik's refusal: 400 with exactly
+    /// the validation errors `errors`.
+    pub fn rejects(&self, method: &str, path: &str, body: Value, errors: Value) {
+        let sent = body.to_string();
+        let (status, got) = self.call(method, path, Some(body));
+        assert_eq!(
+            (status, &got),
+            (400, &errors),
+            "{method} {path} {sent} must be refused with exactly these errors"
+        );
+    }
+
     /// Checks one answer: declared status, body schema, and (for objects) exactly the declared
     /// properties.
     pub fn check(&self, method: &str, path: &str, status: u16, body: &Value) {
