@@ -5,17 +5,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{make_flow, pk, sms_body, Api, EMAIL, FIELDS_2026_5, SMS, VALIDATE};
+use common::{make_flow, names, pk, sms_body, Api, EMAIL, FIELDS_2026_5, SMS, VALIDATE};
 use serde_json::{json, Value};
-
-fn names(list: &Value) -> Vec<String> {
-    list["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|s| s["name"].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 // ---------------------------------------------------------------- HTTP
 
@@ -438,23 +429,18 @@ fn http_name_filter_is_exact_search_is_case_insensitive_substring_order_is_by_na
         names(&api.get(&format!("{VALIDATE}?name=mfa")).1).is_empty(),
         "exact, not prefix"
     );
-    assert_eq!(
-        names(&api.get(&format!("{VALIDATE}?search=ALPHA")).1),
-        vec!["mfa-alpha", "mfa-alpha-2"]
-    );
-    assert_eq!(
-        names(&api.get(&format!("{VALIDATE}?search=bravo")).1),
-        vec!["mfa-Bravo"]
-    );
-    assert_eq!(
-        names(&api.get(&format!("{VALIDATE}?ordering=-name")).1),
-        vec![
+    api.assert_finds(VALIDATE, &["search=ALPHA"], &["mfa-alpha", "mfa-alpha-2"]);
+    api.assert_finds(VALIDATE, &["search=bravo"], &["mfa-Bravo"]);
+    api.assert_finds(
+        VALIDATE,
+        &["ordering=-name"],
+        &[
             "mfa-alpha-2",
             "mfa-alpha",
             "mfa-Bravo",
             "default-authentication-mfa-validation",
-            "Other"
-        ]
+            "Other",
+        ],
     );
     // The name filter only sees its own stage type.
     api.create(EMAIL, json!({"name": "mail"}));

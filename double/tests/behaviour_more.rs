@@ -298,14 +298,12 @@ fn common_lists_order_by_name_search_name_ignore_unknown_parameters_and_reject_b
             "default-authenticator-totp-setup"
         ]
     );
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?search=TOTP")).1),
-        vec!["A-totp", "b-totp", "default-authenticator-totp-setup"]
+    api.assert_finds(
+        TOTP,
+        &["search=TOTP"],
+        &["A-totp", "b-totp", "default-authenticator-totp-setup"],
     );
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?bogus=1&search=other")).1),
-        vec!["c-other"]
-    );
+    api.assert_finds(TOTP, &["bogus=1&search=other"], &["c-other"]);
     for (query, key, message) in [
         (
             "digits=7",
@@ -381,25 +379,21 @@ fn totp_filters_name_stage_uuid_configure_flow_friendly_name_digits() {
         json!({"name": "six", "digits": 6, "friendly_name": "Phone", "configure_flow": flow["pk"]}),
     );
     api.create(TOTP, json!({"name": "eight", "digits": 8}));
-    for query in [
-        "name=six".to_string(),
-        format!("stage_uuid={}", pk(&six).to_uppercase()),
-        format!("configure_flow={}", pk(&flow)),
-        "friendly_name=Phone".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{TOTP}?{query}")).1),
-            vec!["six"],
-            "{query}"
-        );
-    }
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?digits=8")).1),
-        vec!["eight"]
+    api.assert_finds(
+        TOTP,
+        &[
+            "name=six".to_string(),
+            format!("stage_uuid={}", pk(&six).to_uppercase()),
+            format!("configure_flow={}", pk(&flow)),
+            "friendly_name=Phone".to_string(),
+        ],
+        &["six"],
     );
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?digits=6")).1),
-        vec!["default-authenticator-totp-setup", "six"]
+    api.assert_finds(TOTP, &["digits=8"], &["eight"]);
+    api.assert_finds(
+        TOTP,
+        &["digits=6"],
+        &["default-authenticator-totp-setup", "six"],
     );
 }
 
@@ -447,24 +441,19 @@ fn static_filters_name_stage_uuid_configure_flow_friendly_name_token_count_token
     let flow = make_flow(&api, "cfg");
     let a = api.create(STATIC, json!({"name": "a", "token_count": 3, "token_length": 8, "friendly_name": "Codes", "configure_flow": flow["pk"]}));
     api.create(STATIC, json!({"name": "b"}));
-    for query in [
-        "name=a".to_string(),
-        format!("stage_uuid={}", pk(&a)),
-        format!("configure_flow={}", pk(&flow)),
-        "friendly_name=Codes".to_string(),
-        "token_count=3".to_string(),
-        "token_length=8".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{STATIC}?{query}")).1),
-            vec!["a"],
-            "{query}"
-        );
-    }
-    assert_eq!(
-        names(&api.get(&format!("{STATIC}?token_length=12")).1),
-        vec!["b"]
+    api.assert_finds(
+        STATIC,
+        &[
+            "name=a".to_string(),
+            format!("stage_uuid={}", pk(&a)),
+            format!("configure_flow={}", pk(&flow)),
+            "friendly_name=Codes".to_string(),
+            "token_count=3".to_string(),
+            "token_length=8".to_string(),
+        ],
+        &["a"],
     );
+    api.assert_finds(STATIC, &["token_length=12"], &["b"]);
 }
 
 // ---------------------------------------------------------------- WebAuthn
@@ -637,23 +626,21 @@ fn webauthn_2026_2_filters_include_stage_uuid_friendly_name_and_repeatable_devic
         json!({"name": "b", "device_type_restrictions": [one_password]}),
     );
     api.create(WEBAUTHN, json!({"name": "c"}));
-    for query in [
-        "name=a".to_string(),
-        format!("stage_uuid={}", pk(&a)),
-        format!("configure_flow={}", pk(&flow)),
-        "friendly_name=Key".to_string(),
-        "user_verification=required".to_string(),
-        "resident_key_requirement=required".to_string(),
-        "authenticator_attachment=platform".to_string(),
-        format!("device_type_restrictions={unknown}"),
-        "max_attempts=3".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{WEBAUTHN}?{query}")).1),
-            vec!["a"],
-            "{query}"
-        );
-    }
+    api.assert_finds(
+        WEBAUTHN,
+        &[
+            "name=a".to_string(),
+            format!("stage_uuid={}", pk(&a)),
+            format!("configure_flow={}", pk(&flow)),
+            "friendly_name=Key".to_string(),
+            "user_verification=required".to_string(),
+            "resident_key_requirement=required".to_string(),
+            "authenticator_attachment=platform".to_string(),
+            format!("device_type_restrictions={unknown}"),
+            "max_attempts=3".to_string(),
+        ],
+        &["a"],
+    );
     assert_eq!(
         names(
             &api.get(&format!(
@@ -710,21 +697,17 @@ fn webauthn_2026_5_filters_shrink_and_ignore_stage_uuid_and_friendly_name() {
         json!({"name": "a", "friendly_name": "Key", "max_attempts": 3}),
     );
     api.create(WEBAUTHN, json!({"name": "b"}));
-    for query in [
-        format!("stage_uuid={}", pk(&a)),
-        "friendly_name=Key".to_string(),
-        "stage_uuid=nonsense".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{WEBAUTHN}?{query}")).1),
-            vec!["a", "b"],
-            "{query} is silently ignored"
-        );
-    }
-    assert_eq!(
-        names(&api.get(&format!("{WEBAUTHN}?max_attempts=3")).1),
-        vec!["a"]
+    // Each is silently ignored.
+    api.assert_finds(
+        WEBAUTHN,
+        &[
+            format!("stage_uuid={}", pk(&a)),
+            "friendly_name=Key".to_string(),
+            "stage_uuid=nonsense".to_string(),
+        ],
+        &["a", "b"],
     );
+    api.assert_finds(WEBAUTHN, &["max_attempts=3"], &["a"]);
     assert_eq!(names(&api.get(&format!("{WEBAUTHN}?name=b")).1), vec!["b"]);
 }
 
@@ -808,28 +791,25 @@ fn duo_filters_are_only_name_configure_flow_client_id_api_hostname() {
         json!({"name": "a", "client_id": "ID-A", "client_secret": "s", "api_hostname": "api-a", "friendly_name": "A", "configure_flow": flow["pk"]}),
     );
     api.create(DUO, duo_body("b"));
-    for query in [
-        "name=a".to_string(),
-        format!("configure_flow={}", pk(&flow)),
-        "client_id=ID-A".to_string(),
-        "api_hostname=api-a".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{DUO}?{query}")).1),
-            vec!["a"],
-            "{query}"
-        );
-    }
-    for query in [
-        format!("stage_uuid={}", pk(&a)),
-        "friendly_name=A".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{DUO}?{query}")).1),
-            vec!["a", "b"],
-            "{query} is not a Duo filter"
-        );
-    }
+    api.assert_finds(
+        DUO,
+        &[
+            "name=a".to_string(),
+            format!("configure_flow={}", pk(&flow)),
+            "client_id=ID-A".to_string(),
+            "api_hostname=api-a".to_string(),
+        ],
+        &["a"],
+    );
+    // Each is not a Duo filter.
+    api.assert_finds(
+        DUO,
+        &[
+            format!("stage_uuid={}", pk(&a)),
+            "friendly_name=A".to_string(),
+        ],
+        &["a", "b"],
+    );
 }
 
 // ---------------------------------------------------------------- GDTC
@@ -1010,17 +990,15 @@ fn all_filters_name_exactly_and_search_case_insensitively_paginated() {
     let api = Api::start(&[]);
     api.create(EMAIL, json!({"name": "Mail-Code"}));
     api.create(TOTP, json!({"name": "mail-code-2", "digits": 6}));
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?name=Mail-Code")).1),
-        vec!["Mail-Code"]
-    );
+    api.assert_finds(ALL, &["name=Mail-Code"], &["Mail-Code"]);
     assert!(
         names(&api.get(&format!("{ALL}?name=mail")).1).is_empty(),
         "exact"
     );
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?search=MAIL&ordering=name")).1),
-        vec!["Mail-Code", "mail-code-2"]
+    api.assert_finds(
+        ALL,
+        &["search=MAIL&ordering=name"],
+        &["Mail-Code", "mail-code-2"],
     );
     let page = api.get(&format!("{ALL}?page_size=5&page=2")).1;
     assert_eq!(page["pagination"]["current"], 2);
@@ -1039,14 +1017,8 @@ fn all_has_no_default_ordering_but_orders_by_name_on_request() {
         vec!["zeta", "Alpha", "mid"],
         "whatever the database returns (here: creation order), not by name"
     );
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?ordering=name")).1),
-        vec!["Alpha", "mid", "zeta"]
-    );
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?ordering=-name")).1),
-        vec!["zeta", "mid", "Alpha"]
-    );
+    api.assert_finds(ALL, &["ordering=name"], &["Alpha", "mid", "zeta"]);
+    api.assert_finds(ALL, &["ordering=-name"], &["zeta", "mid", "Alpha"]);
     // The typed endpoints keep ordering by name.
     assert_eq!(names(&api.get(EMAIL).1), vec!["Alpha", "mid", "zeta"]);
 }
@@ -1338,10 +1310,7 @@ fn names_are_unique_across_all_types_including_built_ins_and_case_sensitive() {
     }
     api.create(TOTP, json!({"name": "Foo", "digits": 6}));
     api.create(STATIC, json!({"name": "foo"}));
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?search=foo&ordering=name")).1),
-        vec!["Foo", "foo"]
-    );
+    api.assert_finds(ALL, &["search=foo&ordering=name"], &["Foo", "foo"]);
 }
 
 /// Every stage name a fresh install has (server-behaviour-more.md).
