@@ -156,7 +156,12 @@ fn common_configure_flow_is_a_nullable_flow_pk_of_any_designation_nulled_when_th
             "{path}: the slug is not accepted"
         );
         let unknown = "8a4c1cfe-5f3c-4c38-a9f1-4e4b51c0b7de";
-        api.rejects("POST", path, with(&body, "configure_flow", json!(unknown)), json!({"configure_flow": [format!("Invalid pk \"{unknown}\" - object does not exist.")]}));
+        api.rejects(
+            "POST",
+            path,
+            with(&body, "configure_flow", json!(unknown)),
+            json!({"configure_flow": [format!("Invalid pk \"{unknown}\" - object does not exist.")]}),
+        );
         let stage = api.create(path, with(&body, "configure_flow", flow["pk"].clone()));
         assert_eq!(
             stage["configure_flow"], flow["pk"],
@@ -212,7 +217,12 @@ fn common_strings_are_stripped_and_whitespace_only_is_blank() {
     assert_eq!(stage["client_id"], "id");
     assert_eq!(stage["api_hostname"], "api.example");
     assert_eq!(stage["friendly_name"], "F");
-    api.rejects("POST", DUO, json!({"name": "d2", "client_id": "   ", "client_secret": " ", "api_hostname": "x"}), json!({"client_id": ["This field may not be blank."], "client_secret": ["This field may not be blank."]}));
+    api.rejects(
+        "POST",
+        DUO,
+        json!({"name": "d2", "client_id": "   ", "client_secret": " ", "api_hostname": "x"}),
+        json!({"client_id": ["This field may not be blank."], "client_secret": ["This field may not be blank."]}),
+    );
     // Stripped before the uniqueness check.
     api.rejects(
         "POST",
@@ -231,8 +241,18 @@ fn common_standard_drf_messages_and_integers_from_numeric_strings() {
         json!({}),
         json!({"name": ["This field is required."], "digits": ["This field is required."]}),
     );
-    api.rejects("POST", WEBAUTHN, json!({"name": "w", "user_verification": "always", "max_attempts": "many"}), json!({"user_verification": ["\"always\" is not a valid choice."], "max_attempts": ["A valid integer is required."]}));
-    api.rejects("POST", STATIC, json!({"name": "s", "token_count": -1, "token_length": 101}), json!({"token_count": ["Ensure this value is greater than or equal to 0."], "token_length": ["Ensure this value is less than or equal to 100."]}));
+    api.rejects(
+        "POST",
+        WEBAUTHN,
+        json!({"name": "w", "user_verification": "always", "max_attempts": "many"}),
+        json!({"user_verification": ["\"always\" is not a valid choice."], "max_attempts": ["A valid integer is required."]}),
+    );
+    api.rejects(
+        "POST",
+        STATIC,
+        json!({"name": "s", "token_count": -1, "token_length": 101}),
+        json!({"token_count": ["Ensure this value is greater than or equal to 0."], "token_length": ["Ensure this value is less than or equal to 100."]}),
+    );
     let stage = api.create(
         STATIC,
         json!({"name": "s", "token_count": "7", "token_length": "9"}),
@@ -432,7 +452,12 @@ fn static_defaults_and_ranges() {
         (most["token_count"].clone(), most["token_length"].clone()),
         (json!(2147483647), json!(100))
     );
-    api.rejects("PATCH", &url, json!({"token_count": 2147483648_i64, "token_length": 101}), json!({"token_count": ["Ensure this value is less than or equal to 2147483647."], "token_length": ["Ensure this value is less than or equal to 100."]}));
+    api.rejects(
+        "PATCH",
+        &url,
+        json!({"token_count": 2147483648_i64, "token_length": 101}),
+        json!({"token_count": ["Ensure this value is less than or equal to 2147483647."], "token_length": ["Ensure this value is less than or equal to 100."]}),
+    );
 }
 
 #[test]
@@ -505,11 +530,16 @@ fn webauthn_defaults_enums_and_nullable_attachment() {
         api.patch(&url, json!({"authenticator_attachment": null})).1["authenticator_attachment"],
         Value::Null
     );
-    api.rejects("PATCH", &url, json!({"authenticator_attachment": "", "resident_key_requirement": "always", "max_attempts": -1}), json!({
+    api.rejects(
+        "PATCH",
+        &url,
+        json!({"authenticator_attachment": "", "resident_key_requirement": "always", "max_attempts": -1}),
+        json!({
                 "authenticator_attachment": ["\"\" is not a valid choice."],
                 "resident_key_requirement": ["\"always\" is not a valid choice."],
                 "max_attempts": ["Ensure this value is greater than or equal to 0."],
-            }));
+            }),
+    );
 }
 
 #[test]
@@ -716,7 +746,12 @@ fn webauthn_2026_5_filters_shrink_and_ignore_stage_uuid_and_friendly_name() {
 #[test]
 fn duo_required_fields_and_admin_integration_key_default() {
     let api = Api::start(&[]);
-    api.rejects("POST", DUO, json!({"name": "d"}), json!({"client_id": ["This field is required."], "client_secret": ["This field is required."], "api_hostname": ["This field is required."]}));
+    api.rejects(
+        "POST",
+        DUO,
+        json!({"name": "d"}),
+        json!({"client_id": ["This field is required."], "client_secret": ["This field is required."], "api_hostname": ["This field is required."]}),
+    );
     let stage = api.create(DUO, duo_body("d"));
     assert_eq!(stage["admin_integration_key"], "");
     assert_eq!(stage["component"], "ak-stage-authenticator-duo-form");
@@ -1106,14 +1141,19 @@ fn flows_fields_defaults_and_rules() {
         json!({"name": "x", "slug": "cfg", "title": "t", "designation": "recovery"}),
         json!({"slug": ["Flow with this slug already exists."]}),
     );
-    api.rejects("POST", "/flows/instances/", json!({"name": "x", "slug": "bad/slug", "title": " ", "designation": "recovery", "authentication": "require_nobody", "layout": "grid", "policy_engine_mode": "some", "denied_action": "shrug"}), json!({
+    api.rejects(
+        "POST",
+        "/flows/instances/",
+        json!({"name": "x", "slug": "bad/slug", "title": " ", "designation": "recovery", "authentication": "require_nobody", "layout": "grid", "policy_engine_mode": "some", "denied_action": "shrug"}),
+        json!({
                 "slug": ["Enter a valid \u{201c}slug\u{201d} consisting of letters, numbers, underscores or hyphens."],
                 "title": ["This field may not be blank."],
                 "authentication": ["\"require_nobody\" is not a valid choice."],
                 "layout": ["\"grid\" is not a valid choice."],
                 "policy_engine_mode": ["\"some\" is not a valid choice."],
                 "denied_action": ["\"shrug\" is not a valid choice."],
-            }));
+            }),
+    );
     let long = "s".repeat(200);
     let made = api.create(
         "/flows/instances/",
