@@ -49,6 +49,11 @@ async fn against(acts: Vec<Act>) -> (Client, Arc<Script>, CancellationToken) {
     (c, script, cancel)
 }
 
+/// Creates an SMS stage named `n`: the write whose retries and ambiguities most cases script.
+async fn create_n(c: &Client) -> Result<Created, ApiError> {
+    c.endpoint(SMS).create(&obj(json!({"name": "n"}))).await
+}
+
 /// Cancels `cancel` from another task after `ms` milliseconds.
 fn cancel_after(cancel: &CancellationToken, ms: u64) {
     let cancel = cancel.clone();
@@ -113,11 +118,7 @@ async fn closed_port_is_a_connect_error_with_a_hint() {
     cfg.backoff_max = Duration::from_millis(300);
     let (c, _) = client(cfg);
     let started = Instant::now();
-    let e = c
-        .endpoint(SMS)
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("nothing listens");
+    let e = create_n(&c).await.expect_err("nothing listens");
     assert!(started.elapsed() < Duration::from_millis(900), "{e}");
     assert_eq!(e.class(), ErrorClass::Unreachable);
 }
@@ -387,11 +388,7 @@ async fn cancel_lets_an_in_flight_write_finish_but_not_retry() {
     ])
     .await;
     cancel_after(&cancel, 100);
-    let e = c
-        .endpoint(SMS)
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("not retried after cancel");
+    let e = create_n(&c).await.expect_err("not retried after cancel");
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert_eq!(count(&script.seen(), "POST "), 1);
 }
@@ -477,9 +474,7 @@ async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clas
         Act::Reply(200, "", page(json!([{"pk": "late", "name": "n"}]))),
     ])
     .await;
-    let got = c
-        .endpoint(SMS)
-        .create(&obj(json!({"name": "n"})))
+    let got = create_n(&c)
         .await
         .map(found_by_key)
         .expect("clash on retry resolved");
@@ -494,11 +489,7 @@ async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clas
     )])
     .await;
     let (c, _) = client(config(&url));
-    let e = c
-        .endpoint(SMS)
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("clash");
+    let e = create_n(&c).await.expect_err("clash");
     assert!(matches!(e, ApiError::Validation { .. }), "{e:?}");
 }
 
@@ -606,9 +597,7 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
     ])
     .await;
     cancel_after(&cancel, 100);
-    let got = c
-        .endpoint(SMS)
-        .create(&obj(json!({"name": "n"})))
+    let got = create_n(&c)
         .await
         .map(found_by_key)
         .expect("the committed object is found despite the cancel");
@@ -624,11 +613,7 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
     ])
     .await;
     cancel_after(&cancel, 100);
-    let e = c
-        .endpoint(SMS)
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("cancelled");
+    let e = create_n(&c).await.expect_err("cancelled");
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert_eq!(count(&script.seen(), "POST "), 1);
 }
