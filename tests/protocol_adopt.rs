@@ -9,7 +9,9 @@ mod client;
 mod scripted;
 mod support;
 
-use client::{apply_req, channel, dynamic, import_req, read_req, rpc, serve, Client};
+use client::{
+    apply_req, channel, dynamic, import_identity_req, import_req, read_req, rpc, serve, Client,
+};
 use scripted::{scripted, Act};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -144,13 +146,23 @@ fn names(events: &[pb::list_resource::Event]) -> Vec<String> {
     events.iter().map(|e| e.display_name.clone()).collect()
 }
 
-fn only_error(events: &[pb::list_resource::Event]) -> &pb::Diagnostic {
+/// The one error that ends a listing of email stages filtered by `search`: the stream holds
+/// nothing else.
+async fn only_error(server: &mut Server, search: Option<&str>) -> pb::Diagnostic {
+    let events = list(
+        &mut server.client,
+        &EMAIL,
+        list_config(None, search),
+        false,
+        100,
+    )
+    .await;
     assert_eq!(events.len(), 1, "{events:?}");
     let diags = &events[0].diagnostic;
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].severity, pb::diagnostic::Severity::Error as i32);
     assert!(events[0].identity.is_none());
-    &diags[0]
+    diags[0].clone()
 }
 
 /// The page requests the double saw for a collection since the log was cleared.
@@ -367,12 +379,10 @@ async fn identities_on_import_read_and_apply() {
         "id".to_string(),
         Value::String(pk.to_uppercase()),
     )]));
-    let imported = rpc(c.import_resource_state(pb::import_resource_state::Request {
-        identity: Some(pb::ResourceIdentityData {
-            identity_data: Some(dynamic(&upper, &identity_type(&TOTP))),
-        }),
-        ..import_req(TOTP.type_name, "")
-    }))
+    let imported = rpc(c.import_resource_state(import_identity_req(
+        TOTP.type_name,
+        dynamic(&upper, &identity_type(&TOTP)),
+    )))
     .await;
     assert!(
         imported.diagnostics.is_empty(),
@@ -402,12 +412,10 @@ async fn identities_on_import_read_and_apply() {
         "id".to_string(),
         Value::String("default-authenticator-totp-setup".into()),
     )]));
-    let refused = rpc(c.import_resource_state(pb::import_resource_state::Request {
-        identity: Some(pb::ResourceIdentityData {
-            identity_data: Some(dynamic(&by_name, &identity_type(&TOTP))),
-        }),
-        ..import_req(TOTP.type_name, "")
-    }))
+    let refused = rpc(c.import_resource_state(import_identity_req(
+        TOTP.type_name,
+        dynamic(&by_name, &identity_type(&TOTP)),
+    )))
     .await;
     assert!(refused.imported_resources.is_empty());
     assert!(refused.diagnostics[0].detail.contains("not a UUID"));
@@ -445,15 +453,7 @@ async fn identities_on_import_read_and_apply() {
 async fn list_errors_arrive_in_the_stream() {
     let dbl = Double::start(&[]);
     let mut wrong_token = start("token", &dbl.url, "not-the-token").await;
-    let events = list(
-        &mut wrong_token.client,
-        &EMAIL,
-        list_config(None, None),
-        false,
-        100,
-    )
-    .await;
-    let d = only_error(&events);
+    let d = only_error(&mut wrong_token, None).await;
     assert!(
         d.detail.contains("403") || d.detail.to_lowercase().contains("token"),
         "{d:?}"
@@ -468,15 +468,7 @@ async fn list_errors_arrive_in_the_stream() {
     let port = closed.local_addr().expect("addr").port();
     drop(closed);
     let mut unreachable = start("unreachable", &format!("http://127.0.0.1:{port}"), "t").await;
-    let events = list(
-        &mut unreachable.client,
-        &EMAIL,
-        list_config(None, None),
-        false,
-        100,
-    )
-    .await;
-    let d = only_error(&events);
+    let d = only_error(&mut unreachable, None).await;
     assert!(d.detail.contains(&port.to_string()), "names the URL: {d:?}");
 
     let (url, _script) = scripted(vec![Act::Reply(
@@ -486,15 +478,7 @@ async fn list_errors_arrive_in_the_stream() {
     )])
     .await;
     let mut rejected = start("400", &url, "t").await;
-    let events = list(
-        &mut rejected.client,
-        &EMAIL,
-        list_config(None, Some("x")),
-        false,
-        100,
-    )
-    .await;
-    let d = only_error(&events);
+    let d = only_error(&mut rejected, Some("x")).await;
     assert!(d.detail.contains("Enter a valid value."), "{d:?}");
     let path = d.attribute.as_ref().expect("on the filter");
     assert_eq!(

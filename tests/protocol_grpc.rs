@@ -10,8 +10,8 @@ mod toy;
 mod client;
 
 use client::{
-    apply_req, channel, import_req, plan_req, read_req, rpc, serve, tls_channel, upgrade_req,
-    Client,
+    apply_req, channel, import_identity_req, import_req, plan_req, read_req, rpc, serve,
+    tls_channel, upgrade_req, Client,
 };
 
 use std::path::PathBuf;
@@ -876,13 +876,8 @@ fn identity_type() -> Type {
     toy::thing_identity_schema().object_type()
 }
 
-fn identity_dv(v: &Value) -> Option<pb::ResourceIdentityData> {
-    Some(pb::ResourceIdentityData {
-        identity_data: Some(pb::DynamicValue {
-            msgpack: msgpack::encode(v, &identity_type()).expect("encode identity"),
-            json: Vec::new(),
-        }),
-    })
+fn identity_dv(v: &Value) -> pb::DynamicValue {
+    client::dynamic(v, &identity_type())
 }
 
 fn decode_identity(i: &Option<pb::ResourceIdentityData>) -> Value {
@@ -983,7 +978,9 @@ async fn identities_only_for_clients_that_ask_for_them() {
     );
     // Planning an update of an existing object carries its identity.
     let update = rpc(c.plan_resource_change(pb::plan_resource_change::Request {
-        prior_identity: identity_dv(&toy::identity("toy-a")),
+        prior_identity: Some(pb::ResourceIdentityData {
+            identity_data: Some(identity_dv(&toy::identity("toy-a"))),
+        }),
         ..plan_req("toy_thing", dv(&state), dv(&state), dv(&state))
     }))
     .await;
@@ -993,10 +990,10 @@ async fn identities_only_for_clients_that_ask_for_them() {
     );
 
     // Import by identity: the provider gets the decoded identity and answers with one.
-    let by_identity = rpc(c.import_resource_state(pb::import_resource_state::Request {
-        identity: identity_dv(&toy::identity("toy-x")),
-        ..import_req("toy_thing", "")
-    }))
+    let by_identity = rpc(c.import_resource_state(import_identity_req(
+        "toy_thing",
+        identity_dv(&toy::identity("toy-x")),
+    )))
     .await;
     assert!(
         by_identity.diagnostics.is_empty(),
@@ -1010,15 +1007,13 @@ async fn identities_only_for_clients_that_ask_for_them() {
     );
     assert_eq!(decode_identity(&imported.identity), toy::identity("toy-x"));
     // An identity that does not fit the identity schema is a diagnostic, not a crash.
-    let bad = rpc(c.import_resource_state(pb::import_resource_state::Request {
-        identity: Some(pb::ResourceIdentityData {
-            identity_data: Some(pb::DynamicValue {
-                msgpack: vec![0x81, 0xa1, b'z', 0xc0],
-                json: Vec::new(),
-            }),
-        }),
-        ..import_req("toy_thing", "")
-    }))
+    let bad = rpc(c.import_resource_state(import_identity_req(
+        "toy_thing",
+        pb::DynamicValue {
+            msgpack: vec![0x81, 0xa1, b'z', 0xc0],
+            json: Vec::new(),
+        },
+    )))
     .await;
     assert!(bad.imported_resources.is_empty());
     assert!(single_error(&bad.diagnostics)

@@ -100,37 +100,40 @@ pub fn dynamic(v: &Value, ty: &Type) -> pb::DynamicValue {
     }
 }
 
-/// A PlanResourceChange request (`..plan_req(…)` adds the rarer fields).
-pub fn plan_req(
-    type_name: &str,
-    prior_state: Option<pb::DynamicValue>,
-    proposed_new_state: Option<pb::DynamicValue>,
-    config: Option<pb::DynamicValue>,
-) -> pb::plan_resource_change::Request {
-    pb::plan_resource_change::Request {
-        type_name: type_name.into(),
-        prior_state,
-        proposed_new_state,
-        config,
-        ..Default::default()
-    }
+/// A builder for a request about a change: the prior state, the next one (proposed or
+/// planned) and the configuration; `..name(…)` adds the rarer fields.
+macro_rules! change_request {
+    ($(#[$doc:meta])* $name:ident, $request:path, $next:ident) => {
+        $(#[$doc])*
+        pub fn $name(
+            type_name: &str,
+            prior_state: Option<pb::DynamicValue>,
+            $next: Option<pb::DynamicValue>,
+            config: Option<pb::DynamicValue>,
+        ) -> $request {
+            $request {
+                type_name: type_name.into(),
+                prior_state,
+                $next,
+                config,
+                ..Default::default()
+            }
+        }
+    };
 }
 
-/// An ApplyResourceChange request (`..apply_req(…)` adds the rarer fields).
-pub fn apply_req(
-    type_name: &str,
-    prior_state: Option<pb::DynamicValue>,
-    planned_state: Option<pb::DynamicValue>,
-    config: Option<pb::DynamicValue>,
-) -> pb::apply_resource_change::Request {
-    pb::apply_resource_change::Request {
-        type_name: type_name.into(),
-        prior_state,
-        planned_state,
-        config,
-        ..Default::default()
-    }
-}
+change_request!(
+    /// A PlanResourceChange request.
+    plan_req,
+    pb::plan_resource_change::Request,
+    proposed_new_state
+);
+change_request!(
+    /// An ApplyResourceChange request.
+    apply_req,
+    pb::apply_resource_change::Request,
+    planned_state
+);
 
 /// A ReadResource request (`..read_req(…)` adds the rarer fields).
 pub fn read_req(
@@ -150,6 +153,19 @@ pub fn import_req(type_name: &str, id: &str) -> pb::import_resource_state::Reque
         type_name: type_name.into(),
         id: id.into(),
         ..Default::default()
+    }
+}
+
+/// An ImportResourceState request by identity (`import { identity = … }`, Terraform 1.12+).
+pub fn import_identity_req(
+    type_name: &str,
+    identity: pb::DynamicValue,
+) -> pb::import_resource_state::Request {
+    pb::import_resource_state::Request {
+        identity: Some(pb::ResourceIdentityData {
+            identity_data: Some(identity),
+        }),
+        ..import_req(type_name, "")
     }
 }
 
