@@ -10,7 +10,8 @@ mod scripted;
 mod support;
 
 use client::{
-    apply_req, channel, dynamic, import_identity_req, import_req, read_req, rpc, serve, Client,
+    apply_req, assert_clean, channel, dynamic, import_identity_req, import_req, read_req, rpc,
+    serve, Client,
 };
 use scripted::{scripted, Act};
 use serde_json::json;
@@ -69,11 +70,7 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
         client_capabilities: None,
     }))
     .await;
-    assert!(
-        configured.diagnostics.is_empty(),
-        "{:?}",
-        configured.diagnostics
-    );
+    assert_clean(&configured.diagnostics);
     client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
         .await
@@ -384,11 +381,7 @@ async fn identities_on_import_read_and_apply() {
         dynamic(&upper, &identity_type(&TOTP)),
     )))
     .await;
-    assert!(
-        imported.diagnostics.is_empty(),
-        "{:?}",
-        imported.diagnostics
-    );
+    assert_clean(&imported.diagnostics);
     let object = &imported.imported_resources[0];
     assert_eq!(identity_id(&TOTP, &object.identity), pk);
     let state = msgpack::decode(
@@ -404,7 +397,7 @@ async fn identities_on_import_read_and_apply() {
         ..read_req(TOTP.type_name, object.state.clone())
     }))
     .await;
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    assert_clean(&read.diagnostics);
     assert_eq!(identity_id(&TOTP, &read.new_identity), pk);
 
     // Not a UUID: a clear error, nothing imported.
@@ -436,7 +429,7 @@ async fn identities_on_import_read_and_apply() {
         Some(dynamic(&Value::Object(config), &ty)),
     )))
     .await;
-    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    assert_clean(&applied.diagnostics);
     let made = dbl
         .stages()
         .into_iter()

@@ -10,8 +10,8 @@ mod toy;
 mod client;
 
 use client::{
-    apply_req, channel, import_identity_req, import_req, plan_req, read_req, rpc, serve,
-    tls_channel, upgrade_req, Client,
+    apply_req, assert_clean, channel, import_identity_req, import_req, plan_req, read_req, rpc,
+    serve, tls_channel, upgrade_req, Client,
 };
 
 use std::path::PathBuf;
@@ -168,7 +168,7 @@ async fn data_sources_are_validated_and_read() {
         }),
     )
     .await;
-    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    assert_clean(&ok.diagnostics);
     let empty = rpc(
         c.validate_data_resource_config(pb::validate_data_resource_config::Request {
             type_name: "toy_lookup".into(),
@@ -187,7 +187,7 @@ async fn data_sources_are_validated_and_read() {
         ..Default::default()
     }))
     .await;
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    assert_clean(&read.diagnostics);
     let state = terraform_provider_authentik::protocol::codec::msgpack::decode(
         &read.state.expect("state").msgpack,
         &ty,
@@ -375,7 +375,7 @@ async fn managed_resource_lifecycle() {
         dv(&thing("a")),
     )))
     .await;
-    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    assert_clean(&plan.diagnostics);
     let planned = decode(&plan.planned_state);
     assert_eq!(planned.get("id"), &Value::Unknown);
     assert_eq!(plan.planned_private, b"planned");
@@ -392,7 +392,7 @@ async fn managed_resource_lifecycle() {
         )
     }))
     .await;
-    assert!(apply.diagnostics.is_empty(), "{:?}", apply.diagnostics);
+    assert_clean(&apply.diagnostics);
     let state = decode(&apply.new_state);
     assert_eq!(state.get("id"), &Value::String("toy-a".into()));
     assert_eq!(apply.private, b"planned");
@@ -456,7 +456,7 @@ async fn managed_resource_lifecycle() {
         br#"{"id":"x","name":"n","size":12345678901234567890123,"removed_long_ago":true}"#,
     )))
     .await;
-    assert!(up.diagnostics.is_empty(), "{:?}", up.diagnostics);
+    assert_clean(&up.diagnostics);
     let upgraded = decode(&up.upgraded_state);
     assert_eq!(upgraded.get("id"), &Value::String("x".into()));
     assert_eq!(upgraded.get("tags"), &Value::Null);
@@ -995,11 +995,7 @@ async fn identities_only_for_clients_that_ask_for_them() {
         identity_dv(&toy::identity("toy-x")),
     )))
     .await;
-    assert!(
-        by_identity.diagnostics.is_empty(),
-        "{:?}",
-        by_identity.diagnostics
-    );
+    assert_clean(&by_identity.diagnostics);
     let imported = &by_identity.imported_resources[0];
     assert_eq!(
         decode(&imported.state).get("id"),
@@ -1040,7 +1036,7 @@ async fn stored_identities_are_upgraded() {
         .await
         .expect("rpc")
         .into_inner();
-    assert!(same.diagnostics.is_empty(), "{:?}", same.diagnostics);
+    assert_clean(&same.diagnostics);
     assert_eq!(
         decode_identity(&same.upgraded_identity),
         toy::identity("toy-a")
@@ -1270,7 +1266,7 @@ async fn resource_configuration_is_generated() {
         }),
     )
     .await;
-    assert!(gen.diagnostics.is_empty(), "{:?}", gen.diagnostics);
+    assert_clean(&gen.diagnostics);
     let config = decode(&gen.config);
     assert!(config.get("id").is_null());
     assert_eq!(config.get("name"), &Value::String("a".into()));

@@ -92,6 +92,11 @@ pub async fn rpc<T>(call: impl Future<Output = Result<tonic::Response<T>, tonic:
     call.await.expect("rpc").into_inner()
 }
 
+/// Asserts that an answer carries no diagnostics at all.
+pub fn assert_clean(diagnostics: &[pb::Diagnostic]) {
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
+
 /// `v` msgpack-encoded against `ty`.
 pub fn dynamic(v: &Value, ty: &Type) -> pb::DynamicValue {
     pb::DynamicValue {
