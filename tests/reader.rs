@@ -65,6 +65,14 @@ fn pk(o: &JsonObject) -> String {
     o["pk"].as_str().expect("pk").to_string()
 }
 
+/// The primary keys of the stages a [`stage_server`] serves, in its order.
+fn ids_of(stages: &[Value]) -> Vec<String> {
+    stages
+        .iter()
+        .map(|s| s["pk"].as_str().expect("pk").to_string())
+        .collect()
+}
+
 /// Reads `ids` the way Terraform refreshes: each in its own task, at most [`PARALLELISM`] at
 /// once, in an order unrelated to the server's (a fixed shuffle). Results in the order of `ids`.
 async fn refresh(reader: &Arc<Reader>, ids: &[String]) -> Vec<Result<JsonObject, ApiError>> {
@@ -434,10 +442,7 @@ async fn a_failed_page_falls_back_to_gets_without_losing_or_duplicating() {
                     }
                 },
             );
-        let ids: Vec<String> = stages
-            .iter()
-            .map(|s| s["pk"].as_str().expect("pk").to_string())
-            .collect();
+        let ids = ids_of(&stages);
         let (got, seen) = peer_refresh(handler, &ids).await;
         for (want, got) in stages.iter().zip(&got) {
             let got = got.as_ref().unwrap_or_else(|e| panic!("{failure:?}: {e}"));
@@ -478,10 +483,7 @@ async fn a_page_that_fails_once_is_retried() {
             Some(Ok(()))
         }
     });
-    let ids: Vec<String> = stages
-        .iter()
-        .map(|s| s["pk"].as_str().expect("pk").to_string())
-        .collect();
+    let ids = ids_of(&stages);
     let (got, seen) = peer_refresh(handler, &ids).await;
     assert!(got.iter().all(Result::is_ok));
     assert_eq!(
@@ -499,10 +501,7 @@ async fn a_stage_missing_from_every_page_is_fetched_not_dropped() {
     // The server leaves stage 150 out of its pages (it moved between pages while they were
     // read): the reader must not call it gone, it asks for it.
     let (stages, handler) = stage_server(250, Some(150), |_, _| Some(Ok(())));
-    let ids: Vec<String> = stages
-        .iter()
-        .map(|s| s["pk"].as_str().expect("pk").to_string())
-        .collect();
+    let ids = ids_of(&stages);
     let (got, seen) = peer_refresh(handler, &ids).await;
     let got150 = got[150].as_ref().expect("stage 150 found by its GET");
     assert_eq!(Value::Object(got150.clone()), stages[150]);
