@@ -266,6 +266,14 @@ impl Double {
         self.send("POST", path, Some(&body))
     }
 
+    /// `POST` that must create (201): the object as the server answered.
+    pub fn create(&self, path: &str, body: Value) -> Value {
+        let sent = body.to_string();
+        let (status, object) = self.post(path, body);
+        assert_eq!(status, 201, "POST {path} {sent}: {object}");
+        object
+    }
+
     /// `PUT` a JSON body with the token.
     pub fn put(&self, path: &str, body: Value) -> (u16, Value) {
         self.send("PUT", path, Some(&body))
