@@ -218,6 +218,17 @@ impl Ctx {
             .collect()
     }
 
+    /// Applies; against the double, whose log tells, also the writes that apply sent (see
+    /// [`Ctx::writes`]); `None` against a real server.
+    pub fn apply_logged(&self) -> Option<Vec<Value>> {
+        let double = self.dbl.is_double();
+        if double {
+            self.dbl.clear_requests();
+        }
+        self.wd.apply();
+        double.then(|| self.writes())
+    }
+
     /// The values of `addr` in Terraform's state.
     pub fn state_values(&self, addr: &str) -> Value {
         let state = self.wd.state_json();
@@ -338,6 +349,13 @@ pub fn planned_actions(plan: &Value, addr: &str) -> Vec<String> {
         })
         .filter_map(|a| a.as_str().map(str::to_string))
         .collect()
+}
+
+/// The body of the only write in `writes`, which must be a PATCH (`what` names the step).
+pub fn only_patch<'a>(writes: &'a [Value], what: &str) -> &'a Value {
+    assert_eq!(writes.len(), 1, "exactly one write {what}: {writes:#?}");
+    assert_eq!(writes[0]["method"], "PATCH", "{what}");
+    &writes[0]["body"]
 }
 
 /// Expand `{{KEY}}` placeholders.

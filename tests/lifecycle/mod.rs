@@ -15,7 +15,7 @@
 pub mod enrollment;
 pub mod flows;
 
-use crate::e2e::{fill, planned_actions, Ctx, Server};
+use crate::e2e::{fill, only_patch, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
 use serde_json::{json, Value};
 
@@ -576,13 +576,8 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     // (Request counts come from the double's log; a real server has none.)
     write(case.full);
     let double = ctx.dbl.is_double();
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        let posts: Vec<Value> = ctx
-            .writes()
+    if let Some(writes) = ctx.apply_logged() {
+        let posts: Vec<Value> = writes
             .into_iter()
             .filter(|r| {
                 r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.contains(case.api))
@@ -606,20 +601,10 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
 
     // An update is one PATCH with just the change.
     write(&case.updated());
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        let writes = ctx.writes();
+    if let Some(writes) = ctx.apply_logged() {
         assert_eq!(
-            writes.len(),
-            1,
-            "exactly one write for a one-attribute change: {writes:#?}"
-        );
-        assert_eq!(writes[0]["method"], "PATCH");
-        assert_eq!(
-            writes[0]["body"], case.patch,
+            only_patch(&writes, "for a one-attribute change"),
+            &case.patch,
             "the PATCH carries only the change"
         );
     }
@@ -662,19 +647,8 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
             );
             return;
         }
-        if double {
-            ctx.dbl.clear_requests();
-        }
-        ctx.wd.apply();
-        if double {
-            let writes = ctx.writes();
-            assert_eq!(
-                writes.len(),
-                1,
-                "one write after import by {how}: {writes:#?}"
-            );
-            assert_eq!(writes[0]["method"], "PATCH");
-            let mut keys: Vec<&str> = writes[0]["body"]
+        if let Some(writes) = ctx.apply_logged() {
+            let mut keys: Vec<&str> = only_patch(&writes, &format!("after import by {how}"))
                 .as_object()
                 .expect("PATCH body")
                 .keys()
@@ -702,18 +676,12 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     // left out, they are not managed, so nothing is sent for them and authentik keeps them.
     let kept = case.kept_secrets.as_object().expect("object");
     write(case.minimal);
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        for w in ctx.writes() {
-            for k in kept.keys() {
-                assert!(
-                    w["body"].get(k).is_none(),
-                    "{k} removed from the configuration is not sent: {w:#}"
-                );
-            }
+    for w in ctx.apply_logged().unwrap_or_default() {
+        for k in kept.keys() {
+            assert!(
+                w["body"].get(k).is_none(),
+                "{k} removed from the configuration is not sent: {w:#}"
+            );
         }
     }
     let mut not_secrets = plan.defaults.clone();
