@@ -132,6 +132,22 @@ impl Ctx {
         assert_eq!(out.code, 0, "{why}: expected an empty plan\n{out}");
     }
 
+    /// Applies, then the plan must be empty (`why` names the step): the step every scenario
+    /// repeats.
+    pub fn apply_settled(&self, why: &str) {
+        self.wd.apply();
+        self.assert_empty_plan(why);
+    }
+
+    /// Writes `body` as the configuration; the plan must fail: its output, folded (see
+    /// [`Output::folded`](crate::support::terraform::Output::folded)).
+    pub fn plan_error(&self, body: &str) -> String {
+        self.config(body);
+        let out = self.wd.run(&["plan", "-no-color", "-input=false"]);
+        assert!(!out.success(), "plan should fail for\n{body}\n{out}");
+        out.folded()
+    }
+
     /// `terraform plan -refresh-only -detailed-exitcode` must find no drift.
     ///
     /// Terraform before 1.1.3 stores a resource's `dependencies` in random order

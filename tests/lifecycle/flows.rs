@@ -282,8 +282,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
 
     // Create with every attribute: empty plan after.
     write(&vars, FULL);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after the full create");
+    ctx.apply_settled("plan after the full create");
     let f_uuid = uuid_of(&ctx, "authentik_flow.f");
     assert_eq!(
         id_of(&ctx, "authentik_flow.f"),
@@ -433,8 +432,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
             "drift of {addr}"
         );
     }
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after repairing the drift");
+    ctx.apply_settled("plan after repairing the drift");
     server_has(
         &ctx,
         "flows/instances",
@@ -518,8 +516,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
 
     // Clearing every optional value: the server's defaults, an empty plan after.
     write(&vars, MINIMAL);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after clearing");
+    ctx.apply_settled("plan after clearing");
     server_has(
         &ctx,
         "flows/instances",
@@ -704,8 +701,7 @@ output "stage_found" {{
 "#
     );
     ctx.config(&config);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after binding a policy to a default binding");
+    ctx.apply_settled("plan after binding a policy to a default binding");
     let outputs = ctx.wd.run_ok(&["output", "-json"]).json();
     for o in ["same_binding", "flow_found", "stage_found"] {
         assert_eq!(outputs[o]["value"], json!(true), "{o}: {outputs:#}");
@@ -881,8 +877,7 @@ resource "authentik_flow_stage_binding" "logout" {
 pub fn complete_sign_in(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
     ctx.config(&fill(COMPLETE, &[("SFX", &ctx.sfx)]));
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after building the sign-in setup");
+    ctx.apply_settled("plan after building the sign-in setup");
     let default_binding = ctx.state_values("data.authentik_flow_stage_binding.default_mfa")["id"]
         .as_str()
         .expect("id")
@@ -926,8 +921,7 @@ pub fn complete_sign_in(v: TfVersion, server: Server) {
         ),
         vec!["create"]
     );
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after repairing the drift");
+    ctx.apply_settled("plan after repairing the drift");
     assert_eq!(ctx.server_stage("flows/bindings", &mfa)["order"], json!(30));
 
     // Destroy leaves nothing of ours, and authentik's own binding as it was.

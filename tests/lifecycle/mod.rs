@@ -623,8 +623,7 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
         2,
         "out-of-band change must show as drift"
     );
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan");
+    ctx.apply_settled("plan");
     let restored = ctx.server_stage(case.api, &id);
     for k in plan.drift.as_object().expect("object").keys() {
         assert_ne!(
@@ -905,11 +904,7 @@ impl Newer {
 
     #[track_caller]
     fn assert_refused(&self, ctx: &Ctx, out: &crate::support::terraform::Output) {
-        let text = out
-            .combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = out.folded();
         for attr in self.attrs() {
             assert!(
                 text.contains(&format!("`{attr}` needs a newer authentik"))
@@ -954,8 +949,7 @@ pub fn newer_fields(v: TfVersion, server: Server, n: Newer) {
             n.ty
         );
         ctx.config(&full);
-        ctx.wd.apply();
-        ctx.assert_empty_plan("plan with the 2026.5 attributes");
+        ctx.apply_settled("plan with the 2026.5 attributes");
         let id = id_of(&ctx);
         server_has(&ctx, &id, &n.values);
         ctx.config(&base);
@@ -997,8 +991,7 @@ pub fn newer_fields(v: TfVersion, server: Server, n: Newer) {
     );
     // Without them it applies and plans empty.
     ctx.config(&base);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan without the 2026.5 attributes");
+    ctx.apply_settled("plan without the 2026.5 attributes");
     let id = id_of(&ctx);
     // On update: refused the same way, the server left as it was.
     let before = ctx.server_stage(n.api, &id);
@@ -1016,23 +1009,12 @@ pub fn newer_fields(v: TfVersion, server: Server, n: Newer) {
         "after a refused update the plan must not be empty"
     );
     ctx.config(&base);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan back without them");
+    ctx.apply_settled("plan back without them");
     ctx.wd.destroy();
     assert!(n.on_server(&ctx).is_none(), "destroyed");
 }
 
 /// Runs `plan` on `body`, which must fail; returns the output on one line.
-fn plan_error(ctx: &Ctx, body: &str) -> String {
-    ctx.config(body);
-    let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-    assert!(!out.success(), "plan should fail for\n{body}\n{out}");
-    out.combined()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// `data "authentik_stage"`: a built-in stage of the server, found by name.
 pub fn stage_data_source(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
@@ -1082,10 +1064,9 @@ pub fn stage_data_source(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan with the stage data source");
     ctx.assert_refresh_only_clean();
     let missing = format!("no-such-stage{}", ctx.sfx);
-    let text = plan_error(
-        &ctx,
-        &format!("data \"authentik_stage\" \"s\" {{\n  name = {missing:?}\n}}"),
-    );
+    let text = ctx.plan_error(&format!(
+        "data \"authentik_stage\" \"s\" {{\n  name = {missing:?}\n}}"
+    ));
     assert!(
         text.contains("No stage found") && text.contains(&missing),
         "{text}"
@@ -1146,10 +1127,9 @@ pub fn flow_data_source(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan with the flow data source");
     ctx.assert_refresh_only_clean();
     let missing = format!("no-such-flow{}", ctx.sfx);
-    let text = plan_error(
-        &ctx,
-        &format!("data \"authentik_flow\" \"f\" {{\n  slug = {missing:?}\n}}"),
-    );
+    let text = ctx.plan_error(&format!(
+        "data \"authentik_flow\" \"f\" {{\n  slug = {missing:?}\n}}"
+    ));
     assert!(
         text.contains("No flow found") && text.contains(&missing),
         "{text}"
@@ -1182,8 +1162,7 @@ pub fn device_type_data_source(v: TfVersion, server: Server) {
             ctx.dbl.url
         );
         let zero = "00000000-0000-0000-0000-000000000000";
-        let text = plan_error(
-            &ctx,
+        let text = ctx.plan_error(
             &format!("data \"authentik_webauthn_device_type\" \"t\" {{\n  aaguid = {zero:?}\n}}\ndata \"authentik_webauthn_device_types\" \"family\" {{\n  description = \"YubiKey 5 Series\"\n}}\n"),
         );
         assert!(
