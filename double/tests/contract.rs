@@ -335,7 +335,7 @@ fn walk_flow_objects(api: &Api, flow: &Value) {
     ];
     let mut details = Vec::new();
     for (path, body, patch, bad) in &bodies {
-        details.push(walk_stage_type(&api, path, body, patch, bad));
+        details.push(walk_stage_type(api, path, body, patch, bad));
     }
     let (status, users) = api.get(&format!("{prompt_detail}used_by/"));
     assert_eq!(status, 200);
