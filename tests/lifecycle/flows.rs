@@ -274,6 +274,25 @@ fn patch_to<'a>(p: &'a [(String, Value)], path_part: &str) -> &'a Value {
     &found[0].1
 }
 
+/// Destroys; then no flow, stage or expression policy named with the case's suffix is left.
+fn destroy_leaves_nothing(ctx: &Ctx) {
+    ctx.wd.destroy();
+    for (path, what) in [
+        (
+            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
+            "flows",
+        ),
+        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
+        (
+            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
+            "policies",
+        ),
+    ] {
+        let left = ctx.dbl.list_all(&path).expect("list");
+        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
+    }
+}
+
 /// The whole life of the flow types on the server `server`.
 pub fn flows_lifecycle(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
@@ -613,21 +632,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan after re-creating the flow");
 
     // Destroy leaves nothing behind.
-    ctx.wd.destroy();
-    for (path, what) in [
-        (
-            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
-            "flows",
-        ),
-        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
-        (
-            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
-            "policies",
-        ),
-    ] {
-        let left = ctx.dbl.list_all(&path).expect("list");
-        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
-    }
+    destroy_leaves_nothing(&ctx);
 }
 
 /// `data "authentik_flow_stage_binding"` on authentik's own default sign-in flow: found by
@@ -925,21 +930,7 @@ pub fn complete_sign_in(v: TfVersion, server: Server) {
     assert_eq!(ctx.server_stage("flows/bindings", &mfa)["order"], json!(30));
 
     // Destroy leaves nothing of ours, and authentik's own binding as it was.
-    ctx.wd.destroy();
-    for (path, what) in [
-        (
-            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
-            "flows",
-        ),
-        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
-        (
-            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
-            "policies",
-        ),
-    ] {
-        let left = ctx.dbl.list_all(&path).expect("list");
-        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
-    }
+    destroy_leaves_nothing(&ctx);
     assert_eq!(on_default(&ctx), 1, "authentik's own policy binding stays");
     let (status, _) = ctx
         .dbl
