@@ -17,9 +17,12 @@ mod client_helpers;
 use client_helpers::ApiErrorExt;
 #[path = "common/scripted.rs"]
 mod scripted;
-use scripted::{count, scripted, Act};
+use scripted::{count, scripted, Act, Script};
+use std::sync::Arc;
 
 const TOKEN: &str = "tok-transport-SECRET";
+/// The endpoint most cases talk to.
+const SMS: &str = "stages/authenticator/sms";
 
 fn config(url: &str) -> ClientConfig {
     let mut c = ClientConfig::new(url, TOKEN);
@@ -40,6 +43,28 @@ fn client(c: ClientConfig) -> (Client, CancellationToken) {
         Client::new(c, cancel.clone()).expect("client builds"),
         cancel,
     )
+}
+
+/// A client configured for a scripted peer that plays `acts`, the peer's log, and the client's
+/// cancel token.
+async fn against(acts: Vec<Act>) -> (Client, Arc<Script>, CancellationToken) {
+    let (url, script) = scripted(acts).await;
+    let (c, cancel) = client(config(&url));
+    (c, script, cancel)
+}
+
+/// Creates an SMS stage named `n`: the write whose retries and ambiguities most cases script.
+async fn create_n(c: &Client) -> Result<Created, ApiError> {
+    c.endpoint(SMS).create(&obj(json!({"name": "n"}))).await
+}
+
+/// Cancels `cancel` from another task after `ms` milliseconds.
+fn cancel_after(cancel: &CancellationToken, ms: u64) {
+    let cancel = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        cancel.cancel();
+    });
 }
 
 fn obj(v: Value) -> JsonObject {
@@ -69,7 +94,7 @@ async fn closed_port_is_a_connect_error_with_a_hint() {
     let (c, _) = client(config(&format!("http://127.0.0.1:{port}")));
     let started = Instant::now();
     let e = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .list(&[])
         .await
         .expect_err("nothing listens");
@@ -97,11 +122,7 @@ async fn closed_port_is_a_connect_error_with_a_hint() {
     cfg.backoff_max = Duration::from_millis(300);
     let (c, _) = client(cfg);
     let started = Instant::now();
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("nothing listens");
+    let e = create_n(&c).await.expect_err("nothing listens");
     assert!(started.elapsed() < Duration::from_millis(900), "{e}");
     assert_eq!(e.class(), ErrorClass::Unreachable);
 }
@@ -119,7 +140,7 @@ async fn requests_carry_auth_headers_and_trailing_slashes() {
         api_base_url(&format!("{url}/sso/")).expect("base").as_str(),
         format!("{url}/sso/api/v3/")
     );
-    let ep = c.endpoint("stages/authenticator/sms");
+    let ep = c.endpoint(SMS);
     ep.retrieve("a b/c").await.expect("retrieve");
     assert!(ep.list(&[]).await.expect("list").is_empty());
     ep.delete("abc").await.expect("delete");
@@ -146,11 +167,7 @@ async fn silent_server_times_out_and_reads_are_retried() {
     let mut cfg = config(&url);
     cfg.request_timeout = Duration::from_millis(300);
     let (c, _) = client(cfg);
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .retrieve("x")
-        .await
-        .expect_err("times out");
+    let e = c.endpoint(SMS).retrieve("x").await.expect_err("times out");
     assert!(
         matches!(
             e,
@@ -167,13 +184,8 @@ async fn silent_server_times_out_and_reads_are_retried() {
 
 #[tokio::test]
 async fn dropped_connections_are_retried_then_reported() {
-    let (url, script) = scripted(vec![Act::Drop, Act::Drop, Act::Drop]).await;
-    let (c, _) = client(config(&url));
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .retrieve("x")
-        .await
-        .expect_err("dropped");
+    let (c, script, _) = against(vec![Act::Drop, Act::Drop, Act::Drop]).await;
+    let e = c.endpoint(SMS).retrieve("x").await.expect_err("dropped");
     assert!(
         matches!(
             e,
@@ -186,15 +198,14 @@ async fn dropped_connections_are_retried_then_reported() {
     );
     assert_eq!(count(&script.seen(), "GET "), 3);
 
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(503, "Retry-After: 0\r\n", r#"{"detail":"busy"}"#.into()),
         Act::Reply(200, "", r#"{"pk":"x"}"#.into()),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let got = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .partial_update("x", &obj(json!({"name": "n"})))
         .await
         .expect("third attempt succeeds");
@@ -222,7 +233,7 @@ async fn https_to_a_plain_http_server_is_a_tls_error() {
 
 #[tokio::test]
 async fn rate_limit_honours_retry_after_then_gives_a_typed_error() {
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Reply(
             429,
             "Retry-After: 1\r\n",
@@ -240,10 +251,9 @@ async fn rate_limit_honours_retry_after_then_gives_a_typed_error() {
         ),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let started = Instant::now();
     let e = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .retrieve("x")
         .await
         .expect_err("rate limited");
@@ -271,7 +281,7 @@ async fn server_text_never_echoes_secrets() {
     ])
     .await;
     let (c, _) = client(config(&url));
-    let ep = c.endpoint("stages/authenticator/sms");
+    let ep = c.endpoint(SMS);
     let e = ep.retrieve("x").await.expect_err("403");
     assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
     assert!(e.to_string().contains("expired"), "hint missing: {e}");
@@ -303,7 +313,7 @@ async fn non_json_answers_are_typed() {
     ])
     .await;
     let (c, _) = client(config(&url));
-    let ep = c.endpoint("stages/authenticator/sms");
+    let ep = c.endpoint(SMS);
     let e = ep.retrieve("x").await.expect_err("404");
     assert!(
         matches!(&e, ApiError::NotFound { url_path } if url_path == "/api/v3/stages/authenticator/sms/x/"),
@@ -330,16 +340,8 @@ async fn cancel_stops_an_in_flight_read_at_once() {
     let (url, _script) = scripted(vec![Act::Silent]).await;
     let (c, cancel) = client(config(&url));
     let started = Instant::now();
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        canceller.cancel();
-    });
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .list(&[])
-        .await
-        .expect_err("cancelled");
+    cancel_after(&cancel, 200);
+    let e = c.endpoint(SMS).list(&[]).await.expect_err("cancelled");
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     // Once cancelled, nothing new starts.
@@ -359,17 +361,9 @@ async fn cancel_stops_a_backoff_sleep() {
     cfg.backoff_max = Duration::from_secs(30);
     cfg.max_retries = 10;
     let (c, cancel) = client(cfg);
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        canceller.cancel();
-    });
+    cancel_after(&cancel, 300);
     let started = Instant::now();
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .delete("x")
-        .await
-        .expect_err("cancelled");
+    let e = c.endpoint(SMS).delete("x").await.expect_err("cancelled");
     // (The jittered first delay may be ~0, so more than one attempt can fail before the sleep.)
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -377,27 +371,22 @@ async fn cancel_stops_a_backoff_sleep() {
 
 #[tokio::test]
 async fn cancel_lets_an_in_flight_write_finish_but_not_retry() {
-    let (url, script) = scripted(vec![Act::SlowReply(
+    let (c, script, cancel) = against(vec![Act::SlowReply(
         Duration::from_millis(500),
         200,
         r#"{"pk":"x","name":"done"}"#.into(),
     )])
     .await;
-    let (c, cancel) = client(config(&url));
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
+    cancel_after(&cancel, 100);
     let got = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .partial_update("x", &obj(json!({"name": "done"})))
         .await
         .expect("the PATCH attempt finishes");
     assert_eq!(got["name"], "done");
     assert_eq!(count(&script.seen(), "PATCH "), 1);
 
-    let (url, script) = scripted(vec![
+    let (c, script, cancel) = against(vec![
         Act::SlowReply(
             Duration::from_millis(500),
             503,
@@ -406,24 +395,15 @@ async fn cancel_lets_an_in_flight_write_finish_but_not_retry() {
         Act::Reply(200, "", r#"{"pk":"x"}"#.into()),
     ])
     .await;
-    let (c, cancel) = client(config(&url));
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("not retried after cancel");
+    cancel_after(&cancel, 100);
+    let e = create_n(&c).await.expect_err("not retried after cancel");
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert_eq!(count(&script.seen(), "POST "), 1);
 }
 
 #[tokio::test]
 async fn delete_404_after_a_dropped_attempt_is_success() {
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(
             404,
@@ -437,8 +417,7 @@ async fn delete_404_after_a_dropped_attempt_is_success() {
         ),
     ])
     .await;
-    let (c, _) = client(config(&url));
-    let ep = c.endpoint("stages/authenticator/sms");
+    let ep = c.endpoint(SMS);
     ep.delete("x")
         .await
         .expect("the dropped attempt deleted it");
@@ -467,7 +446,7 @@ fn page(results: Value) -> String {
 
 #[tokio::test]
 async fn create_after_a_drop_finds_the_committed_object() {
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(
             200,
@@ -476,9 +455,8 @@ async fn create_after_a_drop_finds_the_committed_object() {
         ),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let got = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .create(&obj(json!({"name": "n", "provider": "generic"})))
         .await
         .map(found_by_key)
@@ -493,7 +471,7 @@ async fn create_after_a_drop_finds_the_committed_object() {
 
 #[tokio::test]
 async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clash() {
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(200, "", page(json!([]))),
         Act::Reply(
@@ -504,10 +482,7 @@ async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clas
         Act::Reply(200, "", page(json!([{"pk": "late", "name": "n"}]))),
     ])
     .await;
-    let (c, _) = client(config(&url));
-    let got = c
-        .endpoint("stages/authenticator/sms")
-        .create(&obj(json!({"name": "n"})))
+    let got = create_n(&c)
         .await
         .map(found_by_key)
         .expect("clash on retry resolved");
@@ -522,24 +497,19 @@ async fn create_after_a_drop_retries_when_not_committed_and_resolves_a_name_clas
     )])
     .await;
     let (c, _) = client(config(&url));
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("clash");
+    let e = create_n(&c).await.expect_err("clash");
     assert!(matches!(e, ApiError::Validation { .. }), "{e:?}");
 }
 
 #[tokio::test]
 async fn create_without_a_unique_key_is_not_blindly_retried() {
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(201, "", r#"{"pk":"dup"}"#.into()),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let e = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .create(&obj(json!({"provider": "generic"})))
         .await
         .expect_err("ambiguous");
@@ -558,7 +528,7 @@ async fn create_without_a_unique_key_is_not_blindly_retried() {
 
 #[tokio::test]
 async fn flows_resolve_interrupted_creates_by_slug() {
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Reply(504, "", "gateway timeout".into()),
         Act::Reply(
             200,
@@ -567,7 +537,6 @@ async fn flows_resolve_interrupted_creates_by_slug() {
         ),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let got = c
         .endpoint("flows/instances")
         .create(&obj(json!({"name": "F", "slug": "f", "title": "t"})))
@@ -630,20 +599,13 @@ fn a_valid_ca_bundle_is_accepted() {
 
 #[tokio::test]
 async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
-    let (url, script) = scripted(vec![
+    let (c, script, cancel) = against(vec![
         Act::SlowDrop(Duration::from_millis(400)),
         Act::Reply(200, "", page(json!([{"pk": "committed", "name": "n"}]))),
     ])
     .await;
-    let (c, cancel) = client(config(&url));
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
-    let got = c
-        .endpoint("stages/authenticator/sms")
-        .create(&obj(json!({"name": "n"})))
+    cancel_after(&cancel, 100);
+    let got = create_n(&c)
         .await
         .map(found_by_key)
         .expect("the committed object is found despite the cancel");
@@ -653,22 +615,13 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
     assert_eq!(count(&seen, "GET "), 1);
 
     // Not found: Cancelled, and no second POST.
-    let (url, script) = scripted(vec![
+    let (c, script, cancel) = against(vec![
         Act::SlowDrop(Duration::from_millis(400)),
         Act::Reply(200, "", page(json!([]))),
     ])
     .await;
-    let (c, cancel) = client(config(&url));
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
-    let e = c
-        .endpoint("stages/authenticator/sms")
-        .create(&obj(json!({"name": "n"})))
-        .await
-        .expect_err("cancelled");
+    cancel_after(&cancel, 100);
+    let e = create_n(&c).await.expect_err("cancelled");
     assert!(matches!(e, ApiError::Cancelled), "{e:?}");
     assert_eq!(count(&script.seen(), "POST "), 1);
 }
@@ -677,14 +630,13 @@ async fn a_create_cancelled_mid_flight_still_settles_its_ambiguity() {
 async fn list_stops_when_the_collection_shrinks_between_pages() {
     let first =
         json!({"pagination": {"next": 2, "count": 101}, "results": [{"pk": "a", "name": "a"}]});
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Reply(200, "", first.to_string()),
         Act::Reply(404, "", r#"{"detail":"Invalid page."}"#.into()),
         Act::Reply(404, "", r#"{"detail":"Invalid page."}"#.into()),
     ])
     .await;
-    let (c, _) = client(config(&url));
-    let ep = c.endpoint("stages/authenticator/sms");
+    let ep = c.endpoint(SMS);
     let all = ep.list(&[]).await.expect("page 1 is the whole list now");
     assert_eq!(all.len(), 1);
     let seen = script.seen();
@@ -696,10 +648,9 @@ async fn list_stops_when_the_collection_shrinks_between_pages() {
 #[tokio::test]
 async fn a_lost_create_whose_lookup_fails_too_is_unsettled_not_retried() {
     // max_retries = 2: the POST's answer is lost, then every look-up attempt is dropped too.
-    let (url, script) = scripted(vec![Act::Drop, Act::Drop, Act::Drop, Act::Drop]).await;
-    let (c, _) = client(config(&url));
+    let (c, script, _) = against(vec![Act::Drop, Act::Drop, Act::Drop, Act::Drop]).await;
     let e = c
-        .endpoint("stages/authenticator/sms")
+        .endpoint(SMS)
         .create(&obj(json!({"name": "n", "auth": "body-SECRET"})))
         .await
         .expect_err("unknown outcome");
@@ -727,7 +678,7 @@ async fn create_with_a_natural_key_of_several_fields_resolves_by_all_of_them() {
     let binding = |pk: &str, stage: &str, order: i64| json!({"pk": pk, "target": FLOW, "stage": stage, "order": order});
     // The answer is lost; the list (filtered on every key field) holds a near miss (same flow
     // and stage, another order, as a server ignoring a filter would list it) and ours.
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(
             200,
@@ -739,7 +690,6 @@ async fn create_with_a_natural_key_of_several_fields_resolves_by_all_of_them() {
         ),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let ep = c
         .endpoint("flows/bindings")
         .with_natural_key(&["target", "stage", "order"], &["target", "stage", "order"]);
@@ -761,7 +711,7 @@ async fn create_with_a_natural_key_of_several_fields_resolves_by_all_of_them() {
 
     // Not there: the POST is retried; a clash on the retry ("must make a unique set") is
     // resolved the same way.
-    let (url, script) = scripted(vec![
+    let (c, script, _) = against(vec![
         Act::Drop,
         Act::Reply(200, "", page(json!([binding("other", STAGE, 20)]))),
         Act::Reply(
@@ -773,7 +723,6 @@ async fn create_with_a_natural_key_of_several_fields_resolves_by_all_of_them() {
         Act::Reply(200, "", page(json!([binding("late", STAGE, 10)]))),
     ])
     .await;
-    let (c, _) = client(config(&url));
     let got = c
         .endpoint("flows/bindings")
         .with_natural_key(&["target", "stage", "order"], &["target", "stage", "order"])

@@ -9,22 +9,20 @@ use std::collections::BTreeMap;
 use terraform_provider_authentik::protocol::codec::{json, msgpack, DecodeError};
 use terraform_provider_authentik::protocol::{Number, Type, Value};
 
+/// The attributes of an object value or type, by name.
+fn fields<T: Clone>(pairs: &[(&str, T)]) -> BTreeMap<String, T> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
 fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-    )
+    Value::Object(fields(pairs))
 }
 
 fn obj_ty(pairs: &[(&str, Type)]) -> Type {
-    Type::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-    )
+    Type::Object(fields(pairs))
 }
 
 fn s(v: &str) -> Value {

@@ -27,44 +27,16 @@ const OLDER: Server = Server::Double(&["--version", "2026.2"]);
 const OLDER_FRESH: Server =
     Server::Double(&["--version", "2026.2", "--no-device-types", "--no-builtins"]);
 
-fn validate_lifecycle(v: TfVersion) {
-    l::lifecycle(v, OLDER_FRESH, l::validate())
-}
-fn webauthn_lifecycle(v: TfVersion) {
-    l::lifecycle(v, OLDER_FRESH, l::webauthn())
-}
-fn validate_minimal(v: TfVersion) {
-    l::minimal_create(v, OLDER, l::validate())
-}
-fn webauthn_minimal(v: TfVersion) {
-    l::minimal_create(v, OLDER, l::webauthn())
-}
-fn validate_2026_5_attributes(v: TfVersion) {
-    l::newer_fields(v, OLDER, l::validate_newer())
-}
-fn webauthn_2026_5_attributes(v: TfVersion) {
-    l::newer_fields(v, OLDER, l::webauthn_newer())
-}
-fn webauthn_device_type_data_source(v: TfVersion) {
-    l::device_type_data_source(v, OLDER_FRESH)
-}
-fn stage_data_source(v: TfVersion) {
-    l::stage_data_source(v, OLDER_FRESH)
-}
-fn flow_data_source(v: TfVersion) {
-    l::flow_data_source(v, OLDER_FRESH)
-}
-
 per_version!(
-    validate_lifecycle,
-    webauthn_lifecycle,
-    validate_minimal,
-    webauthn_minimal,
-    validate_2026_5_attributes,
-    webauthn_2026_5_attributes,
-    webauthn_device_type_data_source,
-    stage_data_source,
-    flow_data_source,
+    validate_lifecycle => |v| l::lifecycle(v, OLDER_FRESH, l::validate()),
+    webauthn_lifecycle => |v| l::lifecycle(v, OLDER_FRESH, l::webauthn()),
+    validate_minimal => |v| l::minimal_create(v, OLDER, l::validate()),
+    webauthn_minimal => |v| l::minimal_create(v, OLDER, l::webauthn()),
+    validate_2026_5_attributes => |v| l::newer_fields(v, OLDER, l::validate_newer()),
+    webauthn_2026_5_attributes => |v| l::newer_fields(v, OLDER, l::webauthn_newer()),
+    webauthn_device_type_data_source => |v| l::device_type_data_source(v, OLDER_FRESH),
+    stage_data_source => |v| l::stage_data_source(v, OLDER_FRESH),
+    flow_data_source => |v| l::flow_data_source(v, OLDER_FRESH),
 );
 
 /// The clean-up of the real-server mode: a case that fails with a stage in Terraform's state and
@@ -91,23 +63,20 @@ fn a_failed_case_leaves_nothing_behind() {
             ctx.sfx
         ));
         ctx.wd.apply();
-        let (status, _) = ctx.dbl.post(
+        ctx.dbl.create(
             "/stages/authenticator/email/",
             json!({"name": format!("by-api{}", ctx.sfx)}),
         );
-        assert_eq!(status, 201);
         ctx.flow(&format!("flow{}", ctx.sfx));
         ctx.mapping(&format!("mapping{}", ctx.sfx));
-        let (status, _) = ctx.dbl.post(
+        ctx.dbl.create(
             "/stages/prompt/prompts/",
             json!({"name": format!("field{}", ctx.sfx), "field_key": "k", "label": "L", "type": "text"}),
         );
-        assert_eq!(status, 201);
-        let (status, _) = ctx.dbl.post(
+        ctx.dbl.create(
             "/policies/expression/",
             json!({"name": format!("policy{}", ctx.sfx), "expression": "return True"}),
         );
-        assert_eq!(status, 201);
         assert_eq!(server.stages().len(), 2);
         panic!("failing on purpose");
     }));

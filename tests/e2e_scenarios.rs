@@ -74,8 +74,7 @@ fn older_server_refreshes_cleanly(v: TfVersion) {
         "{}{WEBAUTHN_MINIMAL}",
         VALIDATE_WITH_STAGES.replace("{{TYPES}}", "\"00000000-0000-0000-0000-000000000000\"")
     ));
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan");
+    ctx.apply_settled("plan");
     ctx.assert_refresh_only_clean();
     let values = ctx.state_values("authentik_stage_authenticator_validate.t");
     assert_eq!(values["webauthn_hints"], Value::Null);
@@ -123,8 +122,7 @@ resource "authentik_stage_authenticator_sms" "t" {
 fn server_hiding_secrets_refreshes_cleanly(v: TfVersion) {
     let ctx = Ctx::new(v, &["--secrets-write-only"]);
     ctx.config(SMS_SECRETS);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan");
+    ctx.apply_settled("plan");
     ctx.assert_refresh_only_clean();
     let values = ctx.state_values("authentik_stage_authenticator_sms.t");
     assert_eq!(values["auth"], "secret-user-token");
@@ -180,9 +178,7 @@ fn write_only_secrets(v: TfVersion) {
     ctx.assert_empty_plan("plan");
     // Rotation: bump the version.
     cfg("wo-secret-two", 2);
-    ctx.dbl.clear_requests();
-    ctx.wd.apply();
-    let writes = ctx.writes();
+    let writes = ctx.apply_logged().expect("the double logs the writes");
     assert_eq!(writes.len(), 1, "{writes:#?}");
     assert_eq!(writes[0]["body"], json!({"auth": "wo-secret-two"}));
     assert!(!ctx.wd.read("terraform.tfstate").contains("wo-secret-two"));
@@ -252,8 +248,7 @@ fn mfa_module(v: TfVersion) {
     let demo = demo.replace("../modules/mfa", "./modules/mfa");
     ctx.wd.write("main.tf", &demo);
     ctx.wd.run_ok(&["get", "-no-color"]);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan");
+    ctx.apply_settled("plan");
     let state = ctx.wd.state_json();
     let outputs = &state["values"]["outputs"]["stage_ids"]["value"];
     let root = &state["values"]["root_module"];
@@ -418,8 +413,7 @@ fn mfa_module(v: TfVersion) {
             .replace("    sms      = true\n", "    sms      = false\n")
             .replace("    webauthn = true\n", "    webauthn = false\n"),
     );
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after switching methods off");
+    ctx.apply_settled("plan after switching methods off");
     assert_eq!(ctx.dbl.stages().len(), 6, "{:#?}", ctx.dbl.stages());
     assert_eq!(
         demo_flows(&ctx),
@@ -559,16 +553,7 @@ fn mfa_configuration(v: TfVersion) {
 /// finds several lists them and the attribute that tells them apart; one with no key says so.
 fn data_source_lookups_never_guess(v: TfVersion) {
     let ctx = Ctx::new(v, &[]);
-    let plan_err = |body: &str| {
-        ctx.config(body);
-        let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-        assert!(!out.success(), "plan should fail for\n{body}\n{out}");
-        out.combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let text = plan_err(
+    let text = ctx.plan_error(
         r#"data "authentik_flow" "f" {
   slug = "default-authenticator-totp-setpu"
 }"#,
@@ -578,7 +563,7 @@ fn data_source_lookups_never_guess(v: TfVersion) {
             && text.contains(r#""default-authenticator-totp-setup""#),
         "{text}"
     );
-    let text = plan_err(
+    let text = ctx.plan_error(
         r#"data "authentik_stage" "s" {
   name = "default-authentication-mfa-validaton"
 }"#,
@@ -588,7 +573,7 @@ fn data_source_lookups_never_guess(v: TfVersion) {
             && text.contains(r#""default-authentication-mfa-validation""#),
         "{text}"
     );
-    let text = plan_err(
+    let text = ctx.plan_error(
         r#"data "authentik_webauthn_device_type" "t" {
   description = "YubiKey 5 Series with NFC"
 }"#,
@@ -602,7 +587,7 @@ fn data_source_lookups_never_guess(v: TfVersion) {
         "{text}"
     );
     // The plural lookup never returns an empty set (that would mean "no restriction").
-    let text = plan_err(
+    let text = ctx.plan_error(
         r#"data "authentik_webauthn_device_types" "t" {
   description = "Yubikey 5 series"
 }"#,
@@ -612,7 +597,7 @@ fn data_source_lookups_never_guess(v: TfVersion) {
             && text.contains(r#"Did you mean "YubiKey 5 Series""#),
         "{text}"
     );
-    let text = plan_err(
+    let text = ctx.plan_error(
         r#"data "authentik_flow" "f" {
   designation = "authentication"
 }"#,
@@ -622,7 +607,7 @@ fn data_source_lookups_never_guess(v: TfVersion) {
             && text.contains(r#"slug = "default-authentication-flow""#),
         "{text}"
     );
-    let text = plan_err(
+    let text = ctx.plan_error(
         r#"data "authentik_flow" "f" {
   slug           = "default-authenticator-totp-setup"
   authentication = "none"
@@ -632,7 +617,7 @@ fn data_source_lookups_never_guess(v: TfVersion) {
         text.contains(r#"authentication "require_authenticated""#),
         "{text}"
     );
-    let text = plan_err(r#"data "authentik_stage" "s" {}"#);
+    let text = ctx.plan_error(r#"data "authentik_stage" "s" {}"#);
     assert!(text.contains("Set at least one of `name`"), "{text}");
     // A unique key finds it, in any spelling of the UUID, and plans empty; the plural lookup
     // finds every device type of a family, or matching a search.
@@ -860,8 +845,7 @@ resource "authentik_stage_authenticator_email" "c" {{
     );
     assert_eq!(ctx.dbl.stages().len(), 3);
     ctx.config(&three("ok-b"));
-    ctx.wd.apply();
-    ctx.assert_empty_plan("after fixing the clash");
+    ctx.apply_settled("after fixing the clash");
     assert_eq!(ctx.dbl.stages().len(), 4);
 }
 
@@ -872,11 +856,7 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     ctx.config(r#"resource "authentik_stage_authenticator_email" "t" { name = "mail" }"#);
     ctx.wd.env("AUTHENTIK_TOKEN", "wrong-token-1234567");
     let out = ctx.wd.apply_err();
-    let text = out
-        .combined()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = out.folded();
     assert!(
         text.contains("403") && text.to_lowercase().contains("token"),
         "{out}"
@@ -898,11 +878,7 @@ fn wrong_token_and_unreachable_url_say_how_to_fix(v: TfVersion) {
     // A wrong port looks like a restarting authentik: give up after 1 s instead of 120.
     ctx.wd.env("AUTHENTIK_RETRY_TIMEOUT", "1");
     let out = ctx.wd.apply_err();
-    let text = out
-        .combined()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = out.folded();
     assert!(
         text.contains("127.0.0.1:9") && text.contains("url"),
         "the error should name the URL and the setting: {out}"
@@ -1021,6 +997,17 @@ fn enrollment_module(v: TfVersion) {
                 .replace("{{DENY}}", deny)
                 .replace("{{EXTRA}}", extra)
         };
+    // The configuration after the step, with `extra` resources.
+    let stepped = |extra: &str| {
+        config(
+            "User name",
+            r#"email = "jane@example.com""#,
+            "null",
+            r#""https://example.com/welcome""#,
+            "",
+            extra,
+        )
+    };
     let placeholders = r#"username = "jane.doe", email = "jane@example.com""#;
     let sign_in = "authentik_flow.sign_in.uuid";
     ctx.wd.write(
@@ -1028,8 +1015,7 @@ fn enrollment_module(v: TfVersion) {
         &config("Username", placeholders, sign_in, "null", DENY_BINDING, ""),
     );
     ctx.wd.run_ok(&["get", "-no-color"]);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after the first apply");
+    ctx.apply_settled("plan after the first apply");
 
     let flow_uuid = |addr: &str| {
         ctx.state_values(addr)["uuid"]
@@ -1115,20 +1101,9 @@ fn enrollment_module(v: TfVersion) {
     );
 
     // The step: labels, a cleared placeholder, redirect to a URL, the deny binding gone.
-    ctx.wd.write(
-        "main.tf",
-        &config(
-            "User name",
-            r#"email = "jane@example.com""#,
-            "null",
-            r#""https://example.com/welcome""#,
-            "",
-            "",
-        ),
-    );
+    ctx.wd.write("main.tf", &stepped(""));
     ctx.dbl.clear_requests();
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after the step");
+    ctx.apply_settled("plan after the step");
     let writes = ctx.writes();
     let to = |part: &str, method: &str| -> Vec<Value> {
         writes
@@ -1182,27 +1157,13 @@ resource "authentik_stage_prompt" "clash" {
   name   = "enr-consent"
   fields = [module.enrollment.field_ids["username"]]
 }"#;
-    ctx.wd.write(
-        "main.tf",
-        &config(
-            "User name",
-            r#"email = "jane@example.com""#,
-            "null",
-            r#""https://example.com/welcome""#,
-            "",
-            clash,
-        ),
-    );
+    ctx.wd.write("main.tf", &stepped(clash));
     ctx.dbl.clear_requests();
     let out = ctx
         .wd
         .run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
     out.assert_failure();
-    let text = out
-        .combined()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = out.folded();
     assert!(text.contains("is taken"), "{out}");
     assert!(text.contains("the Consent Stage \"enr-consent\""), "{out}");
     assert!(
@@ -1212,17 +1173,7 @@ resource "authentik_stage_prompt" "clash" {
     );
 
     // Destroy leaves nothing.
-    ctx.wd.write(
-        "main.tf",
-        &config(
-            "User name",
-            r#"email = "jane@example.com""#,
-            "null",
-            r#""https://example.com/welcome""#,
-            "",
-            "",
-        ),
-    );
+    ctx.wd.write("main.tf", &stepped(""));
     ctx.wd.destroy();
     assert!(ctx.dbl.stages().is_empty(), "{:#?}", ctx.dbl.stages());
     for (path, key) in [

@@ -12,7 +12,10 @@ use client_helpers::ListenerExt;
 mod scripted;
 mod support;
 
-use client::channel;
+use client::{
+    apply_req, assert_clean, channel, dynamic, import_identity_req, import_req, read_req, rpc,
+    serve, Client,
+};
 use scripted::{scripted, Act};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -24,12 +27,10 @@ use terraform_provider_authentik::engine::field::ResourceDef;
 use terraform_provider_authentik::engine::{identity, listing, schema};
 use terraform_provider_authentik::protocol::codec::msgpack;
 use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
-use terraform_provider_authentik::protocol::{serve_on, Number, PluginListener, Type, Value};
+use terraform_provider_authentik::protocol::{Number, PluginListener, Type, Value};
 use terraform_provider_authentik::provider::{provider_schema, AuthentikProvider};
 use terraform_provider_authentik::resources::{self, email::EMAIL, totp::TOTP};
 use tokio_util::sync::CancellationToken;
-
-type Client = pb::provider_client::ProviderClient<tonic::transport::Channel>;
 
 struct Server {
     client: Client,
@@ -53,14 +54,7 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
     let shutdown = CancellationToken::new();
     let provider =
         Arc::new(AuthentikProvider::new(resources::ALL).with_data_sources(resources::DATA_SOURCES));
-    tokio::spawn({
-        let shutdown = shutdown.clone();
-        async move {
-            serve_on(listener, provider, None, shutdown)
-                .await
-                .expect("server ran");
-        }
-    });
+    serve(listener, provider, None, &shutdown);
     let mut client = Client::new(channel(&socket).await);
     let ptype = provider_schema().block.object_type();
     let mut config: BTreeMap<String, Value> = match &ptype {
@@ -73,20 +67,13 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
     // Fail at once on a refused connection instead of waiting out a restart.
     config.insert("retry_timeout".into(), Value::Number(Number::Int(0)));
     config.insert("request_timeout".into(), Value::Number(Number::Int(5)));
-    let configured = client
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: Some(dynamic(&Value::Object(config), &ptype)),
-            client_capabilities: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(
-        configured.diagnostics.is_empty(),
-        "{:?}",
-        configured.diagnostics
-    );
+    let configured = rpc(client.configure_provider(pb::configure_provider::Request {
+        terraform_version: "1.15.5".into(),
+        config: Some(dynamic(&Value::Object(config), &ptype)),
+        client_capabilities: None,
+    }))
+    .await;
+    assert_clean(&configured.diagnostics);
     client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
         .await
@@ -95,13 +82,6 @@ async fn start(tag: &str, url: &str, token: &str) -> Server {
         client,
         _dir: dir,
         shutdown,
-    }
-}
-
-fn dynamic(v: &Value, ty: &Type) -> pb::DynamicValue {
-    pb::DynamicValue {
-        msgpack: msgpack::encode(v, ty).expect("encode"),
-        json: Vec::new(),
     }
 }
 
@@ -166,13 +146,23 @@ fn names(events: &[pb::list_resource::Event]) -> Vec<String> {
     events.iter().map(|e| e.display_name.clone()).collect()
 }
 
-fn only_error(events: &[pb::list_resource::Event]) -> &pb::Diagnostic {
+/// The one error that ends a listing of email stages filtered by `search`: the stream holds
+/// nothing else.
+async fn only_error(server: &mut Server, search: Option<&str>) -> pb::Diagnostic {
+    let events = list(
+        &mut server.client,
+        &EMAIL,
+        list_config(None, search),
+        false,
+        100,
+    )
+    .await;
     assert_eq!(events.len(), 1, "{events:?}");
     let diags = &events[0].diagnostic;
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].severity, pb::diagnostic::Severity::Error as i32);
     assert!(events[0].identity.is_none());
-    &diags[0]
+    diags[0].clone()
 }
 
 /// The page requests the double saw for a collection since the log was cleared.
@@ -192,16 +182,9 @@ async fn every_resource_type_has_an_identity_and_a_list_resource() {
     let dbl = Double::start(&[]);
     let mut server = start("schemas", &dbl.url, &dbl.token).await;
     let c = &mut server.client;
-    let ids = c
-        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
-    let schemas = c
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let ids =
+        rpc(c.get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})).await;
+    let schemas = rpc(c.get_provider_schema(pb::get_provider_schema::Request {})).await;
     let mut types: Vec<&str> = resources::ALL.iter().map(|d| d.type_name).collect();
     types.sort();
     let mut with_identity: Vec<&str> = ids.identity_schemas.keys().map(String::as_str).collect();
@@ -268,11 +251,10 @@ async fn listing_pages_through_the_api_and_honours_the_filters() {
     let mut made = BTreeMap::new();
     for n in 0..150 {
         let name = format!("mail-{n:03}");
-        let (status, body) = dbl.post(
+        let body = dbl.create(
             "/api/v3/stages/authenticator/email/",
             json!({"name": name, "port": 2500 + n, "password": format!("smtp-secret-{n}")}),
         );
-        assert_eq!(status, 201, "{body}");
         made.insert(name, body["pk"].as_str().expect("pk").to_string());
     }
     let mut server = start("paging", &dbl.url, &dbl.token).await;
@@ -340,15 +322,8 @@ async fn listing_pages_through_the_api_and_honours_the_filters() {
         &state_type(&EMAIL),
     )
     .expect("state decodes");
-    let imported = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: EMAIL.type_name.into(),
-            id: made["mail-007"].clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let imported =
+        rpc(c.import_resource_state(import_req(EMAIL.type_name, &made["mail-007"]))).await;
     let imported_state = msgpack::decode(
         &imported.imported_resources[0]
             .state
@@ -373,16 +348,15 @@ async fn listing_pages_through_the_api_and_honours_the_filters() {
     assert_eq!(listed_state.get("port"), &Value::Number(Number::Int(2507)));
 
     // A blank name is a mistake caught before listing.
-    let diags = c
-        .validate_list_resource_config(pb::validate_list_resource_config::Request {
+    let diags = rpc(
+        c.validate_list_resource_config(pb::validate_list_resource_config::Request {
             type_name: EMAIL.type_name.into(),
             config: Some(list_config(Some("  "), None)),
             ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner()
-        .diagnostics;
+        }),
+    )
+    .await
+    .diagnostics;
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(diags[0].summary.contains("`name` must not be blank"));
 }
@@ -404,22 +378,12 @@ async fn identities_on_import_read_and_apply() {
         "id".to_string(),
         Value::String(pk.to_uppercase()),
     )]));
-    let imported = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: TOTP.type_name.into(),
-            identity: Some(pb::ResourceIdentityData {
-                identity_data: Some(dynamic(&upper, &identity_type(&TOTP))),
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(
-        imported.diagnostics.is_empty(),
-        "{:?}",
-        imported.diagnostics
-    );
+    let imported = rpc(c.import_resource_state(import_identity_req(
+        TOTP.type_name,
+        dynamic(&upper, &identity_type(&TOTP)),
+    )))
+    .await;
+    assert_clean(&imported.diagnostics);
     let object = &imported.imported_resources[0];
     assert_eq!(identity_id(&TOTP, &object.identity), pk);
     let state = msgpack::decode(
@@ -430,17 +394,12 @@ async fn identities_on_import_read_and_apply() {
     assert_eq!(state.get("id").as_str(), Some(pk.as_str()));
     assert_eq!(state.get("friendly_name").as_str(), Some("TOTP Device"));
 
-    let read = c
-        .read_resource(pb::read_resource::Request {
-            type_name: TOTP.type_name.into(),
-            current_state: object.state.clone(),
-            current_identity: object.identity.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    let read = rpc(c.read_resource(pb::read_resource::Request {
+        current_identity: object.identity.clone(),
+        ..read_req(TOTP.type_name, object.state.clone())
+    }))
+    .await;
+    assert_clean(&read.diagnostics);
     assert_eq!(identity_id(&TOTP, &read.new_identity), pk);
 
     // Not a UUID: a clear error, nothing imported.
@@ -448,17 +407,11 @@ async fn identities_on_import_read_and_apply() {
         "id".to_string(),
         Value::String("default-authenticator-totp-setup".into()),
     )]));
-    let refused = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: TOTP.type_name.into(),
-            identity: Some(pb::ResourceIdentityData {
-                identity_data: Some(dynamic(&by_name, &identity_type(&TOTP))),
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let refused = rpc(c.import_resource_state(import_identity_req(
+        TOTP.type_name,
+        dynamic(&by_name, &identity_type(&TOTP)),
+    )))
+    .await;
     assert!(refused.imported_resources.is_empty());
     assert!(refused.diagnostics[0].detail.contains("not a UUID"));
 
@@ -471,18 +424,14 @@ async fn identities_on_import_read_and_apply() {
     let mut config = schema::null_object(&TOTP);
     config.insert("name".into(), Value::String("totp-made-here".into()));
     let ty = state_type(&TOTP);
-    let applied = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: TOTP.type_name.into(),
-            prior_state: Some(dynamic(&Value::Null, &ty)),
-            planned_state: Some(dynamic(&Value::Object(planned), &ty)),
-            config: Some(dynamic(&Value::Object(config), &ty)),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    let applied = rpc(c.apply_resource_change(apply_req(
+        TOTP.type_name,
+        Some(dynamic(&Value::Null, &ty)),
+        Some(dynamic(&Value::Object(planned), &ty)),
+        Some(dynamic(&Value::Object(config), &ty)),
+    )))
+    .await;
+    assert_clean(&applied.diagnostics);
     let made = dbl
         .stages()
         .into_iter()
@@ -499,15 +448,7 @@ async fn identities_on_import_read_and_apply() {
 async fn list_errors_arrive_in_the_stream() {
     let dbl = Double::start(&[]);
     let mut wrong_token = start("token", &dbl.url, "not-the-token").await;
-    let events = list(
-        &mut wrong_token.client,
-        &EMAIL,
-        list_config(None, None),
-        false,
-        100,
-    )
-    .await;
-    let d = only_error(&events);
+    let d = only_error(&mut wrong_token, None).await;
     assert!(
         d.detail.contains("403") || d.detail.to_lowercase().contains("token"),
         "{d:?}"
@@ -522,15 +463,7 @@ async fn list_errors_arrive_in_the_stream() {
     let port = closed.local_addr().expect("addr").port();
     drop(closed);
     let mut unreachable = start("unreachable", &format!("http://127.0.0.1:{port}"), "t").await;
-    let events = list(
-        &mut unreachable.client,
-        &EMAIL,
-        list_config(None, None),
-        false,
-        100,
-    )
-    .await;
-    let d = only_error(&events);
+    let d = only_error(&mut unreachable, None).await;
     assert!(d.detail.contains(&port.to_string()), "names the URL: {d:?}");
 
     let (url, _script) = scripted(vec![Act::Reply(
@@ -540,15 +473,7 @@ async fn list_errors_arrive_in_the_stream() {
     )])
     .await;
     let mut rejected = start("400", &url, "t").await;
-    let events = list(
-        &mut rejected.client,
-        &EMAIL,
-        list_config(None, Some("x")),
-        false,
-        100,
-    )
-    .await;
-    let d = only_error(&events);
+    let d = only_error(&mut rejected, Some("x")).await;
     assert!(d.detail.contains("Enter a valid value."), "{d:?}");
     let path = d.attribute.as_ref().expect("on the filter");
     assert_eq!(
@@ -573,17 +498,13 @@ async fn results_stream_as_pages_arrive() {
         "total_pages": 2, "start_index": 1, "end_index": 100}, "results": results, "autocomplete": {}});
     let (url, script) = scripted(vec![Act::Reply(200, "", page1.to_string()), Act::Silent]).await;
     let mut server = start("stream", &url, "t").await;
-    let mut stream = server
-        .client
-        .list_resource(pb::list_resource::Request {
-            type_name: TOTP.type_name.into(),
-            config: Some(list_config(None, None)),
-            include_resource_object: false,
-            limit: 1000,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let mut stream = rpc(server.client.list_resource(pb::list_resource::Request {
+        type_name: TOTP.type_name.into(),
+        config: Some(list_config(None, None)),
+        include_resource_object: false,
+        limit: 1000,
+    }))
+    .await;
     for n in 0..100 {
         let e = tokio::time::timeout(Duration::from_secs(10), stream.message())
             .await

@@ -12,7 +12,10 @@ mod client;
 mod client_helpers;
 use client_helpers::ListenerExt;
 
-use client::{channel, tls_channel};
+use client::{
+    apply_req, assert_clean, channel, import_identity_req, import_req, plan_req, read_req, rpc,
+    serve, tls_channel, upgrade_req, Client,
+};
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -23,12 +26,10 @@ use terraform_provider_authentik::protocol::codec::msgpack;
 use terraform_provider_authentik::protocol::pb::plugin as gp;
 use terraform_provider_authentik::protocol::pb::tfplugin6 as pb;
 use terraform_provider_authentik::protocol::tls::{generate_cert, server_tls_for};
-use terraform_provider_authentik::protocol::{serve_on, PluginListener, Type, Value};
+use terraform_provider_authentik::protocol::{PluginListener, Type, Value};
 use tokio_util::sync::CancellationToken;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 use toy::Toy;
-
-type Client = pb::provider_client::ProviderClient<Channel>;
 
 struct Server {
     socket: PathBuf,
@@ -54,15 +55,7 @@ async fn start(
     let shutdown = CancellationToken::new();
     let tls = client_cert.map(|c| server_tls_for(c).expect("server tls"));
     let server_cert = tls.as_ref().map(|t| t.cert_der.clone());
-    let handle = tokio::spawn({
-        let toy = toy.clone();
-        let shutdown = shutdown.clone();
-        async move {
-            serve_on(listener, toy, tls.map(|t| t.config), shutdown)
-                .await
-                .expect("server ran");
-        }
-    });
+    let handle = serve(listener, toy.clone(), tls.map(|t| t.config), &shutdown);
     Server {
         socket,
         _dir: dir,
@@ -171,38 +164,33 @@ async fn data_sources_are_validated_and_read() {
         .collect();
     assert_eq!(names, ["toy_lookup"]);
 
-    let ok = c
-        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+    let ok = rpc(
+        c.validate_data_resource_config(pb::validate_data_resource_config::Request {
             type_name: "toy_lookup".into(),
             config: dv(&lookup_value(Some("a"))),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
-    let empty = c
-        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+        }),
+    )
+    .await;
+    assert_clean(&ok.diagnostics);
+    let empty = rpc(
+        c.validate_data_resource_config(pb::validate_data_resource_config::Request {
             type_name: "toy_lookup".into(),
             config: dv(&lookup_value(None)),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert_eq!(
         single_error(&empty.diagnostics).summary,
         "Nothing to look up"
     );
 
-    let read = c
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "toy_lookup".into(),
-            config: dv(&lookup_value(Some("abc"))),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    let read = rpc(c.read_data_source(pb::read_data_source::Request {
+        type_name: "toy_lookup".into(),
+        config: dv(&lookup_value(Some("abc"))),
+        ..Default::default()
+    }))
+    .await;
+    assert_clean(&read.diagnostics);
     let state = terraform_provider_authentik::protocol::codec::msgpack::decode(
         &read.state.expect("state").msgpack,
         &ty,
@@ -214,32 +202,26 @@ async fn data_sources_are_validated_and_read() {
         &Value::Number(terraform_provider_authentik::protocol::Number::Int(3))
     );
 
-    let missing = c
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "toy_lookup".into(),
-            config: dv(&lookup_value(Some("missing"))),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let missing = rpc(c.read_data_source(pb::read_data_source::Request {
+        type_name: "toy_lookup".into(),
+        config: dv(&lookup_value(Some("missing"))),
+        ..Default::default()
+    }))
+    .await;
     assert!(missing.state.is_none());
     let d = single_error(&missing.diagnostics);
     assert_eq!(d.summary, "Not found");
     assert!(d.attribute.is_some(), "the error points at `name`");
 
-    let garbage = c
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "toy_lookup".into(),
-            config: Some(pb::DynamicValue {
-                msgpack: vec![0xc1],
-                json: Vec::new(),
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let garbage = rpc(c.read_data_source(pb::read_data_source::Request {
+        type_name: "toy_lookup".into(),
+        config: Some(pb::DynamicValue {
+            msgpack: vec![0xc1],
+            json: Vec::new(),
+        }),
+        ..Default::default()
+    }))
+    .await;
     assert!(single_error(&garbage.diagnostics)
         .summary
         .contains("Malformed value"));
@@ -250,11 +232,7 @@ async fn schema_metadata_and_provider_config() {
     let server = start("schema", None).await;
     let mut c = Client::new(channel(&server.socket).await);
 
-    let schema = c
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let schema = rpc(c.get_provider_schema(pb::get_provider_schema::Request {})).await;
     assert!(schema.diagnostics.is_empty());
     let caps = schema.server_capabilities.expect("capabilities");
     assert!(!caps.plan_destroy && !caps.get_provider_schema_optional);
@@ -280,11 +258,7 @@ async fn schema_metadata_and_provider_config() {
     assert_eq!(schema.data_source_schemas.len(), 1);
     assert!(schema.functions.is_empty());
     // Cached: a second call answers the same.
-    let again = c
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let again = rpc(c.get_provider_schema(pb::get_provider_schema::Request {})).await;
     assert_eq!(again.resource_schemas, schema.resource_schemas);
     // The pre-encoded answer on the wire equals what the plain handler builds.
     let direct = {
@@ -297,11 +271,7 @@ async fn schema_metadata_and_provider_config() {
     };
     assert_eq!(direct, again);
 
-    let meta = c
-        .get_metadata(pb::get_metadata::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let meta = rpc(c.get_metadata(pb::get_metadata::Request {})).await;
     let names: Vec<_> = meta
         .resources
         .iter()
@@ -324,19 +294,17 @@ async fn schema_metadata_and_provider_config() {
             json: Vec::new(),
         })
     };
-    let ok = c
-        .validate_provider_config(pb::validate_provider_config::Request {
+    let ok = rpc(
+        c.validate_provider_config(pb::validate_provider_config::Request {
             config: pdv("fine"),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(ok.diagnostics.is_empty());
-    let bad = c
-        .validate_provider_config(pb::validate_provider_config::Request { config: pdv("bad") })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let bad = rpc(
+        c.validate_provider_config(pb::validate_provider_config::Request { config: pdv("bad") })
+    )
+    .await;
     let d = single_error(&bad.diagnostics);
     assert_eq!(d.summary, "Bad endpoint");
     let step = &d.attribute.as_ref().expect("path").steps[0];
@@ -347,30 +315,24 @@ async fn schema_metadata_and_provider_config() {
         ))
     );
 
-    let conf = c
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: pdv("x"),
-            client_capabilities: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let conf = rpc(c.configure_provider(pb::configure_provider::Request {
+        terraform_version: "1.15.5".into(),
+        config: pdv("x"),
+        client_capabilities: None,
+    }))
+    .await;
     assert!(conf.diagnostics.is_empty());
     assert_eq!(server.toy.configured.load(Ordering::SeqCst), 1);
     // A provider config that does not fit the provider schema.
-    let conf = c
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: Some(pb::DynamicValue {
-                msgpack: vec![0x81, 0xa1, b'z', 0xc0],
-                json: vec![],
-            }),
-            client_capabilities: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let conf = rpc(c.configure_provider(pb::configure_provider::Request {
+        terraform_version: "1.15.5".into(),
+        config: Some(pb::DynamicValue {
+            msgpack: vec![0x81, 0xa1, b'z', 0xc0],
+            json: vec![],
+        }),
+        client_capabilities: None,
+    }))
+    .await;
     assert!(single_error(&conf.diagnostics)
         .detail
         .contains("unsupported attribute \"z\""));
@@ -394,69 +356,58 @@ async fn managed_resource_lifecycle() {
         .is_empty());
     let diags = validate(&mut c, "toy_thing", dv(&thing(""))).await;
     assert_eq!(single_error(&diags).summary, "Empty name");
-    let caps = c
-        .validate_resource_config(pb::validate_resource_config::Request {
+    let caps = rpc(
+        c.validate_resource_config(pb::validate_resource_config::Request {
             type_name: "toy_thing".into(),
             config: dv(&thing("a")),
             client_capabilities: Some(pb::ClientCapabilities {
                 deferral_allowed: false,
                 write_only_attributes_allowed: true,
             }),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert_eq!(caps.diagnostics.len(), 1);
     assert_eq!(caps.diagnostics[0].summary, "write-only ok");
 
     // Plan a create: id becomes unknown, private data flows.
-    let plan = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&Value::Null),
-            proposed_new_state: dv(&thing("a")),
-            config: dv(&thing("a")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    let plan = rpc(c.plan_resource_change(plan_req(
+        "toy_thing",
+        dv(&Value::Null),
+        dv(&thing("a")),
+        dv(&thing("a")),
+    )))
+    .await;
+    assert_clean(&plan.diagnostics);
     let planned = decode(&plan.planned_state);
     assert_eq!(planned.get("id"), &Value::Unknown);
     assert_eq!(plan.planned_private, b"planned");
     assert!(!plan.legacy_type_system);
 
     // Apply it.
-    let apply = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&Value::Null),
-            planned_state: plan.planned_state.clone(),
-            config: dv(&thing("a")),
-            planned_private: plan.planned_private.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(apply.diagnostics.is_empty(), "{:?}", apply.diagnostics);
+    let apply = rpc(c.apply_resource_change(pb::apply_resource_change::Request {
+        planned_private: plan.planned_private.clone(),
+        ..apply_req(
+            "toy_thing",
+            dv(&Value::Null),
+            plan.planned_state.clone(),
+            dv(&thing("a")),
+        )
+    }))
+    .await;
+    assert_clean(&apply.diagnostics);
     let state = decode(&apply.new_state);
     assert_eq!(state.get("id"), &Value::String("toy-a".into()));
     assert_eq!(apply.private, b"planned");
 
     // Plan an update that renames: requires replacement at "name".
-    let plan2 = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: apply.new_state.clone(),
-            proposed_new_state: dv(&thing("b")),
-            config: dv(&thing("b")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let plan2 = rpc(c.plan_resource_change(plan_req(
+        "toy_thing",
+        apply.new_state.clone(),
+        dv(&thing("b")),
+        dv(&thing("b")),
+    )))
+    .await;
     assert_eq!(plan2.requires_replace.len(), 1);
     assert_eq!(
         plan2.requires_replace[0].steps[0].selector,
@@ -466,27 +417,14 @@ async fn managed_resource_lifecycle() {
     );
 
     // Read: unchanged, then gone (null).
-    let read = c
-        .read_resource(pb::read_resource::Request {
-            type_name: "toy_thing".into(),
-            current_state: apply.new_state.clone(),
-            private: b"p".to_vec(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let read = rpc(c.read_resource(pb::read_resource::Request {
+        private: b"p".to_vec(),
+        ..read_req("toy_thing", apply.new_state.clone())
+    }))
+    .await;
     assert_eq!(decode(&read.new_state), state);
     assert_eq!(read.private, b"p");
-    let gone = c
-        .read_resource(pb::read_resource::Request {
-            type_name: "toy_thing".into(),
-            current_state: dv(&thing("gone")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let gone = rpc(c.read_resource(read_req("toy_thing", dv(&thing("gone"))))).await;
     assert_eq!(decode(&gone.new_state), Value::Null);
     assert_eq!(
         gone.new_state.as_ref().map(|v| v.msgpack.clone()),
@@ -494,29 +432,17 @@ async fn managed_resource_lifecycle() {
     );
 
     // Destroy: plan and apply with null proposals.
-    let destroy = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: apply.new_state.clone(),
-            planned_state: dv(&Value::Null),
-            config: dv(&Value::Null),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let destroy = rpc(c.apply_resource_change(apply_req(
+        "toy_thing",
+        apply.new_state.clone(),
+        dv(&Value::Null),
+        dv(&Value::Null),
+    )))
+    .await;
     assert_eq!(decode(&destroy.new_state), Value::Null);
 
     // Import.
-    let import = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: "toy_thing".into(),
-            id: "imp".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let import = rpc(c.import_resource_state(import_req("toy_thing", "imp"))).await;
     assert!(import.diagnostics.is_empty());
     assert_eq!(import.imported_resources.len(), 1);
     let imported = &import.imported_resources[0];
@@ -527,19 +453,13 @@ async fn managed_resource_lifecycle() {
     );
 
     // Upgrade: raw JSON with an attribute the schema dropped.
-    let up = c
-        .upgrade_resource_state(pb::upgrade_resource_state::Request {
-            type_name: "toy_thing".into(),
-            version: 0,
-            raw_state: Some(pb::RawState {
-                json: br#"{"id":"x","name":"n","size":12345678901234567890123,"removed_long_ago":true}"#.to_vec(),
-                flatmap: Default::default(),
-            }),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(up.diagnostics.is_empty(), "{:?}", up.diagnostics);
+    let up = rpc(c.upgrade_resource_state(upgrade_req(
+        "toy_thing",
+        0,
+        br#"{"id":"x","name":"n","size":12345678901234567890123,"removed_long_ago":true}"#,
+    )))
+    .await;
+    assert_clean(&up.diagnostics);
     let upgraded = decode(&up.upgraded_state);
     assert_eq!(upgraded.get("id"), &Value::String("x".into()));
     assert_eq!(upgraded.get("tags"), &Value::Null);
@@ -549,11 +469,7 @@ async fn managed_resource_lifecycle() {
     );
 
     // StopProvider reaches the provider; the server keeps serving.
-    let stop = c
-        .stop_provider(pb::stop_provider::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let stop = rpc(c.stop_provider(pb::stop_provider::Request {})).await;
     assert_eq!(stop.error, "");
     assert!(server.toy.stopped.load(Ordering::SeqCst));
     assert!(validate(&mut c, "toy_thing", dv(&thing("a")))
@@ -569,54 +485,24 @@ async fn bad_requests_become_diagnostics() {
     // Unknown resource type, on every resource RPC.
     let d = validate(&mut c, "toy_nope", dv(&thing("a"))).await;
     assert!(single_error(&d).detail.contains("toy_nope"));
-    let r = c
-        .read_resource(pb::read_resource::Request {
-            type_name: "toy_nope".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let r = rpc(c.read_resource(read_req("toy_nope", None))).await;
     assert_eq!(
         single_error(&r.diagnostics).summary,
         "Unknown resource type"
     );
-    let p = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_nope".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let p = rpc(c.plan_resource_change(plan_req("toy_nope", None, None, None))).await;
     assert!(single_error(&p.diagnostics).detail.contains("toy_nope"));
-    let a = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "toy_nope".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let a = rpc(c.apply_resource_change(apply_req("toy_nope", None, None, None))).await;
     assert!(single_error(&a.diagnostics).detail.contains("toy_nope"));
-    let i = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: "toy_nope".into(),
-            id: "x".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let i = rpc(c.import_resource_state(import_req("toy_nope", "x"))).await;
     assert!(single_error(&i.diagnostics).detail.contains("toy_nope"));
-    let u = c
-        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+    let u = rpc(
+        c.upgrade_resource_state(pb::upgrade_resource_state::Request {
             type_name: "toy_nope".into(),
             ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(single_error(&u.diagnostics).detail.contains("toy_nope"));
 
     // Malformed DynamicValues: garbage, wrong shape, empty.
@@ -636,17 +522,13 @@ async fn bad_requests_become_diagnostics() {
         msgpack: msgpack::encode(&Value::String("x".into()), &Type::String).expect("enc"),
         json: vec![],
     });
-    let plan = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&Value::Null),
-            proposed_new_state: wrong,
-            config: dv(&thing("a")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let plan = rpc(c.plan_resource_change(plan_req(
+        "toy_thing",
+        dv(&Value::Null),
+        wrong,
+        dv(&thing("a")),
+    )))
+    .await;
     assert!(single_error(&plan.diagnostics)
         .detail
         .contains("proposed new state"));
@@ -667,18 +549,7 @@ async fn bad_requests_become_diagnostics() {
         .detail
         .contains("JSON"));
     // Malformed raw state JSON reaches the provider, which reports it.
-    let u = c
-        .upgrade_resource_state(pb::upgrade_resource_state::Request {
-            type_name: "toy_thing".into(),
-            version: 1,
-            raw_state: Some(pb::RawState {
-                json: b"[1,".to_vec(),
-                flatmap: Default::default(),
-            }),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let u = rpc(c.upgrade_resource_state(upgrade_req("toy_thing", 1, b"[1,"))).await;
     assert_eq!(single_error(&u.diagnostics).summary, "Bad stored state");
 }
 
@@ -702,62 +573,27 @@ async fn panics_become_diagnostics_and_the_server_survives() {
         .await
         .is_empty());
 
-    let r = c
-        .read_resource(pb::read_resource::Request {
-            type_name: "toy_panic".into(),
-            current_state: dv(&thing("a")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let r = rpc(c.read_resource(read_req("toy_panic", dv(&thing("a"))))).await;
     check(&r.diagnostics, "read exploded");
-    let p = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_panic".into(),
-            prior_state: dv(&Value::Null),
-            proposed_new_state: dv(&thing("a")),
-            config: dv(&thing("a")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let p = rpc(c.plan_resource_change(plan_req(
+        "toy_panic",
+        dv(&Value::Null),
+        dv(&thing("a")),
+        dv(&thing("a")),
+    )))
+    .await;
     check(&p.diagnostics, "plan exploded");
-    let a = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "toy_panic".into(),
-            prior_state: dv(&Value::Null),
-            planned_state: dv(&thing("a")),
-            config: dv(&thing("a")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let a = rpc(c.apply_resource_change(apply_req(
+        "toy_panic",
+        dv(&Value::Null),
+        dv(&thing("a")),
+        dv(&thing("a")),
+    )))
+    .await;
     check(&a.diagnostics, "apply exploded");
-    let i = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: "toy_panic".into(),
-            id: "x".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let i = rpc(c.import_resource_state(import_req("toy_panic", "x"))).await;
     check(&i.diagnostics, "import exploded");
-    let u = c
-        .upgrade_resource_state(pb::upgrade_resource_state::Request {
-            type_name: "toy_panic".into(),
-            version: 0,
-            raw_state: Some(pb::RawState {
-                json: b"{}".to_vec(),
-                flatmap: Default::default(),
-            }),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let u = rpc(c.upgrade_resource_state(upgrade_req("toy_panic", 0, b"{}"))).await;
     check(&u.diagnostics, "upgrade exploded");
     // Still serving, on a fresh connection too.
     let mut c2 = Client::new(channel(&server.socket).await);
@@ -772,154 +608,124 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
     let mut c = Client::new(channel(&server.socket).await);
 
     // A type without identity cannot have its identity upgraded.
-    let up = c
-        .upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+    let up = rpc(
+        c.upgrade_resource_identity(pb::upgrade_resource_identity::Request {
             type_name: "toy_panic".into(),
             ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(up.upgraded_identity.is_none());
     assert!(single_error(&up.diagnostics).detail.contains("no identity"));
-    let mv = c
-        .move_resource_state(pb::move_resource_state::Request {
-            source_type_name: "other_thing".into(),
-            target_type_name: "toy_thing".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let mv = rpc(c.move_resource_state(pb::move_resource_state::Request {
+        source_type_name: "other_thing".into(),
+        target_type_name: "toy_thing".into(),
+        ..Default::default()
+    }))
+    .await;
     assert!(single_error(&mv.diagnostics)
         .summary
         .contains("not supported"));
-    let ds = c
-        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+    let ds = rpc(
+        c.validate_data_resource_config(pb::validate_data_resource_config::Request {
             type_name: "toy_ds".into(),
             config: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(single_error(&ds.diagnostics).detail.contains("toy_ds"));
-    let rd = c
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "toy_ds".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let rd = rpc(c.read_data_source(pb::read_data_source::Request {
+        type_name: "toy_ds".into(),
+        ..Default::default()
+    }))
+    .await;
     assert!(rd.state.is_none());
     assert!(single_error(&rd.diagnostics)
         .detail
         .contains("no data source \"toy_ds\""));
-    let gen = c
-        .generate_resource_config(pb::generate_resource_config::Request {
+    let gen = rpc(
+        c.generate_resource_config(pb::generate_resource_config::Request {
             type_name: "toy_nope".into(),
             state: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(gen.config.is_none());
     assert!(single_error(&gen.diagnostics).detail.contains("toy_nope"));
 
-    let ve = c
-        .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+    let ve = rpc(c.validate_ephemeral_resource_config(
+        pb::validate_ephemeral_resource_config::Request {
             type_name: "toy_e".into(),
             config: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        },
+    ))
+    .await;
     assert!(single_error(&ve.diagnostics).detail.contains("toy_e"));
-    let oe = c
-        .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+    let oe = rpc(
+        c.open_ephemeral_resource(pb::open_ephemeral_resource::Request {
             type_name: "toy_e".into(),
             ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     single_error(&oe.diagnostics);
-    let re = c
-        .renew_ephemeral_resource(pb::renew_ephemeral_resource::Request {
+    let re = rpc(
+        c.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request {
             type_name: "toy_e".into(),
             private: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     single_error(&re.diagnostics);
-    let ce = c
-        .close_ephemeral_resource(pb::close_ephemeral_resource::Request {
+    let ce = rpc(
+        c.close_ephemeral_resource(pb::close_ephemeral_resource::Request {
             type_name: "toy_e".into(),
             private: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     single_error(&ce.diagnostics);
 
     // `toy_panic` is a managed resource type without a list resource.
-    let mut list = c
-        .list_resource(pb::list_resource::Request {
-            type_name: "toy_panic".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let mut list = rpc(c.list_resource(pb::list_resource::Request {
+        type_name: "toy_panic".into(),
+        ..Default::default()
+    }))
+    .await;
     let first = list.message().await.expect("stream ok").expect("one event");
     assert!(single_error(&first.diagnostic)
         .detail
         .contains("no list resource \"toy_panic\""));
     assert!(list.message().await.expect("stream ok").is_none());
-    let vl = c
-        .validate_list_resource_config(pb::validate_list_resource_config::Request {
+    let vl = rpc(
+        c.validate_list_resource_config(pb::validate_list_resource_config::Request {
             type_name: "toy_panic".into(),
             ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     single_error(&vl.diagnostics);
 
-    let funcs = c
-        .get_functions(pb::get_functions::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let funcs = rpc(c.get_functions(pb::get_functions::Request {})).await;
     assert!(funcs.functions.is_empty() && funcs.diagnostics.is_empty());
-    let call = c
-        .call_function(pb::call_function::Request {
-            name: "f".into(),
-            arguments: vec![],
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let call = rpc(c.call_function(pb::call_function::Request {
+        name: "f".into(),
+        arguments: vec![],
+    }))
+    .await;
     assert!(call.error.expect("error").text.contains("\"f\""));
 
-    let pa = c
-        .plan_action(pb::plan_action::Request {
-            action_type: "toy_act".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let pa = rpc(c.plan_action(pb::plan_action::Request {
+        action_type: "toy_act".into(),
+        ..Default::default()
+    }))
+    .await;
     assert!(single_error(&pa.diagnostics).detail.contains("toy_act"));
-    let mut inv = c
-        .invoke_action(pb::invoke_action::Request {
-            action_type: "toy_act".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let mut inv = rpc(c.invoke_action(pb::invoke_action::Request {
+        action_type: "toy_act".into(),
+        ..Default::default()
+    }))
+    .await;
     match inv
         .message()
         .await
@@ -931,14 +737,13 @@ async fn unsupported_rpcs_answer_with_diagnostics() {
         }
         other => panic!("{other:?}"),
     }
-    let va = c
-        .validate_action_config(pb::validate_action_config::Request {
+    let va = rpc(
+        c.validate_action_config(pb::validate_action_config::Request {
             type_name: "toy_act".into(),
             config: None,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     single_error(&va.diagnostics);
 }
 
@@ -1051,14 +856,7 @@ async fn tcp_fallback_serves_too() {
     let address = listener.address();
     assert!(address.starts_with("127.0.0.1:"), "{address}");
     let shutdown = CancellationToken::new();
-    let handle = tokio::spawn({
-        let shutdown = shutdown.clone();
-        async move {
-            serve_on(listener, Arc::new(Toy::default()), None, shutdown)
-                .await
-                .expect("server ran");
-        }
-    });
+    let handle = serve(listener, Arc::new(Toy::default()), None, &shutdown);
     let ch = Endpoint::from_shared(format!("http://{address}"))
         .expect("uri")
         .connect()
@@ -1081,13 +879,8 @@ fn identity_type() -> Type {
     toy::thing_identity_schema().object_type()
 }
 
-fn identity_dv(v: &Value) -> Option<pb::ResourceIdentityData> {
-    Some(pb::ResourceIdentityData {
-        identity_data: Some(pb::DynamicValue {
-            msgpack: msgpack::encode(v, &identity_type()).expect("encode identity"),
-            json: Vec::new(),
-        }),
-    })
+fn identity_dv(v: &Value) -> pb::DynamicValue {
+    client::dynamic(v, &identity_type())
 }
 
 fn decode_identity(i: &Option<pb::ResourceIdentityData>) -> Value {
@@ -1124,35 +917,20 @@ async fn identities_only_for_clients_that_ask_for_them() {
     // An old client: nothing about identity anywhere.
     let old_read = read(&mut c).await;
     assert!(old_read.new_identity.is_none() && old_read.diagnostics.is_empty());
-    let old_import = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: "toy_thing".into(),
-            id: "toy-a".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let old_import = rpc(c.import_resource_state(import_req("toy_thing", "toy-a"))).await;
     assert!(old_import.imported_resources[0].identity.is_none());
-    let old_apply = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&Value::Null),
-            planned_state: dv(&state),
-            config: dv(&state),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let old_apply = rpc(c.apply_resource_change(apply_req(
+        "toy_thing",
+        dv(&Value::Null),
+        dv(&state),
+        dv(&state),
+    )))
+    .await;
     assert!(old_apply.new_identity.is_none());
 
     // A new client asks for identity schemas first.
-    let schemas = c
-        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let schemas =
+        rpc(c.get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})).await;
     assert!(schemas.diagnostics.is_empty());
     assert_eq!(
         schemas.identity_schemas.keys().collect::<Vec<_>>(),
@@ -1178,78 +956,49 @@ async fn identities_only_for_clients_that_ask_for_them() {
         "identity comes on top, the state is the same"
     );
     // Gone: no state, no identity.
-    let gone = c
-        .read_resource(pb::read_resource::Request {
-            type_name: "toy_thing".into(),
-            current_state: dv(&toy::thing_state("gone")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let gone = rpc(c.read_resource(read_req("toy_thing", dv(&toy::thing_state("gone"))))).await;
     assert!(gone.new_identity.is_none());
 
     // Planning a create: the id is unknown, so no identity yet; the apply brings it.
-    let plan = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&Value::Null),
-            proposed_new_state: dv(&thing("b")),
-            config: dv(&thing("b")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let plan = rpc(c.plan_resource_change(plan_req(
+        "toy_thing",
+        dv(&Value::Null),
+        dv(&thing("b")),
+        dv(&thing("b")),
+    )))
+    .await;
     assert!(plan.planned_identity.is_none());
-    let new_apply = c
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&Value::Null),
-            planned_state: dv(&state),
-            config: dv(&state),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let new_apply = rpc(c.apply_resource_change(apply_req(
+        "toy_thing",
+        dv(&Value::Null),
+        dv(&state),
+        dv(&state),
+    )))
+    .await;
     assert_eq!(
         decode_identity(&new_apply.new_identity),
         toy::identity("toy-a")
     );
     // Planning an update of an existing object carries its identity.
-    let update = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "toy_thing".into(),
-            prior_state: dv(&state),
-            proposed_new_state: dv(&state),
-            config: dv(&state),
-            prior_identity: identity_dv(&toy::identity("toy-a")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let update = rpc(c.plan_resource_change(pb::plan_resource_change::Request {
+        prior_identity: Some(pb::ResourceIdentityData {
+            identity_data: Some(identity_dv(&toy::identity("toy-a"))),
+        }),
+        ..plan_req("toy_thing", dv(&state), dv(&state), dv(&state))
+    }))
+    .await;
     assert_eq!(
         decode_identity(&update.planned_identity),
         toy::identity("toy-a")
     );
 
     // Import by identity: the provider gets the decoded identity and answers with one.
-    let by_identity = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: "toy_thing".into(),
-            identity: identity_dv(&toy::identity("toy-x")),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(
-        by_identity.diagnostics.is_empty(),
-        "{:?}",
-        by_identity.diagnostics
-    );
+    let by_identity = rpc(c.import_resource_state(import_identity_req(
+        "toy_thing",
+        identity_dv(&toy::identity("toy-x")),
+    )))
+    .await;
+    assert_clean(&by_identity.diagnostics);
     let imported = &by_identity.imported_resources[0];
     assert_eq!(
         decode(&imported.state).get("id"),
@@ -1257,20 +1006,14 @@ async fn identities_only_for_clients_that_ask_for_them() {
     );
     assert_eq!(decode_identity(&imported.identity), toy::identity("toy-x"));
     // An identity that does not fit the identity schema is a diagnostic, not a crash.
-    let bad = c
-        .import_resource_state(pb::import_resource_state::Request {
-            type_name: "toy_thing".into(),
-            identity: Some(pb::ResourceIdentityData {
-                identity_data: Some(pb::DynamicValue {
-                    msgpack: vec![0x81, 0xa1, b'z', 0xc0],
-                    json: Vec::new(),
-                }),
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let bad = rpc(c.import_resource_state(import_identity_req(
+        "toy_thing",
+        pb::DynamicValue {
+            msgpack: vec![0x81, 0xa1, b'z', 0xc0],
+            json: Vec::new(),
+        },
+    )))
+    .await;
     assert!(bad.imported_resources.is_empty());
     assert!(single_error(&bad.diagnostics)
         .detail
@@ -1296,7 +1039,7 @@ async fn stored_identities_are_upgraded() {
         .await
         .expect("rpc")
         .into_inner();
-    assert!(same.diagnostics.is_empty(), "{:?}", same.diagnostics);
+    assert_clean(&same.diagnostics);
     assert_eq!(
         decode_identity(&same.upgraded_identity),
         toy::identity("toy-a")
@@ -1373,11 +1116,7 @@ async fn list_all(
 async fn list_resources_stream_their_results() {
     let server = start("list", None).await;
     let mut c = Client::new(channel(&server.socket).await);
-    let schema = c
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let schema = rpc(c.get_provider_schema(pb::get_provider_schema::Request {})).await;
     let list_schema = &schema.list_resource_schemas["toy_thing"];
     let names: Vec<_> = list_schema
         .block
@@ -1395,11 +1134,7 @@ async fn list_resources_stream_their_results() {
             .expect("capabilities")
             .generate_resource_config
     );
-    let meta = c
-        .get_metadata(pb::get_metadata::Request {})
-        .await
-        .expect("rpc")
-        .into_inner();
+    let meta = rpc(c.get_metadata(pb::get_metadata::Request {})).await;
     let listed: Vec<_> = meta
         .list_resources
         .iter()
@@ -1492,16 +1227,13 @@ async fn list_resources_stream_their_results() {
 
     // Streaming: results arrive while the provider is still listing, and when the reader
     // goes away (Terraform has its `limit`), the provider's next send fails and it stops.
-    let mut stream = c
-        .list_resource(pb::list_resource::Request {
-            type_name: "toy_thing".into(),
-            config: list_config("endless", 0),
-            include_resource_object: false,
-            limit: 5,
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+    let mut stream = rpc(c.list_resource(pb::list_resource::Request {
+        type_name: "toy_thing".into(),
+        config: list_config("endless", 0),
+        include_resource_object: false,
+        limit: 5,
+    }))
+    .await;
     for n in 0..5 {
         let e = stream
             .message()
@@ -1530,26 +1262,24 @@ async fn list_resources_stream_their_results() {
 async fn resource_configuration_is_generated() {
     let server = start("generate", None).await;
     let mut c = Client::new(channel(&server.socket).await);
-    let gen = c
-        .generate_resource_config(pb::generate_resource_config::Request {
+    let gen = rpc(
+        c.generate_resource_config(pb::generate_resource_config::Request {
             type_name: "toy_thing".into(),
             state: dv(&toy::thing_state("a")),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
-    assert!(gen.diagnostics.is_empty(), "{:?}", gen.diagnostics);
+        }),
+    )
+    .await;
+    assert_clean(&gen.diagnostics);
     let config = decode(&gen.config);
     assert!(config.get("id").is_null());
     assert_eq!(config.get("name"), &Value::String("a".into()));
-    let boom = c
-        .generate_resource_config(pb::generate_resource_config::Request {
+    let boom = rpc(
+        c.generate_resource_config(pb::generate_resource_config::Request {
             type_name: "toy_panic".into(),
             state: dv(&toy::thing_state("a")),
-        })
-        .await
-        .expect("rpc")
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(boom.config.is_none());
     assert!(single_error(&boom.diagnostics)
         .detail

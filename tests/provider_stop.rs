@@ -2,8 +2,9 @@
 //! call ends with a diagnostic instead of hanging until its timeout.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use terraform_provider_authentik::protocol::{Provider, ReadRequest, Value};
+use terraform_provider_authentik::protocol::{Provider, ReadRequest, ReadResponse, Value};
 use terraform_provider_authentik::provider::AuthentikProvider;
 use terraform_provider_authentik::resources::ALL;
 
@@ -24,6 +25,37 @@ fn provider_config(url: &str) -> Value {
     Value::Object(m)
 }
 
+/// Reads an email stage (named `name` in the state, if given) on the silent server, checks that
+/// the read is still waiting after 300 ms (`waiting` says why it must be), stops the provider
+/// and gives the read's answer, or the timeout if it did not end within 5 s.
+async fn read_then_stop(
+    provider: &Arc<AuthentikProvider>,
+    name: Option<&str>,
+    waiting: &str,
+) -> Result<ReadResponse, tokio::time::error::Elapsed> {
+    let mut state = std::collections::BTreeMap::new();
+    state.insert(
+        "id".to_string(),
+        Value::String("0f3c5a4e-1b2c-4d5e-8f90-112233445566".into()),
+    );
+    if let Some(name) = name {
+        state.insert("name".to_string(), Value::String(name.into()));
+    }
+    let req = ReadRequest {
+        type_name: "authentik_stage_authenticator_email".into(),
+        current_state: Value::Object(state),
+        private: Vec::new(),
+    };
+    let p = provider.clone();
+    let call = tokio::spawn(async move { p.read_resource(req).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!call.is_finished(), "{waiting}");
+    provider.stop();
+    tokio::time::timeout(Duration::from_secs(5), call)
+        .await
+        .map(|joined| joined.expect("task"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_cancels_in_flight_reads() {
     // A server that accepts connections and never answers.
@@ -36,35 +68,19 @@ async fn stop_cancels_in_flight_reads() {
         }
         std::thread::sleep(Duration::from_secs(60));
     });
-    let provider = std::sync::Arc::new(AuthentikProvider::new(ALL));
+    let provider = Arc::new(AuthentikProvider::new(ALL));
     let diags = provider
         .configure_provider(provider_config(&url), "test".into())
         .await;
     assert!(diags.is_empty(), "{diags:?}");
-    let mut state = std::collections::BTreeMap::new();
-    state.insert(
-        "id".to_string(),
-        Value::String("0f3c5a4e-1b2c-4d5e-8f90-112233445566".into()),
-    );
-    state.insert("name".to_string(), Value::String("stage".into()));
-    let req = ReadRequest {
-        type_name: "authentik_stage_authenticator_email".into(),
-        current_state: Value::Object(state),
-        private: Vec::new(),
-    };
-    let p = provider.clone();
     let started = Instant::now();
-    let call = tokio::spawn(async move { p.read_resource(req).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(
-        !call.is_finished(),
-        "the read should be waiting on the silent server"
-    );
-    provider.stop();
-    let resp = tokio::time::timeout(Duration::from_secs(5), call)
-        .await
-        .expect("stopped promptly")
-        .expect("task");
+    let resp = read_then_stop(
+        &provider,
+        Some("stage"),
+        "the read should be waiting on the silent server",
+    )
+    .await
+    .expect("stopped promptly");
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(
         resp.diagnostics.iter().any(|d| d.is_error()),
@@ -76,28 +92,9 @@ async fn stop_cancels_in_flight_reads() {
     assert!(!text.contains("t0ken-value"));
     // The provider keeps serving: a later call is not cancelled by the old stop (it waits on the
     // silent server again).
-    let mut state = std::collections::BTreeMap::new();
-    state.insert(
-        "id".to_string(),
-        Value::String("0f3c5a4e-1b2c-4d5e-8f90-112233445566".into()),
-    );
-    let req = ReadRequest {
-        type_name: "authentik_stage_authenticator_email".into(),
-        current_state: Value::Object(state),
-        private: Vec::new(),
-    };
-    let p = provider.clone();
-    let call = tokio::spawn(async move { p.read_resource(req).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(
-        !call.is_finished(),
-        "a call after the stop must run normally"
-    );
-    provider.stop();
-    let resp = tokio::time::timeout(Duration::from_secs(5), call)
+    let resp = read_then_stop(&provider, None, "a call after the stop must run normally")
         .await
-        .expect("stopped again")
-        .expect("task");
+        .expect("stopped again");
     assert!(format!("{:?}", resp.diagnostics)
         .to_lowercase()
         .contains("cancel"));

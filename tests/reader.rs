@@ -68,6 +68,14 @@ fn pk(o: &JsonObject) -> String {
     o["pk"].as_str().expect("pk").to_string()
 }
 
+/// The primary keys of the stages a [`stage_server`] serves, in its order.
+fn ids_of(stages: &[Value]) -> Vec<String> {
+    stages
+        .iter()
+        .map(|s| s["pk"].as_str().expect("pk").to_string())
+        .collect()
+}
+
 /// Reads `ids` the way Terraform refreshes: each in its own task, at most [`PARALLELISM`] at
 /// once, in an order unrelated to the server's (a fixed shuffle). Results in the order of `ids`.
 async fn refresh(reader: &Arc<Reader>, ids: &[String]) -> Vec<Result<JsonObject, ApiError>> {
@@ -437,10 +445,7 @@ async fn a_failed_page_falls_back_to_gets_without_losing_or_duplicating() {
                     }
                 },
             );
-        let ids: Vec<String> = stages
-            .iter()
-            .map(|s| s["pk"].as_str().expect("pk").to_string())
-            .collect();
+        let ids = ids_of(&stages);
         let (got, seen) = peer_refresh(handler, &ids).await;
         for (want, got) in stages.iter().zip(&got) {
             let got = got.as_ref().unwrap_or_else(|e| panic!("{failure:?}: {e}"));
@@ -481,10 +486,7 @@ async fn a_page_that_fails_once_is_retried() {
             Some(Ok(()))
         }
     });
-    let ids: Vec<String> = stages
-        .iter()
-        .map(|s| s["pk"].as_str().expect("pk").to_string())
-        .collect();
+    let ids = ids_of(&stages);
     let (got, seen) = peer_refresh(handler, &ids).await;
     assert!(got.iter().all(Result::is_ok));
     assert_eq!(
@@ -502,10 +504,7 @@ async fn a_stage_missing_from_every_page_is_fetched_not_dropped() {
     // The server leaves stage 150 out of its pages (it moved between pages while they were
     // read): the reader must not call it gone, it asks for it.
     let (stages, handler) = stage_server(250, Some(150), |_, _| Some(Ok(())));
-    let ids: Vec<String> = stages
-        .iter()
-        .map(|s| s["pk"].as_str().expect("pk").to_string())
-        .collect();
+    let ids = ids_of(&stages);
     let (got, seen) = peer_refresh(handler, &ids).await;
     let got150 = got[150].as_ref().expect("stage 150 found by its GET");
     assert_eq!(Value::Object(got150.clone()), stages[150]);
@@ -591,11 +590,10 @@ async fn flows_are_read_by_slug_from_pages() {
     let mut slugs = Vec::new();
     for i in 0..150 {
         let slug = format!("flow-{i:04}");
-        let (status, body) = d.post(
+        d.create(
             "/api/v3/flows/instances/",
             json!({"name": slug, "slug": slug, "title": "t", "designation": "authentication"}),
         );
-        assert_eq!(status, 201, "{body}");
         slugs.push(slug);
     }
     slugs.push("gone-flow".into());
@@ -644,24 +642,21 @@ async fn five_hundred_bindings_and_stages_refresh_from_pages() {
     const DENY: &str = "stages/deny";
     const BINDINGS: &str = "flows/bindings";
     let d = Double::start(&[]);
-    let (status, flow) = d.post(
+    let flow = d.create(
         "/api/v3/flows/instances/",
         json!({"name": "big", "slug": "big", "title": "t", "designation": "authentication"}),
     );
-    assert_eq!(status, 201, "{flow}");
     let mut stages = Vec::new();
     let mut bindings = Vec::new();
     for i in 0..500 {
-        let (status, s) = d.post(
+        let s = d.create(
             "/api/v3/stages/deny/",
             json!({"name": format!("deny-{i:04}")}),
         );
-        assert_eq!(status, 201, "{s}");
-        let (status, b) = d.post(
+        let b = d.create(
             "/api/v3/flows/bindings/",
             json!({"target": flow["pk"], "stage": s["pk"], "order": i}),
         );
-        assert_eq!(status, 201, "{b}");
         stages.push(s["pk"].as_str().expect("pk").to_string());
         bindings.push(b["pk"].as_str().expect("pk").to_string());
     }

@@ -5,17 +5,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{make_flow, pk, sms_body, Api, EMAIL, FIELDS_2026_5, SMS, VALIDATE};
+use common::{make_flow, names, pk, sms_body, Api, EMAIL, FIELDS_2026_5, SMS, VALIDATE};
 use serde_json::{json, Value};
-
-fn names(list: &Value) -> Vec<String> {
-    list["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|s| s["name"].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 // ---------------------------------------------------------------- HTTP
 
@@ -264,10 +255,11 @@ fn http_put_keeps_omitted_optional_fields_but_demands_required_ones() {
     assert_eq!(status, 200);
     assert_eq!(put["verify_only"], false, "resetting needs the value sent");
     let email = api.create(EMAIL, json!({"name": "e", "port": 587}));
-    let (status, errors) = api.put(&format!("{EMAIL}{}/", pk(&email)), json!({"port": 25}));
-    assert_eq!(
-        (status, errors),
-        (400, json!({"name": ["This field is required."]}))
+    api.rejects(
+        "PUT",
+        &format!("{EMAIL}{}/", pk(&email)),
+        json!({"port": 25}),
+        json!({"name": ["This field is required."]}),
     );
 }
 
@@ -300,13 +292,11 @@ fn http_400_bodies_are_keyed_by_field_lists_nest_by_index_object_errors_under_no
             "webauthn_user_verification": ["\"always\" is not a valid choice."],
         })
     );
-    let (status, errors) = api.post(VALIDATE, json!(["not", "an", "object"]));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]})
-        )
+    api.rejects(
+        "POST",
+        VALIDATE,
+        json!(["not", "an", "object"]),
+        json!({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
     );
 }
 
@@ -439,23 +429,18 @@ fn http_name_filter_is_exact_search_is_case_insensitive_substring_order_is_by_na
         names(&api.get(&format!("{VALIDATE}?name=mfa")).1).is_empty(),
         "exact, not prefix"
     );
-    assert_eq!(
-        names(&api.get(&format!("{VALIDATE}?search=ALPHA")).1),
-        vec!["mfa-alpha", "mfa-alpha-2"]
-    );
-    assert_eq!(
-        names(&api.get(&format!("{VALIDATE}?search=bravo")).1),
-        vec!["mfa-Bravo"]
-    );
-    assert_eq!(
-        names(&api.get(&format!("{VALIDATE}?ordering=-name")).1),
-        vec![
+    api.assert_finds(VALIDATE, &["search=ALPHA"], &["mfa-alpha", "mfa-alpha-2"]);
+    api.assert_finds(VALIDATE, &["search=bravo"], &["mfa-Bravo"]);
+    api.assert_finds(
+        VALIDATE,
+        &["ordering=-name"],
+        &[
             "mfa-alpha-2",
             "mfa-alpha",
             "mfa-Bravo",
             "default-authentication-mfa-validation",
-            "Other"
-        ]
+            "Other",
+        ],
     );
     // The name filter only sees its own stage type.
     api.create(EMAIL, json!({"name": "mail"}));
@@ -534,27 +519,19 @@ fn names_are_required_non_blank_and_unique_across_all_stage_types() {
         (VALIDATE, json!({"name": "shared-name"})),
         (EMAIL, json!({"name": "shared-name"})),
     ] {
-        let (status, errors) = api.post(path, body);
-        assert_eq!(
-            (status, errors),
-            (
-                400,
-                json!({"name": ["stage with this name already exists."]})
-            ),
-            "{path}"
+        api.rejects(
+            "POST",
+            path,
+            body,
+            json!({"name": ["stage with this name already exists."]}),
         );
     }
     let validate = api.create(VALIDATE, json!({"name": "other"}));
-    let (status, errors) = api.patch(
+    api.rejects(
+        "PATCH",
         &format!("{VALIDATE}{}/", pk(&validate)),
         json!({"name": "shared-name"}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"name": ["stage with this name already exists."]})
-        )
+        json!({"name": ["stage with this name already exists."]}),
     );
     let (status, _) = api.patch(
         &format!("{EMAIL}{}/", pk(&email)),
@@ -656,24 +633,17 @@ fn sms_friendly_name_blank_allowed_null_rejected() {
     body["friendly_name"] = json!("");
     let stage = api.create(SMS, body);
     assert_eq!(stage["friendly_name"], "");
-    let (status, errors) = api.patch(
+    api.rejects(
+        "PATCH",
         &format!("{SMS}{}/", pk(&stage)),
         json!({"friendly_name": null}),
+        json!({"friendly_name": ["This field may not be null."]}),
     );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"friendly_name": ["This field may not be null."]})
-        )
-    );
-    let (status, errors) = api.post(EMAIL, json!({"name": "e", "friendly_name": null}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"friendly_name": ["This field may not be null."]})
-        )
+    api.rejects(
+        "POST",
+        EMAIL,
+        json!({"name": "e", "friendly_name": null}),
+        json!({"friendly_name": ["This field may not be null."]}),
     );
 }
 
@@ -775,10 +745,11 @@ fn email_only_name_is_required_and_defaults_are_the_servers() {
 #[test]
 fn email_host_non_blank_port_and_timeout_int32_negatives_accepted() {
     let api = Api::start(&[]);
-    let (status, errors) = api.post(EMAIL, json!({"name": "e", "host": ""}));
-    assert_eq!(
-        (status, errors),
-        (400, json!({"host": ["This field may not be blank."]}))
+    api.rejects(
+        "POST",
+        EMAIL,
+        json!({"name": "e", "host": ""}),
+        json!({"host": ["This field may not be blank."]}),
     );
     let stage = api.create(EMAIL, json!({"name": "e", "port": -1, "timeout": -30}));
     assert_eq!(
@@ -816,16 +787,11 @@ fn email_host_non_blank_port_and_timeout_int32_negatives_accepted() {
 #[test]
 fn email_from_address_is_an_email_of_at_most_254_characters() {
     let api = Api::start(&[]);
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         EMAIL,
         json!({"name": "e", "from_address": "not-an-address"}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"from_address": ["Enter a valid email address."]})
-        )
+        json!({"from_address": ["Enter a valid email address."]}),
     );
     let long = format!("{}@example.com", "a".repeat(250));
     let (status, errors) = api.post(EMAIL, json!({"name": "e", "from_address": long}));
@@ -833,13 +799,11 @@ fn email_from_address_is_an_email_of_at_most_254_characters() {
     assert!(errors["from_address"]
         .as_array()
         .is_some_and(|m| m.contains(&json!("Ensure this field has no more than 254 characters."))));
-    let (status, errors) = api.post(EMAIL, json!({"name": "e", "from_address": ""}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"from_address": ["This field may not be blank."]})
-        )
+    api.rejects(
+        "POST",
+        EMAIL,
+        json!({"name": "e", "from_address": ""}),
+        json!({"from_address": ["This field may not be blank."]}),
     );
     assert_eq!(
         api.create(
@@ -888,32 +852,23 @@ fn validate_only_name_is_required_and_defaults_are_the_servers() {
 #[test]
 fn validate_device_classes_non_empty_enum_checked_per_index_order_and_duplicates_kept() {
     let api = Api::start(&[]);
-    let (status, errors) = api.post(VALIDATE, json!({"name": "v", "device_classes": []}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"device_classes": ["This list may not be empty."]})
-        )
+    api.rejects(
+        "POST",
+        VALIDATE,
+        json!({"name": "v", "device_classes": []}),
+        json!({"device_classes": ["This list may not be empty."]}),
     );
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         VALIDATE,
         json!({"name": "v", "device_classes": ["totp", "foo"]}),
+        json!({"device_classes": {"1": ["\"foo\" is not a valid choice."]}}),
     );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"device_classes": {"1": ["\"foo\" is not a valid choice."]}})
-        )
-    );
-    let (status, errors) = api.post(VALIDATE, json!({"name": "v", "device_classes": "totp"}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"device_classes": ["Expected a list of items but got type \"str\"."]})
-        )
+    api.rejects(
+        "POST",
+        VALIDATE,
+        json!({"name": "v", "device_classes": "totp"}),
+        json!({"device_classes": ["Expected a list of items but got type \"str\"."]}),
     );
     let stage = api.create(
         VALIDATE,
@@ -1019,13 +974,11 @@ fn validate_configure_needs_configuration_stages_in_the_same_request_even_on_pat
         (status, &ok["not_configured_action"]),
         (200, &json!("deny"))
     );
-    let (status, errors) = api.patch(&detail, json!({"not_configured_action": "prompt"}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"not_configured_action": ["\"prompt\" is not a valid choice."]})
-        )
+    api.rejects(
+        "PATCH",
+        &detail,
+        json!({"not_configured_action": "prompt"}),
+        json!({"not_configured_action": ["\"prompt\" is not a valid choice."]}),
     );
 }
 
@@ -1046,16 +999,11 @@ fn validate_webauthn_device_types_must_exist_and_are_shown_as_objects() {
         json!([{"aaguid": unknown, "description": "authentik: Unknown devices"}])
     );
     assert_eq!(stage["webauthn_user_verification"], "required");
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         VALIDATE,
         json!({"name": "w", "webauthn_user_verification": "always"}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"webauthn_user_verification": ["\"always\" is not a valid choice."]})
-        )
+        json!({"webauthn_user_verification": ["\"always\" is not a valid choice."]}),
     );
 }
 
@@ -1409,10 +1357,11 @@ fn flows_are_created_with_slug_rules_fetched_and_deleted_by_slug() {
 #[test]
 fn notification_mappings_are_created_listed_retrieved_and_deleted_by_pm_uuid() {
     let api = Api::start(&[]);
-    let (status, errors) = api.post("/propertymappings/notification/", json!({"name": "m"}));
-    assert_eq!(
-        (status, errors),
-        (400, json!({"expression": ["This field is required."]}))
+    api.rejects(
+        "POST",
+        "/propertymappings/notification/",
+        json!({"name": "m"}),
+        json!({"expression": ["This field is required."]}),
     );
     let mapping = api.create(
         "/propertymappings/notification/",

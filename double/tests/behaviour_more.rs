@@ -156,14 +156,11 @@ fn common_configure_flow_is_a_nullable_flow_pk_of_any_designation_nulled_when_th
             "{path}: the slug is not accepted"
         );
         let unknown = "8a4c1cfe-5f3c-4c38-a9f1-4e4b51c0b7de";
-        let (status, errors) = api.post(path, with(&body, "configure_flow", json!(unknown)));
-        assert_eq!(
-            (status, errors),
-            (
-                400,
-                json!({"configure_flow": [format!("Invalid pk \"{unknown}\" - object does not exist.")]})
-            ),
-            "{path}"
+        api.rejects(
+            "POST",
+            path,
+            with(&body, "configure_flow", json!(unknown)),
+            json!({"configure_flow": [format!("Invalid pk \"{unknown}\" - object does not exist.")]}),
         );
         let stage = api.create(path, with(&body, "configure_flow", flow["pk"].clone()));
         assert_eq!(
@@ -190,14 +187,11 @@ fn common_friendly_name_defaults_to_empty_blank_allowed_null_rejected() {
         let stage = api.create(path, body.clone());
         assert_eq!(stage["friendly_name"], "", "{path}");
         let url = detail(path, &stage);
-        let (status, errors) = api.patch(&url, json!({"friendly_name": null}));
-        assert_eq!(
-            (status, errors),
-            (
-                400,
-                json!({"friendly_name": ["This field may not be null."]})
-            ),
-            "{path}"
+        api.rejects(
+            "PATCH",
+            &url,
+            json!({"friendly_name": null}),
+            json!({"friendly_name": ["This field may not be null."]}),
         );
         assert_eq!(
             api.patch(&url, json!({"friendly_name": "Phone"})).1["friendly_name"],
@@ -223,60 +217,41 @@ fn common_strings_are_stripped_and_whitespace_only_is_blank() {
     assert_eq!(stage["client_id"], "id");
     assert_eq!(stage["api_hostname"], "api.example");
     assert_eq!(stage["friendly_name"], "F");
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         DUO,
         json!({"name": "d2", "client_id": "   ", "client_secret": " ", "api_hostname": "x"}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"client_id": ["This field may not be blank."], "client_secret": ["This field may not be blank."]})
-        )
+        json!({"client_id": ["This field may not be blank."], "client_secret": ["This field may not be blank."]}),
     );
     // Stripped before the uniqueness check.
-    let (status, errors) = api.post(TOTP, json!({"name": " duo", "digits": "6"}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"name": ["stage with this name already exists."]})
-        )
+    api.rejects(
+        "POST",
+        TOTP,
+        json!({"name": " duo", "digits": "6"}),
+        json!({"name": ["stage with this name already exists."]}),
     );
 }
 
 #[test]
 fn common_standard_drf_messages_and_integers_from_numeric_strings() {
     let api = Api::start(&[]);
-    let (status, errors) = api.post(TOTP, json!({}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"name": ["This field is required."], "digits": ["This field is required."]})
-        )
+    api.rejects(
+        "POST",
+        TOTP,
+        json!({}),
+        json!({"name": ["This field is required."], "digits": ["This field is required."]}),
     );
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         WEBAUTHN,
         json!({"name": "w", "user_verification": "always", "max_attempts": "many"}),
+        json!({"user_verification": ["\"always\" is not a valid choice."], "max_attempts": ["A valid integer is required."]}),
     );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"user_verification": ["\"always\" is not a valid choice."], "max_attempts": ["A valid integer is required."]})
-        )
-    );
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         STATIC,
         json!({"name": "s", "token_count": -1, "token_length": 101}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"token_count": ["Ensure this value is greater than or equal to 0."], "token_length": ["Ensure this value is less than or equal to 100."]})
-        )
+        json!({"token_count": ["Ensure this value is greater than or equal to 0."], "token_length": ["Ensure this value is less than or equal to 100."]}),
     );
     let stage = api.create(
         STATIC,
@@ -343,14 +318,12 @@ fn common_lists_order_by_name_search_name_ignore_unknown_parameters_and_reject_b
             "default-authenticator-totp-setup"
         ]
     );
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?search=TOTP")).1),
-        vec!["A-totp", "b-totp", "default-authenticator-totp-setup"]
+    api.assert_finds(
+        TOTP,
+        &["search=TOTP"],
+        &["A-totp", "b-totp", "default-authenticator-totp-setup"],
     );
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?bogus=1&search=other")).1),
-        vec!["c-other"]
-    );
+    api.assert_finds(TOTP, &["bogus=1&search=other"], &["c-other"]);
     for (query, key, message) in [
         (
             "digits=7",
@@ -394,19 +367,20 @@ fn totp_digits_required_no_default_accepted_as_number_or_string_returned_as_stri
         (json!("7"), "\"7\" is not a valid choice."),
         (Value::Null, "This field may not be null."),
     ] {
-        let (status, errors) = api.post(TOTP, json!({"name": "tx", "digits": bad}));
-        assert_eq!(
-            (status, errors),
-            (400, json!({"digits": [message]})),
-            "{bad}"
+        api.rejects(
+            "POST",
+            TOTP,
+            json!({"name": "tx", "digits": bad}),
+            json!({"digits": [message]}),
         );
     }
     let url = detail(TOTP, &stage);
-    let (status, errors) = api.put(&url, json!({"name": "t6"}));
-    assert_eq!(
-        (status, errors),
-        (400, json!({"digits": ["This field is required."]})),
-        "PUT demands digits"
+    // PUT demands digits.
+    api.rejects(
+        "PUT",
+        &url,
+        json!({"name": "t6"}),
+        json!({"digits": ["This field is required."]}),
     );
     let (status, patched) = api.patch(&url, json!({"friendly_name": "x"}));
     assert_eq!(
@@ -425,25 +399,21 @@ fn totp_filters_name_stage_uuid_configure_flow_friendly_name_digits() {
         json!({"name": "six", "digits": 6, "friendly_name": "Phone", "configure_flow": flow["pk"]}),
     );
     api.create(TOTP, json!({"name": "eight", "digits": 8}));
-    for query in [
-        "name=six".to_string(),
-        format!("stage_uuid={}", pk(&six).to_uppercase()),
-        format!("configure_flow={}", pk(&flow)),
-        "friendly_name=Phone".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{TOTP}?{query}")).1),
-            vec!["six"],
-            "{query}"
-        );
-    }
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?digits=8")).1),
-        vec!["eight"]
+    api.assert_finds(
+        TOTP,
+        &[
+            "name=six".to_string(),
+            format!("stage_uuid={}", pk(&six).to_uppercase()),
+            format!("configure_flow={}", pk(&flow)),
+            "friendly_name=Phone".to_string(),
+        ],
+        &["six"],
     );
-    assert_eq!(
-        names(&api.get(&format!("{TOTP}?digits=6")).1),
-        vec!["default-authenticator-totp-setup", "six"]
+    api.assert_finds(TOTP, &["digits=8"], &["eight"]);
+    api.assert_finds(
+        TOTP,
+        &["digits=6"],
+        &["default-authenticator-totp-setup", "six"],
     );
 }
 
@@ -482,16 +452,11 @@ fn static_defaults_and_ranges() {
         (most["token_count"].clone(), most["token_length"].clone()),
         (json!(2147483647), json!(100))
     );
-    let (status, errors) = api.patch(
+    api.rejects(
+        "PATCH",
         &url,
         json!({"token_count": 2147483648_i64, "token_length": 101}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"token_count": ["Ensure this value is less than or equal to 2147483647."], "token_length": ["Ensure this value is less than or equal to 100."]})
-        )
+        json!({"token_count": ["Ensure this value is less than or equal to 2147483647."], "token_length": ["Ensure this value is less than or equal to 100."]}),
     );
 }
 
@@ -501,24 +466,19 @@ fn static_filters_name_stage_uuid_configure_flow_friendly_name_token_count_token
     let flow = make_flow(&api, "cfg");
     let a = api.create(STATIC, json!({"name": "a", "token_count": 3, "token_length": 8, "friendly_name": "Codes", "configure_flow": flow["pk"]}));
     api.create(STATIC, json!({"name": "b"}));
-    for query in [
-        "name=a".to_string(),
-        format!("stage_uuid={}", pk(&a)),
-        format!("configure_flow={}", pk(&flow)),
-        "friendly_name=Codes".to_string(),
-        "token_count=3".to_string(),
-        "token_length=8".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{STATIC}?{query}")).1),
-            vec!["a"],
-            "{query}"
-        );
-    }
-    assert_eq!(
-        names(&api.get(&format!("{STATIC}?token_length=12")).1),
-        vec!["b"]
+    api.assert_finds(
+        STATIC,
+        &[
+            "name=a".to_string(),
+            format!("stage_uuid={}", pk(&a)),
+            format!("configure_flow={}", pk(&flow)),
+            "friendly_name=Codes".to_string(),
+            "token_count=3".to_string(),
+            "token_length=8".to_string(),
+        ],
+        &["a"],
     );
+    api.assert_finds(STATIC, &["token_length=12"], &["b"]);
 }
 
 // ---------------------------------------------------------------- WebAuthn
@@ -570,20 +530,15 @@ fn webauthn_defaults_enums_and_nullable_attachment() {
         api.patch(&url, json!({"authenticator_attachment": null})).1["authenticator_attachment"],
         Value::Null
     );
-    let (status, errors) = api.patch(
+    api.rejects(
+        "PATCH",
         &url,
         json!({"authenticator_attachment": "", "resident_key_requirement": "always", "max_attempts": -1}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({
+        json!({
                 "authenticator_attachment": ["\"\" is not a valid choice."],
                 "resident_key_requirement": ["\"always\" is not a valid choice."],
                 "max_attempts": ["Ensure this value is greater than or equal to 0."],
-            })
-        )
+            }),
     );
 }
 
@@ -663,11 +618,12 @@ fn webauthn_device_type_restrictions_are_a_set_of_existing_aaguids_with_objects(
         ),
         (Value::Null, "This field may not be null.".to_string()),
     ] {
-        let (status, errors) = api.patch(&url, json!({"device_type_restrictions": bad}));
-        assert_eq!(
-            (status, errors),
-            (400, json!({"device_type_restrictions": [message]})),
-            "flat, not indexed: {bad}"
+        // Flat, not indexed.
+        api.rejects(
+            "PATCH",
+            &url,
+            json!({"device_type_restrictions": bad}),
+            json!({"device_type_restrictions": [message]}),
         );
     }
 }
@@ -700,23 +656,21 @@ fn webauthn_2026_2_filters_include_stage_uuid_friendly_name_and_repeatable_devic
         json!({"name": "b", "device_type_restrictions": [one_password]}),
     );
     api.create(WEBAUTHN, json!({"name": "c"}));
-    for query in [
-        "name=a".to_string(),
-        format!("stage_uuid={}", pk(&a)),
-        format!("configure_flow={}", pk(&flow)),
-        "friendly_name=Key".to_string(),
-        "user_verification=required".to_string(),
-        "resident_key_requirement=required".to_string(),
-        "authenticator_attachment=platform".to_string(),
-        format!("device_type_restrictions={unknown}"),
-        "max_attempts=3".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{WEBAUTHN}?{query}")).1),
-            vec!["a"],
-            "{query}"
-        );
-    }
+    api.assert_finds(
+        WEBAUTHN,
+        &[
+            "name=a".to_string(),
+            format!("stage_uuid={}", pk(&a)),
+            format!("configure_flow={}", pk(&flow)),
+            "friendly_name=Key".to_string(),
+            "user_verification=required".to_string(),
+            "resident_key_requirement=required".to_string(),
+            "authenticator_attachment=platform".to_string(),
+            format!("device_type_restrictions={unknown}"),
+            "max_attempts=3".to_string(),
+        ],
+        &["a"],
+    );
     assert_eq!(
         names(
             &api.get(&format!(
@@ -745,14 +699,12 @@ fn webauthn_2026_5_adds_ordered_hints_and_prevent_duplicate_devices() {
         .1;
     assert_eq!(set["hints"], hints, "order and duplicates kept");
     assert_eq!(set["prevent_duplicate_devices"], false);
-    let (status, errors) = api.patch(&url, json!({"hints": ["hybrid", "passkey"]}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"hints": {"1": ["\"passkey\" is not a valid choice."]}})
-        ),
-        "nested by index"
+    // Nested by index.
+    api.rejects(
+        "PATCH",
+        &url,
+        json!({"hints": ["hybrid", "passkey"]}),
+        json!({"hints": {"1": ["\"passkey\" is not a valid choice."]}}),
     );
     assert_eq!(
         api.patch(&url, json!({"hints": []})).1["hints"],
@@ -775,21 +727,17 @@ fn webauthn_2026_5_filters_shrink_and_ignore_stage_uuid_and_friendly_name() {
         json!({"name": "a", "friendly_name": "Key", "max_attempts": 3}),
     );
     api.create(WEBAUTHN, json!({"name": "b"}));
-    for query in [
-        format!("stage_uuid={}", pk(&a)),
-        "friendly_name=Key".to_string(),
-        "stage_uuid=nonsense".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{WEBAUTHN}?{query}")).1),
-            vec!["a", "b"],
-            "{query} is silently ignored"
-        );
-    }
-    assert_eq!(
-        names(&api.get(&format!("{WEBAUTHN}?max_attempts=3")).1),
-        vec!["a"]
+    // Each is silently ignored.
+    api.assert_finds(
+        WEBAUTHN,
+        &[
+            format!("stage_uuid={}", pk(&a)),
+            "friendly_name=Key".to_string(),
+            "stage_uuid=nonsense".to_string(),
+        ],
+        &["a", "b"],
     );
+    api.assert_finds(WEBAUTHN, &["max_attempts=3"], &["a"]);
     assert_eq!(names(&api.get(&format!("{WEBAUTHN}?name=b")).1), vec!["b"]);
 }
 
@@ -798,13 +746,11 @@ fn webauthn_2026_5_filters_shrink_and_ignore_stage_uuid_and_friendly_name() {
 #[test]
 fn duo_required_fields_and_admin_integration_key_default() {
     let api = Api::start(&[]);
-    let (status, errors) = api.post(DUO, json!({"name": "d"}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"client_id": ["This field is required."], "client_secret": ["This field is required."], "api_hostname": ["This field is required."]})
-        )
+    api.rejects(
+        "POST",
+        DUO,
+        json!({"name": "d"}),
+        json!({"client_id": ["This field is required."], "client_secret": ["This field is required."], "api_hostname": ["This field is required."]}),
     );
     let stage = api.create(DUO, duo_body("d"));
     assert_eq!(stage["admin_integration_key"], "");
@@ -815,14 +761,12 @@ fn duo_required_fields_and_admin_integration_key_default() {
     );
     assert_eq!(stage["verbose_name"], "Duo Authenticator Setup Stage");
     let url = detail(DUO, &stage);
-    let (status, errors) = api.put(
+    // `client_secret` on every PUT.
+    api.rejects(
+        "PUT",
         &url,
         json!({"name": "d", "client_id": "id", "api_hostname": "h"}),
-    );
-    assert_eq!(
-        (status, errors),
-        (400, json!({"client_secret": ["This field is required."]})),
-        "client_secret on every PUT"
+        json!({"client_secret": ["This field is required."]}),
     );
     let (status, _) = api.put(
         &url,
@@ -882,28 +826,25 @@ fn duo_filters_are_only_name_configure_flow_client_id_api_hostname() {
         json!({"name": "a", "client_id": "ID-A", "client_secret": "s", "api_hostname": "api-a", "friendly_name": "A", "configure_flow": flow["pk"]}),
     );
     api.create(DUO, duo_body("b"));
-    for query in [
-        "name=a".to_string(),
-        format!("configure_flow={}", pk(&flow)),
-        "client_id=ID-A".to_string(),
-        "api_hostname=api-a".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{DUO}?{query}")).1),
-            vec!["a"],
-            "{query}"
-        );
-    }
-    for query in [
-        format!("stage_uuid={}", pk(&a)),
-        "friendly_name=A".to_string(),
-    ] {
-        assert_eq!(
-            names(&api.get(&format!("{DUO}?{query}")).1),
-            vec!["a", "b"],
-            "{query} is not a Duo filter"
-        );
-    }
+    api.assert_finds(
+        DUO,
+        &[
+            "name=a".to_string(),
+            format!("configure_flow={}", pk(&flow)),
+            "client_id=ID-A".to_string(),
+            "api_hostname=api-a".to_string(),
+        ],
+        &["a"],
+    );
+    // Each is not a Duo filter.
+    api.assert_finds(
+        DUO,
+        &[
+            format!("stage_uuid={}", pk(&a)),
+            "friendly_name=A".to_string(),
+        ],
+        &["a", "b"],
+    );
 }
 
 // ---------------------------------------------------------------- GDTC
@@ -911,27 +852,24 @@ fn duo_filters_are_only_name_configure_flow_client_id_api_hostname() {
 #[test]
 fn gdtc_needs_a_licence_checked_after_the_fields_and_returns_credentials_in_full() {
     let unlicensed = Api::start(&[]);
-    let (status, errors) = unlicensed.post(GDTC, json!({"name": "g", "credentials": "x"}));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"credentials": ["Value must be a dictionary, and not have any duplicate keys."]})
-        ),
-        "field checks first"
+    // Field checks first.
+    unlicensed.rejects(
+        "POST",
+        GDTC,
+        json!({"name": "g", "credentials": "x"}),
+        json!({"credentials": ["Value must be a dictionary, and not have any duplicate keys."]}),
     );
-    let (status, errors) = unlicensed.post(GDTC, json!({"name": "g"}));
-    assert_eq!(
-        (status, errors),
-        (400, json!({"credentials": ["This field is required."]}))
+    unlicensed.rejects(
+        "POST",
+        GDTC,
+        json!({"name": "g"}),
+        json!({"credentials": ["This field is required."]}),
     );
-    let (status, errors) = unlicensed.post(GDTC, gdtc_body("g"));
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"non_field_errors": ["Enterprise is required to create/update this object."]})
-        )
+    unlicensed.rejects(
+        "POST",
+        GDTC,
+        gdtc_body("g"),
+        json!({"non_field_errors": ["Enterprise is required to create/update this object."]}),
     );
     assert_eq!(
         unlicensed.get(GDTC).1["pagination"]["count"],
@@ -1087,17 +1025,15 @@ fn all_filters_name_exactly_and_search_case_insensitively_paginated() {
     let api = Api::start(&[]);
     api.create(EMAIL, json!({"name": "Mail-Code"}));
     api.create(TOTP, json!({"name": "mail-code-2", "digits": 6}));
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?name=Mail-Code")).1),
-        vec!["Mail-Code"]
-    );
+    api.assert_finds(ALL, &["name=Mail-Code"], &["Mail-Code"]);
     assert!(
         names(&api.get(&format!("{ALL}?name=mail")).1).is_empty(),
         "exact"
     );
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?search=MAIL&ordering=name")).1),
-        vec!["Mail-Code", "mail-code-2"]
+    api.assert_finds(
+        ALL,
+        &["search=MAIL&ordering=name"],
+        &["Mail-Code", "mail-code-2"],
     );
     let page = api.get(&format!("{ALL}?page_size=5&page=2")).1;
     assert_eq!(page["pagination"]["current"], 2);
@@ -1116,14 +1052,8 @@ fn all_has_no_default_ordering_but_orders_by_name_on_request() {
         vec!["zeta", "Alpha", "mid"],
         "whatever the database returns (here: creation order), not by name"
     );
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?ordering=name")).1),
-        vec!["Alpha", "mid", "zeta"]
-    );
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?ordering=-name")).1),
-        vec!["zeta", "mid", "Alpha"]
-    );
+    api.assert_finds(ALL, &["ordering=name"], &["Alpha", "mid", "zeta"]);
+    api.assert_finds(ALL, &["ordering=-name"], &["zeta", "mid", "Alpha"]);
     // The typed endpoints keep ordering by name.
     assert_eq!(names(&api.get(EMAIL).1), vec!["Alpha", "mid", "zeta"]);
 }
@@ -1205,34 +1135,24 @@ fn flows_fields_defaults_and_rules() {
         json!({"name": "cfg", "slug": "cfg-2", "title": "t", "designation": "recovery"}),
     );
     assert_eq!(twin["name"], "cfg", "names are not unique");
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         "/flows/instances/",
         json!({"name": "x", "slug": "cfg", "title": "t", "designation": "recovery"}),
+        json!({"slug": ["Flow with this slug already exists."]}),
     );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({"slug": ["Flow with this slug already exists."]})
-        )
-    );
-    let (status, errors) = api.post(
+    api.rejects(
+        "POST",
         "/flows/instances/",
         json!({"name": "x", "slug": "bad/slug", "title": " ", "designation": "recovery", "authentication": "require_nobody", "layout": "grid", "policy_engine_mode": "some", "denied_action": "shrug"}),
-    );
-    assert_eq!(
-        (status, errors),
-        (
-            400,
-            json!({
+        json!({
                 "slug": ["Enter a valid \u{201c}slug\u{201d} consisting of letters, numbers, underscores or hyphens."],
                 "title": ["This field may not be blank."],
                 "authentication": ["\"require_nobody\" is not a valid choice."],
                 "layout": ["\"grid\" is not a valid choice."],
                 "policy_engine_mode": ["\"some\" is not a valid choice."],
                 "denied_action": ["\"shrug\" is not a valid choice."],
-            })
-        )
+            }),
     );
     let long = "s".repeat(200);
     let made = api.create(
@@ -1420,23 +1340,17 @@ fn names_are_unique_across_all_types_including_built_ins_and_case_sensitive() {
             (VALIDATE, json!({"name": "x"})),
             (SMS, common::sms_body("x")),
         ]) {
-            let (status, errors) = api.post(path, with(&body, "name", json!(builtin_name)));
-            assert_eq!(
-                (status, errors),
-                (
-                    400,
-                    json!({"name": ["stage with this name already exists."]})
-                ),
-                "{path} {builtin_name}"
+            api.rejects(
+                "POST",
+                path,
+                with(&body, "name", json!(builtin_name)),
+                json!({"name": ["stage with this name already exists."]}),
             );
         }
     }
     api.create(TOTP, json!({"name": "Foo", "digits": 6}));
     api.create(STATIC, json!({"name": "foo"}));
-    assert_eq!(
-        names(&api.get(&format!("{ALL}?search=foo&ordering=name")).1),
-        vec!["Foo", "foo"]
-    );
+    api.assert_finds(ALL, &["search=foo&ordering=name"], &["Foo", "foo"]);
 }
 
 /// Every stage name a fresh install has (server-behaviour-more.md).

@@ -123,29 +123,7 @@ fn walk_every_operation(args: &[&str]) {
     ];
     let mut stages = Vec::new();
     for (path, body, bad) in &bodies {
-        let stage = api.create(path, body.clone());
-        let detail = format!("{path}{}/", pk(&stage));
-        assert_eq!(api.get(path).0, 200);
-        assert_eq!(
-            api.get(&format!(
-                "{path}?name={}",
-                stage["name"].as_str().unwrap_or("")
-            ))
-            .0,
-            200
-        );
-        assert_eq!(api.get(&detail), (200, stage.clone()));
-        assert_eq!(api.put(&detail, body.clone()).0, 200);
-        assert_eq!(api.patch(&detail, json!({})).0, 200);
-        assert_eq!(api.get(&format!("{detail}used_by/")).0, 200);
-        assert_eq!(api.post(path, bad.clone()).0, 400);
-        assert_eq!(api.put(&detail, bad.clone()).0, 400);
-        assert_eq!(api.patch(&detail, bad.clone()).0, 400);
-        assert_eq!(
-            api.get(&format!("{path}00000000-0000-0000-0000-00000000abcd/"))
-                .0,
-            404
-        );
+        let (detail, stage) = walk_stage_type(&api, path, body, &json!({}), bad);
         stages.push((detail, pk(&stage)));
     }
     // A Validate stage that uses another, so its used_by has an entry to check.
@@ -357,30 +335,7 @@ fn walk_flow_objects(api: &Api, flow: &Value) {
     ];
     let mut details = Vec::new();
     for (path, body, patch, bad) in &bodies {
-        let stage = api.create(path, body.clone());
-        let detail = format!("{path}{}/", pk(&stage));
-        assert_eq!(api.get(path).0, 200);
-        assert_eq!(
-            api.get(&format!(
-                "{path}?name={}",
-                body["name"].as_str().unwrap_or("")
-            ))
-            .0,
-            200
-        );
-        assert_eq!(api.get(&detail), (200, stage.clone()));
-        assert_eq!(api.put(&detail, body.clone()).0, 200, "PUT {path}");
-        assert_eq!(api.patch(&detail, patch.clone()).0, 200, "PATCH {path}");
-        assert_eq!(api.get(&format!("{detail}used_by/")).0, 200);
-        assert_eq!(api.post(path, bad.clone()).0, 400, "POST {path} {bad}");
-        assert_eq!(api.put(&detail, bad.clone()).0, 400, "PUT {path} {bad}");
-        assert_eq!(api.patch(&detail, bad.clone()).0, 400, "PATCH {path} {bad}");
-        assert_eq!(
-            api.get(&format!("{path}00000000-0000-0000-0000-00000000abcd/"))
-                .0,
-            404
-        );
-        details.push((detail, stage));
+        details.push(walk_stage_type(api, path, body, patch, bad));
     }
     let (status, users) = api.get(&format!("{prompt_detail}used_by/"));
     assert_eq!(status, 200);
@@ -489,6 +444,34 @@ fn concrete(template: &str) -> String {
         .replace("{prompt_uuid}", id)
         .replace("{aaguid}", id)
         .replace("{slug}", "some-flow")
+}
+
+/// Walks every endpoint of one stage type with a stage made from `body`: list, list by name,
+/// retrieve, PUT of the same body, PATCH of `patch`, used_by; `bad` refused (400) by POST, PUT
+/// and PATCH; an unknown UUID is a 404. Every answer passes [`Api`]'s checks. Returns the
+/// stage's detail path and the stage.
+fn walk_stage_type(
+    api: &Api,
+    path: &str,
+    body: &Value,
+    patch: &Value,
+    bad: &Value,
+) -> (String, Value) {
+    let stage = api.create(path, body.clone());
+    let detail = format!("{path}{}/", pk(&stage));
+    assert_eq!(api.get(path).0, 200);
+    let name = body["name"].as_str().unwrap_or("");
+    assert_eq!(api.get(&format!("{path}?name={name}")).0, 200);
+    assert_eq!(api.get(&detail), (200, stage.clone()));
+    assert_eq!(api.put(&detail, body.clone()).0, 200, "PUT {path}");
+    assert_eq!(api.patch(&detail, patch.clone()).0, 200, "PATCH {path}");
+    assert_eq!(api.get(&format!("{detail}used_by/")).0, 200);
+    assert_eq!(api.post(path, bad.clone()).0, 400, "POST {path} {bad}");
+    assert_eq!(api.put(&detail, bad.clone()).0, 400, "PUT {path} {bad}");
+    assert_eq!(api.patch(&detail, bad.clone()).0, 400, "PATCH {path} {bad}");
+    let unknown = format!("{path}00000000-0000-0000-0000-00000000abcd/");
+    assert_eq!(api.get(&unknown).0, 404, "GET {unknown}");
+    (detail, stage)
 }
 
 #[test]

@@ -33,13 +33,7 @@ fn an_outage_after_k_requests_refuses_connections_then_keeps_the_state() {
     let (status, _) = d.post(STATIC, json!({"name": "before-3"}));
     assert_eq!(status, 201, "the K-th request is answered");
     let started = Instant::now();
-    while !d.refuses_connections() {
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "still listening"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    d.wait_until_gone(Duration::from_secs(1));
     // The idle connection was closed (end of stream, or a reset).
     idle.set_read_timeout(Some(Duration::from_secs(2)))
         .expect("timeout");
@@ -85,13 +79,7 @@ fn an_outage_on_demand_and_at_a_given_moment() {
 
     let timed = Double::start(&["--outage-secs", "1", "--outage-at-secs", "0.5"]);
     let started = Instant::now();
-    while !timed.refuses_connections() {
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "never went away"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    timed.wait_until_gone(Duration::from_secs(5));
     timed.wait_until_back(Duration::from_secs(10));
     assert!(started.elapsed() >= Duration::from_millis(800));
 }

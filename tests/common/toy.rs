@@ -47,14 +47,11 @@ pub fn thing_identity_schema() -> IdentitySchema {
 
 /// The `config` of a `toy_thing` list block.
 pub fn thing_list_schema() -> Schema {
-    Schema {
-        version: 0,
-        block: Block {
-            attributes: vec![attr("prefix", Type::String), attr("count", Type::Number)],
-            description: "Lists toys.".to_owned(),
-            deprecated: false,
-        },
-    }
+    schema(
+        0,
+        vec![attr("prefix", Type::String), attr("count", Type::Number)],
+        "Lists toys.",
+    )
 }
 
 /// An identity value `{ id }`.
@@ -78,6 +75,27 @@ pub fn thing_state(name: &str) -> Value {
     Value::Object(state)
 }
 
+/// A schema of `version` with `attributes`.
+fn schema(version: i64, attributes: Vec<Attribute>, description: &str) -> Schema {
+    Schema {
+        version,
+        block: Block {
+            attributes,
+            description: description.to_owned(),
+            deprecated: false,
+        },
+    }
+}
+
+/// An attribute only the provider sets.
+fn computed(name: &str, ty: Type) -> Attribute {
+    Attribute {
+        optional: false,
+        computed: true,
+        ..attr(name, ty)
+    }
+}
+
 fn attr(name: &str, ty: Type) -> Attribute {
     Attribute {
         name: name.to_owned(),
@@ -90,63 +108,52 @@ fn attr(name: &str, ty: Type) -> Attribute {
 
 /// The `toy_thing` schema: every value kind Terraform may send.
 pub fn thing_schema() -> Schema {
-    let mut id = attr("id", Type::String);
-    id.optional = false;
-    id.computed = true;
     let mut name = attr("name", Type::String);
     name.optional = false;
     name.required = true;
     let mut secret = attr("secret", Type::String);
     secret.sensitive = true;
-    Schema {
-        version: 1,
-        block: Block {
-            attributes: vec![
-                id,
-                name,
-                attr("size", Type::Number),
-                attr("enabled", Type::Bool),
-                attr("tags", Type::list(Type::String)),
-                attr("labels", Type::set(Type::String)),
-                attr("meta", Type::map(Type::String)),
-                attr(
-                    "nested",
-                    Type::Object(
-                        [
-                            ("a".to_owned(), Type::String),
-                            ("b".to_owned(), Type::Number),
-                        ]
-                        .into_iter()
-                        .collect(),
-                    ),
+    schema(
+        1,
+        vec![
+            computed("id", Type::String),
+            name,
+            attr("size", Type::Number),
+            attr("enabled", Type::Bool),
+            attr("tags", Type::list(Type::String)),
+            attr("labels", Type::set(Type::String)),
+            attr("meta", Type::map(Type::String)),
+            attr(
+                "nested",
+                Type::Object(
+                    [
+                        ("a".to_owned(), Type::String),
+                        ("b".to_owned(), Type::Number),
+                    ]
+                    .into_iter()
+                    .collect(),
                 ),
-                attr("extra", Type::Dynamic),
-                secret,
-            ],
-            description: "A toy.".to_owned(),
-            deprecated: false,
-        },
-    }
+            ),
+            attr("extra", Type::Dynamic),
+            secret,
+        ],
+        "A toy.",
+    )
 }
 
 /// The `toy_lookup` data source: a `name` to look up, an `id` and a `size` found.
 pub fn lookup_schema() -> Schema {
-    let mut id = attr("id", Type::String);
-    id.optional = false;
-    id.computed = true;
-    let mut size = attr("size", Type::Number);
-    size.optional = false;
-    size.computed = true;
     let mut name = attr("name", Type::String);
     name.computed = true;
-    Schema {
-        version: 0,
-        block: Block {
-            attributes: vec![id, name, size],
-            description: "A toy lookup.".to_owned(),
-            deprecated: false,
-        },
-    }
+    schema(
+        0,
+        vec![
+            computed("id", Type::String),
+            name,
+            computed("size", Type::Number),
+        ],
+        "A toy lookup.",
+    )
 }
 
 /// The provider block: one optional string.

@@ -132,6 +132,22 @@ impl Ctx {
         assert_eq!(out.code, 0, "{why}: expected an empty plan\n{out}");
     }
 
+    /// Applies, then the plan must be empty (`why` names the step): the step every scenario
+    /// repeats.
+    pub fn apply_settled(&self, why: &str) {
+        self.wd.apply();
+        self.assert_empty_plan(why);
+    }
+
+    /// Writes `body` as the configuration; the plan must fail: its output, folded (see
+    /// [`Output::folded`](crate::support::terraform::Output::folded)).
+    pub fn plan_error(&self, body: &str) -> String {
+        self.config(body);
+        let out = self.wd.run(&["plan", "-no-color", "-input=false"]);
+        assert!(!out.success(), "plan should fail for\n{body}\n{out}");
+        out.folded()
+    }
+
     /// `terraform plan -refresh-only -detailed-exitcode` must find no drift.
     ///
     /// Terraform before 1.1.3 stores a resource's `dependencies` in random order
@@ -216,6 +232,17 @@ impl Ctx {
                         .is_some_and(|p| p.starts_with("/api/v3/"))
             })
             .collect()
+    }
+
+    /// Applies; against the double, whose log tells, also the writes that apply sent (see
+    /// [`Ctx::writes`]); `None` against a real server.
+    pub fn apply_logged(&self) -> Option<Vec<Value>> {
+        let double = self.dbl.is_double();
+        if double {
+            self.dbl.clear_requests();
+        }
+        self.wd.apply();
+        double.then(|| self.writes())
     }
 
     /// The values of `addr` in Terraform's state.
@@ -340,6 +367,13 @@ pub fn planned_actions(plan: &Value, addr: &str) -> Vec<String> {
         .collect()
 }
 
+/// The body of the only write in `writes`, which must be a PATCH (`what` names the step).
+pub fn only_patch<'a>(writes: &'a [Value], what: &str) -> &'a Value {
+    assert_eq!(writes.len(), 1, "exactly one write {what}: {writes:#?}");
+    assert_eq!(writes[0]["method"], "PATCH", "{what}");
+    &writes[0]["body"]
+}
+
 /// Expand `{{KEY}}` placeholders.
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut s = template.to_string();
@@ -349,9 +383,15 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     s
 }
 
-/// Generate one `#[test]` per Terraform version for each scenario function `fn(TfVersion)`.
+/// Generate one `#[test]` per Terraform version for each scenario function `fn(TfVersion)`, or,
+/// written `name => |v| body`, for each row of a table: the scenario function is made from the
+/// row, so a new case is one line.
 #[macro_export]
 macro_rules! per_version {
+    ($($name:ident => |$v:ident| $body:expr),* $(,)?) => {
+        $( fn $name($v: $crate::support::terraform::TfVersion) { $body } )*
+        $crate::per_version!($($name),*);
+    };
     ($($name:ident),* $(,)?) => {
         mod tf_1_0_3 {
             $( #[test] fn $name() { super::$name($crate::support::terraform::TfVersion::V1_0_3) } )*

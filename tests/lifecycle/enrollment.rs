@@ -10,7 +10,6 @@ pub fn prompt_field() -> Case {
     Case {
         ty: "authentik_stage_prompt_field",
         api: "stages/prompt/prompts",
-        extra: "",
         full: r#"
 resource "authentik_stage_prompt_field" "t" {
   name                     = "pf-full{{SFX}}"
@@ -30,25 +29,10 @@ resource "authentik_stage_prompt_field" "t" {
   order                    = 5
   sub_text                 = "Where you live."
 }"#,
-        updated: r#"
-resource "authentik_stage_prompt_field" "t" {
-  name                     = "pf-full{{SFX}}"
-  field_key                = "attributes.country"
-  label                    = "Country of residence"
-  type                     = "dropdown"
-  required                 = false
-  placeholder_expression   = true
-  placeholder              = <<-EOT
-    try:
-      return ["de", "fr"]
-    except:
-      return []
-  EOT
-  initial_value            = "de"
-  initial_value_expression = true
-  order                    = 5
-  sub_text                 = "Where you live."
-}"#,
+        update: &[(
+            r#"label                    = "Country""#,
+            r#"label                    = "Country of residence""#,
+        )],
         patch: json!({"label": "Country of residence"}),
         minimal: r#"
 resource "authentik_stage_prompt_field" "t" {
@@ -61,12 +45,7 @@ resource "authentik_stage_prompt_field" "t" {
             "initial_value": "", "initial_value_expression": false, "order": 0, "sub_text": ""}),
         drift: json!({"placeholder": "changed", "order": 9, "required": true}),
         name: "pf-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -102,12 +81,10 @@ resource "authentik_stage_prompt" "t" {
   fields              = [authentik_stage_prompt_field.b.id, authentik_stage_prompt_field.a.id]
   validation_policies = [authentik_policy_expression.p.id]
 }"#,
-        updated: r#"
-resource "authentik_stage_prompt" "t" {
-  name                = "prompt-full{{SFX}}"
-  fields              = [authentik_stage_prompt_field.b.id, authentik_stage_prompt_field.a.id]
-  validation_policies = []
-}"#,
+        update: &[(
+            "validation_policies = [authentik_policy_expression.p.id]",
+            "validation_policies = []",
+        )],
         patch: json!({"validation_policies": []}),
         minimal: r#"
 resource "authentik_stage_prompt" "t" {
@@ -117,12 +94,7 @@ resource "authentik_stage_prompt" "t" {
         defaults: json!({"validation_policies": []}),
         drift: json!({"validation_policies": []}),
         name: "prompt-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -130,7 +102,6 @@ pub fn user_write() -> Case {
     Case {
         ty: "authentik_stage_user_write",
         api: "stages/user_write",
-        extra: "",
         full: r#"
 resource "authentik_stage_user_write" "t" {
   name                     = "uw-full{{SFX}}"
@@ -140,15 +111,10 @@ resource "authentik_stage_user_write" "t" {
   user_type                = "internal"
   user_path_template       = "users/enrolled"
 }"#,
-        updated: r#"
-resource "authentik_stage_user_write" "t" {
-  name                     = "uw-full{{SFX}}"
-  user_creation_mode       = "always_create"
-  create_users_as_inactive = true
-  create_users_group       = "{{GROUP}}"
-  user_type                = "internal"
-  user_path_template       = "users/other"
-}"#,
+        update: &[(
+            r#"user_path_template       = "users/enrolled""#,
+            r#"user_path_template       = "users/other""#,
+        )],
         patch: json!({"user_path_template": "users/other"}),
         minimal: r#"
 resource "authentik_stage_user_write" "t" {
@@ -158,12 +124,7 @@ resource "authentik_stage_user_write" "t" {
             "create_users_group": null, "user_type": "external", "user_path_template": ""}),
         drift: json!({"create_users_as_inactive": false, "user_type": "external"}),
         name: "uw-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -171,7 +132,6 @@ pub fn email_stage() -> Case {
     Case {
         ty: "authentik_stage_email",
         api: "stages/email",
-        extra: "",
         full: r#"
 resource "authentik_stage_email" "t" {
   name                     = "mail-full{{SFX}}"
@@ -191,25 +151,10 @@ resource "authentik_stage_email" "t" {
   recovery_max_attempts    = 3
   recovery_cache_timeout   = "minutes=10"
 }"#,
-        updated: r#"
-resource "authentik_stage_email" "t" {
-  name                     = "mail-full{{SFX}}"
-  use_global_settings      = true
-  host                     = "smtp.example.com"
-  port                     = 587
-  username                 = "mailer"
-  password                 = "smtp-pass"
-  use_tls                  = true
-  use_ssl                  = false
-  timeout                  = 5
-  from_address             = "auth@example.com"
-  token_expiry             = "hours=1"
-  subject                  = "Verify your address"
-  template                 = "email/account_confirmation.html"
-  activate_user_on_success = true
-  recovery_max_attempts    = 3
-  recovery_cache_timeout   = "minutes=10"
-}"#,
+        update: &[(
+            r#"subject                  = "Verify""#,
+            r#"subject                  = "Verify your address""#,
+        )],
         patch: json!({"subject": "Verify your address"}),
         minimal: r#"
 resource "authentik_stage_email" "t" {
@@ -223,11 +168,8 @@ resource "authentik_stage_email" "t" {
         drift: json!({"host": "mail.other.example", "activate_user_on_success": false}),
         name: "mail-full",
         import_sends: &["password"],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
         kept_secrets: json!({"password": "smtp-pass"}),
+        ..Case::default()
     }
 }
 
@@ -235,19 +177,16 @@ pub fn consent() -> Case {
     Case {
         ty: "authentik_stage_consent",
         api: "stages/consent",
-        extra: "",
         full: r#"
 resource "authentik_stage_consent" "t" {
   name              = "consent-full{{SFX}}"
   mode              = "permanent"
   consent_expire_in = "days=1;hours=12"
 }"#,
-        updated: r#"
-resource "authentik_stage_consent" "t" {
-  name              = "consent-full{{SFX}}"
-  mode              = "permanent"
-  consent_expire_in = "days=2"
-}"#,
+        update: &[(
+            r#"consent_expire_in = "days=1;hours=12""#,
+            r#"consent_expire_in = "days=2""#,
+        )],
         patch: json!({"consent_expire_in": "days=2"}),
         minimal: r#"
 resource "authentik_stage_consent" "t" {
@@ -256,12 +195,7 @@ resource "authentik_stage_consent" "t" {
         defaults: json!({"mode": "expiring", "consent_expire_in": "weeks=4"}),
         drift: json!({"mode": "always_require"}),
         name: "consent-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -269,7 +203,6 @@ pub fn redirect() -> Case {
     Case {
         ty: "authentik_stage_redirect",
         api: "stages/redirect",
-        extra: "",
         full: r#"
 resource "authentik_stage_redirect" "t" {
   name          = "redirect-full{{SFX}}"
@@ -278,14 +211,7 @@ resource "authentik_stage_redirect" "t" {
   target_flow   = "{{FLOW_UPPER}}"
   keep_context  = false
 }"#,
-        updated: r#"
-resource "authentik_stage_redirect" "t" {
-  name          = "redirect-full{{SFX}}"
-  mode          = "static"
-  target_static = "https://example.com/welcome"
-  target_flow   = "{{FLOW_UPPER}}"
-  keep_context  = true
-}"#,
+        update: &[("keep_context  = false", "keep_context  = true")],
         patch: json!({"keep_context": true}),
         // Switches to the default mode `flow`: the URL is cleared.
         minimal: r#"
@@ -296,12 +222,7 @@ resource "authentik_stage_redirect" "t" {
         defaults: json!({"mode": "flow", "target_static": "", "keep_context": true}),
         drift: json!({"keep_context": true, "target_static": "https://evil.example/"}),
         name: "redirect-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 

@@ -29,6 +29,33 @@ const RESOURCES: &[(&str, &str)] = &[
     ("authentik_policy_binding.pb", "policies/bindings"),
 ];
 
+/// The resources both steps configure alike (the moved bindings among them), written with
+/// either.
+const SHARED: &str = r#"
+resource "authentik_flow" "g" {
+  name        = "Flow G{{SFX}}"
+  slug        = "flow-g{{SFX}}"
+  title       = "G"
+  designation = "invalidation"
+}
+
+resource "authentik_stage_user_logout" "logout" {
+  name = "{{LOGOUT_NAME}}"
+}
+
+resource "authentik_flow_stage_binding" "b_login" {
+  target = authentik_flow.f.uuid
+  stage  = authentik_stage_user_login.login.id
+  order  = {{LOGIN_ORDER}}
+}
+
+resource "authentik_flow_stage_binding" "b_logout" {
+  target = authentik_flow.{{LOGOUT_FLOW}}.uuid
+  stage  = authentik_stage_user_logout.logout.id
+  order  = 0
+}
+"#;
+
 /// Every attribute set (`{{...}}` are the variable parts the steps change).
 const FULL: &str = r#"
 resource "authentik_flow" "f" {
@@ -44,12 +71,6 @@ resource "authentik_flow" "f" {
   compatibility_mode = true
 }
 
-resource "authentik_flow" "g" {
-  name        = "Flow G{{SFX}}"
-  slug        = "flow-g{{SFX}}"
-  title       = "G"
-  designation = "invalidation"
-}
 
 resource "authentik_stage_password" "pw" {
   name                          = "pw{{SFX}}"
@@ -83,9 +104,6 @@ resource "authentik_stage_user_login" "login" {
   geoip_binding            = "bind_continent"
 }
 
-resource "authentik_stage_user_logout" "logout" {
-  name = "{{LOGOUT_NAME}}"
-}
 
 resource "authentik_stage_deny" "deny" {
   name         = "deny{{SFX}}"
@@ -110,17 +128,7 @@ resource "authentik_flow_stage_binding" "b_ident" {
   invalid_response_action = "restart"
 }
 
-resource "authentik_flow_stage_binding" "b_login" {
-  target = authentik_flow.f.uuid
-  stage  = authentik_stage_user_login.login.id
-  order  = {{LOGIN_ORDER}}
-}
 
-resource "authentik_flow_stage_binding" "b_logout" {
-  target = authentik_flow.{{LOGOUT_FLOW}}.uuid
-  stage  = authentik_stage_user_logout.logout.id
-  order  = 0
-}
 
 resource "authentik_policy_binding" "pb" {
   target         = authentik_flow_stage_binding.b_login.id
@@ -142,12 +150,6 @@ resource "authentik_flow" "f" {
   designation = "authentication"
 }
 
-resource "authentik_flow" "g" {
-  name        = "Flow G{{SFX}}"
-  slug        = "flow-g{{SFX}}"
-  title       = "G"
-  designation = "invalidation"
-}
 
 resource "authentik_stage_password" "pw" {
   name     = "pw{{SFX}}"
@@ -163,9 +165,6 @@ resource "authentik_stage_user_login" "login" {
   name = "login{{SFX}}"
 }
 
-resource "authentik_stage_user_logout" "logout" {
-  name = "{{LOGOUT_NAME}}"
-}
 
 resource "authentik_stage_deny" "deny" {
   name = "deny{{SFX}}"
@@ -182,17 +181,7 @@ resource "authentik_flow_stage_binding" "b_ident" {
   order  = 10
 }
 
-resource "authentik_flow_stage_binding" "b_login" {
-  target = authentik_flow.f.uuid
-  stage  = authentik_stage_user_login.login.id
-  order  = {{LOGIN_ORDER}}
-}
 
-resource "authentik_flow_stage_binding" "b_logout" {
-  target = authentik_flow.{{LOGOUT_FLOW}}.uuid
-  stage  = authentik_stage_user_logout.logout.id
-  order  = 0
-}
 
 resource "authentik_policy_binding" "pb" {
   target = authentik_flow_stage_binding.b_login.id
@@ -262,9 +251,9 @@ fn server_has(ctx: &Ctx, api: &str, id: &str, want: &Value) {
     }
 }
 
-/// The PATCH bodies of the last apply, by the collection they went to.
-fn patches(ctx: &Ctx) -> Vec<(String, Value)> {
-    ctx.writes()
+/// The PATCH bodies among `writes`, with the path they went to.
+fn patches(writes: Vec<Value>) -> Vec<(String, Value)> {
+    writes
         .into_iter()
         .map(|w| {
             assert_eq!(w["method"], "PATCH", "only PATCHes expected: {w:#}");
@@ -285,17 +274,34 @@ fn patch_to<'a>(p: &'a [(String, Value)], path_part: &str) -> &'a Value {
     &found[0].1
 }
 
+/// Destroys; then no flow, stage or expression policy named with the case's suffix is left.
+fn destroy_leaves_nothing(ctx: &Ctx) {
+    ctx.wd.destroy();
+    for (path, what) in [
+        (
+            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
+            "flows",
+        ),
+        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
+        (
+            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
+            "policies",
+        ),
+    ] {
+        let left = ctx.dbl.list_all(&path).expect("list");
+        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
+    }
+}
+
 /// The whole life of the flow types on the server `server`.
 pub fn flows_lifecycle(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
-    let double = ctx.dbl.is_double();
     let mut vars = Vars::new(&ctx.sfx);
-    let write = |vars: &Vars, t: &str| ctx.config(&vars.fill(t));
+    let write = |vars: &Vars, t: &str| ctx.config(&vars.fill(&format!("{t}{SHARED}")));
 
     // Create with every attribute: empty plan after.
     write(&vars, FULL);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after the full create");
+    ctx.apply_settled("plan after the full create");
     let f_uuid = uuid_of(&ctx, "authentik_flow.f");
     assert_eq!(
         id_of(&ctx, "authentik_flow.f"),
@@ -336,13 +342,10 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
     vars.set("B_REEVAL", "true");
     vars.set("PB_NEGATE", "false");
     write(&vars, FULL);
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
+    let logged = ctx.apply_logged();
     ctx.assert_empty_plan("plan after the updates");
-    if double {
-        let p = patches(&ctx);
+    if let Some(writes) = logged {
+        let p = patches(writes);
         assert_eq!(p.len(), 9, "{p:#?}");
         assert_eq!(patch_to(&p, "flows/instances/"), &json!({"title": "F2"}));
         assert_eq!(
@@ -448,8 +451,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
             "drift of {addr}"
         );
     }
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after repairing the drift");
+    ctx.apply_settled("plan after repairing the drift");
     server_has(
         &ctx,
         "flows/instances",
@@ -462,12 +464,8 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
     let new_slug = format!("flow-f-renamed{}", ctx.sfx);
     vars.set("F_SLUG", new_slug.clone());
     write(&vars, FULL);
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        let p = patches(&ctx);
+    if let Some(writes) = ctx.apply_logged() {
+        let p = patches(writes);
         assert_eq!(p.len(), 1, "{p:#?}");
         assert!(
             p[0].0.ends_with(&format!("/flows/instances/{f_slug}/")),
@@ -483,12 +481,8 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
     vars.set("LOGIN_ORDER", "50");
     vars.set("LOGOUT_FLOW", "f");
     write(&vars, FULL);
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        let p = patches(&ctx);
+    if let Some(writes) = ctx.apply_logged() {
+        let p = patches(writes);
         assert_eq!(p.len(), 2, "{p:#?}");
         assert_eq!(patch_to(&p, &b_login), &json!({"order": 50}));
         assert_eq!(patch_to(&p, &b_logout), &json!({"target": f_uuid}));
@@ -534,19 +528,14 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
         };
         assert_eq!(planned_actions(&tf_plan, addr), want, "{addr} after import");
     }
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        assert!(ctx.writes().is_empty(), "nothing sent: {:#?}", ctx.writes());
+    if let Some(writes) = ctx.apply_logged() {
+        assert!(writes.is_empty(), "nothing sent: {writes:#?}");
     }
     ctx.assert_empty_plan("plan after importing everything");
 
     // Clearing every optional value: the server's defaults, an empty plan after.
     write(&vars, MINIMAL);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after clearing");
+    ctx.apply_settled("plan after clearing");
     server_has(
         &ctx,
         "flows/instances",
@@ -643,21 +632,7 @@ pub fn flows_lifecycle(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan after re-creating the flow");
 
     // Destroy leaves nothing behind.
-    ctx.wd.destroy();
-    for (path, what) in [
-        (
-            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
-            "flows",
-        ),
-        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
-        (
-            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
-            "policies",
-        ),
-    ] {
-        let left = ctx.dbl.list_all(&path).expect("list");
-        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
-    }
+    destroy_leaves_nothing(&ctx);
 }
 
 /// `data "authentik_flow_stage_binding"` on authentik's own default sign-in flow: found by
@@ -731,8 +706,7 @@ output "stage_found" {{
 "#
     );
     ctx.config(&config);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after binding a policy to a default binding");
+    ctx.apply_settled("plan after binding a policy to a default binding");
     let outputs = ctx.wd.run_ok(&["output", "-json"]).json();
     for o in ["same_binding", "flow_found", "stage_found"] {
         assert_eq!(outputs[o]["value"], json!(true), "{o}: {outputs:#}");
@@ -908,8 +882,7 @@ resource "authentik_flow_stage_binding" "logout" {
 pub fn complete_sign_in(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
     ctx.config(&fill(COMPLETE, &[("SFX", &ctx.sfx)]));
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after building the sign-in setup");
+    ctx.apply_settled("plan after building the sign-in setup");
     let default_binding = ctx.state_values("data.authentik_flow_stage_binding.default_mfa")["id"]
         .as_str()
         .expect("id")
@@ -953,26 +926,11 @@ pub fn complete_sign_in(v: TfVersion, server: Server) {
         ),
         vec!["create"]
     );
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan after repairing the drift");
+    ctx.apply_settled("plan after repairing the drift");
     assert_eq!(ctx.server_stage("flows/bindings", &mfa)["order"], json!(30));
 
     // Destroy leaves nothing of ours, and authentik's own binding as it was.
-    ctx.wd.destroy();
-    for (path, what) in [
-        (
-            format!("/api/v3/flows/instances/?search={}", ctx.sfx),
-            "flows",
-        ),
-        (format!("/api/v3/stages/all/?search={}", ctx.sfx), "stages"),
-        (
-            format!("/api/v3/policies/expression/?search={}", ctx.sfx),
-            "policies",
-        ),
-    ] {
-        let left = ctx.dbl.list_all(&path).expect("list");
-        assert!(left.is_empty(), "{what} left after destroy: {left:#?}");
-    }
+    destroy_leaves_nothing(&ctx);
     assert_eq!(on_default(&ctx), 1, "authentik's own policy binding stays");
     let (status, _) = ctx
         .dbl

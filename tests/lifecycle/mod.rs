@@ -15,7 +15,7 @@
 pub mod enrollment;
 pub mod flows;
 
-use crate::e2e::{fill, planned_actions, Ctx, Server};
+use crate::e2e::{fill, only_patch, planned_actions, Ctx, Server};
 use crate::support::terraform::TfVersion;
 use serde_json::{json, Value};
 
@@ -26,8 +26,9 @@ pub struct Case {
     /// Other resources the configurations need (kept in every step).
     extra: &'static str,
     full: &'static str,
-    /// `full` with one attribute changed, and the PATCH body that change must produce.
-    updated: &'static str,
+    /// The lines of `full` an update changes (each found exactly once, trimmed) and what they
+    /// become; `patch` is the PATCH body that change must produce.
+    update: &'static [(&'static str, &'static str)],
     patch: Value,
     minimal: &'static str,
     /// Server values after applying `minimal` (the server's defaults).
@@ -39,7 +40,7 @@ pub struct Case {
     /// an import sends exactly these (one PATCH).
     import_sends: &'static [&'static str],
     /// Attribute lines only authentik 2026.5 has, put in place of `{{NEWER}}` in `full` and
-    /// `updated` when the server has them.
+    /// the update when the server has them.
     newer: &'static str,
     /// Their server defaults (asserted after `minimal` when the server has them, else the keys
     /// must be absent from the server's object).
@@ -54,11 +55,58 @@ pub struct Case {
     kept_secrets: Value,
 }
 
+/// What a case leaves out: no other resources, no secrets, no 2026.5 attributes, no device type
+/// restrictions. The rows name only what they have.
+impl Default for Case {
+    fn default() -> Self {
+        Case {
+            ty: "",
+            api: "",
+            extra: "",
+            full: "",
+            update: &[],
+            patch: json!({}),
+            minimal: "",
+            defaults: json!({}),
+            drift: json!({}),
+            name: "",
+            import_sends: &[],
+            newer: "",
+            newer_defaults: json!({}),
+            newer_drift: json!({}),
+            restrictions: None,
+            kept_secrets: json!({}),
+        }
+    }
+}
+
+impl Case {
+    /// `full` after the update: each changed line must stand in it exactly once, so a row whose
+    /// `full` moved on fails here instead of applying an unchanged configuration.
+    fn updated(&self) -> String {
+        assert!(
+            !self.update.is_empty(),
+            "{}: a case needs an update",
+            self.ty
+        );
+        self.update
+            .iter()
+            .fold(self.full.to_string(), |cfg, (from, to)| {
+                assert_eq!(
+                    cfg.matches(from).count(),
+                    1,
+                    "{}: the update's line `{from}` must stand once in `full`",
+                    self.ty
+                );
+                cfg.replacen(from, to, 1)
+            })
+    }
+}
+
 pub fn sms() -> Case {
     Case {
         ty: "authentik_stage_authenticator_sms",
         api: "stages/authenticator/sms",
-        extra: "",
         full: r#"
 resource "authentik_stage_authenticator_sms" "t" {
   name           = "sms-full{{SFX}}"
@@ -73,20 +121,10 @@ resource "authentik_stage_authenticator_sms" "t" {
   mapping        = "{{MAPPING}}"
   verify_only    = true
 }"#,
-        updated: r#"
-resource "authentik_stage_authenticator_sms" "t" {
-  name           = "sms-full{{SFX}}"
-  friendly_name  = "Phone 2"
-  configure_flow = "{{FLOW_UPPER}}"
-  sms_provider   = "generic"
-  from_number    = "+15550001"
-  account_sid    = "https://sms.example.com/send"
-  auth           = "gateway-user"
-  auth_type      = "bearer"
-  auth_password  = "gateway-pass"
-  mapping        = "{{MAPPING}}"
-  verify_only    = true
-}"#,
+        update: &[(
+            r#"friendly_name  = "Phone""#,
+            r#"friendly_name  = "Phone 2""#,
+        )],
         patch: json!({"friendly_name": "Phone 2"}),
         minimal: r#"
 resource "authentik_stage_authenticator_sms" "t" {
@@ -100,12 +138,8 @@ resource "authentik_stage_authenticator_sms" "t" {
             "mapping": null, "verify_only": false}),
         drift: json!({"from_number": "+19999999", "verify_only": false}),
         name: "sms-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
         kept_secrets: json!({"auth_password": "gateway-pass"}),
+        ..Case::default()
     }
 }
 
@@ -113,7 +147,6 @@ pub fn email() -> Case {
     Case {
         ty: "authentik_stage_authenticator_email",
         api: "stages/authenticator/email",
-        extra: "",
         full: r#"
 resource "authentik_stage_authenticator_email" "t" {
   name                = "email-full{{SFX}}"
@@ -132,24 +165,10 @@ resource "authentik_stage_authenticator_email" "t" {
   token_expiry        = "hours=1;minutes=30"
   template            = "email/custom.html"
 }"#,
-        updated: r#"
-resource "authentik_stage_authenticator_email" "t" {
-  name                = "email-full{{SFX}}"
-  friendly_name       = "Mail"
-  configure_flow      = "{{FLOW}}"
-  use_global_settings = true
-  host                = "smtp.example.com"
-  port                = 587
-  username            = "mailer"
-  password            = "smtp-pass"
-  use_tls             = true
-  use_ssl             = false
-  timeout             = 15
-  from_address        = "authentik@example.com"
-  subject             = "Your new code"
-  token_expiry        = "hours=1;minutes=30"
-  template            = "email/custom.html"
-}"#,
+        update: &[(
+            r#"subject             = "Your code""#,
+            r#"subject             = "Your new code""#,
+        )],
         patch: json!({"subject": "Your new code"}),
         minimal: r#"
 resource "authentik_stage_authenticator_email" "t" {
@@ -161,12 +180,8 @@ resource "authentik_stage_authenticator_email" "t" {
             "template": "email/email_otp.html"}),
         drift: json!({"port": 2525, "use_tls": false}),
         name: "email-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
         kept_secrets: json!({"password": "smtp-pass"}),
+        ..Case::default()
     }
 }
 
@@ -198,16 +213,20 @@ resource "authentik_stage_authenticator_validate" "t" {
   webauthn_user_verification    = "required"
   webauthn_allowed_device_types = [{{AAGUIDS}}]{{NEWER}}
 }"#,
-        updated: r#"
-resource "authentik_stage_authenticator_validate" "t" {
-  name                          = "validate-full{{SFX}}"
-  not_configured_action         = "configure"
-  device_classes                = ["totp", "email", "webauthn"]
-  configuration_stages          = [authentik_stage_authenticator_email.b.id, authentik_stage_authenticator_email.a.id]
-  last_auth_threshold           = "hours=6"
-  webauthn_user_verification    = "required"
-  webauthn_allowed_device_types = [{{AAGUIDS_REORDERED}}]{{NEWER}}
-}"#,
+        update: &[
+            (
+                "configuration_stages          = [authentik_stage_authenticator_email.a.id, authentik_stage_authenticator_email.b.id]",
+                "configuration_stages          = [authentik_stage_authenticator_email.b.id, authentik_stage_authenticator_email.a.id]",
+            ),
+            (
+                r#"last_auth_threshold           = "hours=12""#,
+                r#"last_auth_threshold           = "hours=6""#,
+            ),
+            (
+                "webauthn_allowed_device_types = [{{AAGUIDS}}]{{NEWER}}",
+                "webauthn_allowed_device_types = [{{AAGUIDS_REORDERED}}]{{NEWER}}",
+            ),
+        ],
         patch: json!({"last_auth_threshold": "hours=6"}),
         minimal: r#"
 resource "authentik_stage_authenticator_validate" "t" {
@@ -218,13 +237,12 @@ resource "authentik_stage_authenticator_validate" "t" {
             "device_classes": ["static", "totp", "webauthn", "duo", "sms", "email"]}),
         drift: json!({"device_classes": ["static"], "last_auth_threshold": "days=1"}),
         name: "validate-full",
-        import_sends: &[],
         newer: VALIDATE_2026_5,
         newer_defaults: json!({"webauthn_hints": [], "email_otp_throttling_factor": 1, "sms_otp_throttling_factor": 1,
             "totp_otp_throttling_factor": 1, "static_otp_throttling_factor": 1}),
         newer_drift: json!({"webauthn_hints": ["client-device"]}),
         restrictions: Some("webauthn_allowed_device_types"),
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -239,15 +257,8 @@ resource "authentik_stage_authenticator_totp" "t" {
     Case {
         ty: "authentik_stage_authenticator_totp",
         api: "stages/authenticator/totp",
-        extra: "",
         full,
-        updated: r#"
-resource "authentik_stage_authenticator_totp" "t" {
-  name           = "totp-full{{SFX}}"
-  friendly_name  = "Authenticator app"
-  configure_flow = "{{FLOW_UPPER}}"
-  digits         = 6
-}"#,
+        update: &[(r#"digits         = "8""#, "digits         = 6")],
         patch: json!({"digits": "6"}),
         minimal: r#"
 resource "authentik_stage_authenticator_totp" "t" {
@@ -256,12 +267,7 @@ resource "authentik_stage_authenticator_totp" "t" {
         defaults: json!({"friendly_name": "", "configure_flow": null, "digits": "6"}),
         drift: json!({"digits": "6", "friendly_name": "Changed by hand"}),
         name: "totp-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -269,7 +275,6 @@ pub fn static_tokens() -> Case {
     Case {
         ty: "authentik_stage_authenticator_static",
         api: "stages/authenticator/static",
-        extra: "",
         full: r#"
 resource "authentik_stage_authenticator_static" "t" {
   name           = "static-full{{SFX}}"
@@ -278,14 +283,7 @@ resource "authentik_stage_authenticator_static" "t" {
   token_count    = 10
   token_length   = 16
 }"#,
-        updated: r#"
-resource "authentik_stage_authenticator_static" "t" {
-  name           = "static-full{{SFX}}"
-  friendly_name  = "Recovery codes"
-  configure_flow = "{{FLOW_UPPER}}"
-  token_count    = 8
-  token_length   = 16
-}"#,
+        update: &[("token_count    = 10", "token_count    = 8")],
         patch: json!({"token_count": 8}),
         minimal: r#"
 resource "authentik_stage_authenticator_static" "t" {
@@ -294,12 +292,7 @@ resource "authentik_stage_authenticator_static" "t" {
         defaults: json!({"friendly_name": "", "configure_flow": null, "token_count": 6, "token_length": 12}),
         drift: json!({"token_length": 20}),
         name: "static-full",
-        import_sends: &[],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -311,7 +304,6 @@ pub fn webauthn() -> Case {
     Case {
         ty: "authentik_stage_authenticator_webauthn",
         api: "stages/authenticator/webauthn",
-        extra: "",
         full: r#"
 resource "authentik_stage_authenticator_webauthn" "t" {
   name                      = "webauthn-full{{SFX}}"
@@ -323,17 +315,16 @@ resource "authentik_stage_authenticator_webauthn" "t" {
   device_type_restrictions  = [{{AAGUIDS}}]
   max_attempts              = 3{{NEWER}}
 }"#,
-        updated: r#"
-resource "authentik_stage_authenticator_webauthn" "t" {
-  name                      = "webauthn-full{{SFX}}"
-  friendly_name             = "Security key"
-  configure_flow            = "{{FLOW_UPPER}}"
-  user_verification         = "required"
-  resident_key_requirement  = "required"
-  authenticator_attachment  = "cross-platform"
-  device_type_restrictions  = [{{AAGUIDS_REORDERED}}]
-  max_attempts              = 5{{NEWER}}
-}"#,
+        update: &[
+            (
+                "device_type_restrictions  = [{{AAGUIDS}}]",
+                "device_type_restrictions  = [{{AAGUIDS_REORDERED}}]",
+            ),
+            (
+                "max_attempts              = 3{{NEWER}}",
+                "max_attempts              = 5{{NEWER}}",
+            ),
+        ],
         patch: json!({"max_attempts": 5}),
         minimal: r#"
 resource "authentik_stage_authenticator_webauthn" "t" {
@@ -344,12 +335,11 @@ resource "authentik_stage_authenticator_webauthn" "t" {
             "max_attempts": 0}),
         drift: json!({"user_verification": "discouraged"}),
         name: "webauthn-full",
-        import_sends: &[],
         newer: WEBAUTHN_2026_5,
         newer_defaults: json!({"hints": [], "prevent_duplicate_devices": true}),
         newer_drift: json!({"hints": ["client-device"]}),
         restrictions: Some("device_type_restrictions"),
-        kept_secrets: json!({}),
+        ..Case::default()
     }
 }
 
@@ -357,7 +347,6 @@ pub fn duo() -> Case {
     Case {
         ty: "authentik_stage_authenticator_duo",
         api: "stages/authenticator/duo",
-        extra: "",
         full: r#"
 resource "authentik_stage_authenticator_duo" "t" {
   name                  = "duo-full{{SFX}}"
@@ -369,17 +358,10 @@ resource "authentik_stage_authenticator_duo" "t" {
   admin_integration_key = "DIADMINAPI"
   admin_secret_key      = "duo-admin-secret"
 }"#,
-        updated: r#"
-resource "authentik_stage_authenticator_duo" "t" {
-  name                  = "duo-full{{SFX}}"
-  friendly_name         = "Duo Push"
-  configure_flow        = "{{FLOW_UPPER}}"
-  client_id             = "DIAUTHAPI"
-  client_secret         = "duo-auth-secret"
-  api_hostname          = "api-5678efgh.duosecurity.com"
-  admin_integration_key = "DIADMINAPI"
-  admin_secret_key      = "duo-admin-secret"
-}"#,
+        update: &[(
+            r#"api_hostname          = "api-1234abcd.duosecurity.com""#,
+            r#"api_hostname          = "api-5678efgh.duosecurity.com""#,
+        )],
         patch: json!({"api_hostname": "api-5678efgh.duosecurity.com"}),
         minimal: r#"
 resource "authentik_stage_authenticator_duo" "t" {
@@ -392,11 +374,8 @@ resource "authentik_stage_authenticator_duo" "t" {
         drift: json!({"client_id": "DICHANGED", "friendly_name": "Changed by hand"}),
         name: "duo-full",
         import_sends: &["client_secret", "admin_secret_key"],
-        newer: "",
-        newer_defaults: json!({}),
-        newer_drift: json!({}),
-        restrictions: None,
         kept_secrets: json!({"admin_secret_key": "duo-admin-secret"}),
+        ..Case::default()
     }
 }
 
@@ -597,13 +576,8 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     // (Request counts come from the double's log; a real server has none.)
     write(case.full);
     let double = ctx.dbl.is_double();
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        let posts: Vec<Value> = ctx
-            .writes()
+    if let Some(writes) = ctx.apply_logged() {
+        let posts: Vec<Value> = writes
             .into_iter()
             .filter(|r| {
                 r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.contains(case.api))
@@ -626,21 +600,11 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     plan.assert_absent(&ctx, &case, &id);
 
     // An update is one PATCH with just the change.
-    write(case.updated);
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        let writes = ctx.writes();
+    write(&case.updated());
+    if let Some(writes) = ctx.apply_logged() {
         assert_eq!(
-            writes.len(),
-            1,
-            "exactly one write for a one-attribute change: {writes:#?}"
-        );
-        assert_eq!(writes[0]["method"], "PATCH");
-        assert_eq!(
-            writes[0]["body"], case.patch,
+            only_patch(&writes, "for a one-attribute change"),
+            &case.patch,
             "the PATCH carries only the change"
         );
     }
@@ -659,8 +623,7 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
         2,
         "out-of-band change must show as drift"
     );
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan");
+    ctx.apply_settled("plan");
     let restored = ctx.server_stage(case.api, &id);
     for k in plan.drift.as_object().expect("object").keys() {
         assert_ne!(
@@ -683,19 +646,8 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
             );
             return;
         }
-        if double {
-            ctx.dbl.clear_requests();
-        }
-        ctx.wd.apply();
-        if double {
-            let writes = ctx.writes();
-            assert_eq!(
-                writes.len(),
-                1,
-                "one write after import by {how}: {writes:#?}"
-            );
-            assert_eq!(writes[0]["method"], "PATCH");
-            let mut keys: Vec<&str> = writes[0]["body"]
+        if let Some(writes) = ctx.apply_logged() {
+            let mut keys: Vec<&str> = only_patch(&writes, &format!("after import by {how}"))
                 .as_object()
                 .expect("PATCH body")
                 .keys()
@@ -723,18 +675,12 @@ pub fn lifecycle(v: TfVersion, server: Server, case: Case) {
     // left out, they are not managed, so nothing is sent for them and authentik keeps them.
     let kept = case.kept_secrets.as_object().expect("object");
     write(case.minimal);
-    if double {
-        ctx.dbl.clear_requests();
-    }
-    ctx.wd.apply();
-    if double {
-        for w in ctx.writes() {
-            for k in kept.keys() {
-                assert!(
-                    w["body"].get(k).is_none(),
-                    "{k} removed from the configuration is not sent: {w:#}"
-                );
-            }
+    for w in ctx.apply_logged().unwrap_or_default() {
+        for k in kept.keys() {
+            assert!(
+                w["body"].get(k).is_none(),
+                "{k} removed from the configuration is not sent: {w:#}"
+            );
         }
     }
     let mut not_secrets = plan.defaults.clone();
@@ -958,11 +904,7 @@ impl Newer {
 
     #[track_caller]
     fn assert_refused(&self, ctx: &Ctx, out: &crate::support::terraform::Output) {
-        let text = out
-            .combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = out.folded();
         for attr in self.attrs() {
             assert!(
                 text.contains(&format!("`{attr}` needs a newer authentik"))
@@ -1007,8 +949,7 @@ pub fn newer_fields(v: TfVersion, server: Server, n: Newer) {
             n.ty
         );
         ctx.config(&full);
-        ctx.wd.apply();
-        ctx.assert_empty_plan("plan with the 2026.5 attributes");
+        ctx.apply_settled("plan with the 2026.5 attributes");
         let id = id_of(&ctx);
         server_has(&ctx, &id, &n.values);
         ctx.config(&base);
@@ -1050,8 +991,7 @@ pub fn newer_fields(v: TfVersion, server: Server, n: Newer) {
     );
     // Without them it applies and plans empty.
     ctx.config(&base);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan without the 2026.5 attributes");
+    ctx.apply_settled("plan without the 2026.5 attributes");
     let id = id_of(&ctx);
     // On update: refused the same way, the server left as it was.
     let before = ctx.server_stage(n.api, &id);
@@ -1069,23 +1009,12 @@ pub fn newer_fields(v: TfVersion, server: Server, n: Newer) {
         "after a refused update the plan must not be empty"
     );
     ctx.config(&base);
-    ctx.wd.apply();
-    ctx.assert_empty_plan("plan back without them");
+    ctx.apply_settled("plan back without them");
     ctx.wd.destroy();
     assert!(n.on_server(&ctx).is_none(), "destroyed");
 }
 
 /// Runs `plan` on `body`, which must fail; returns the output on one line.
-fn plan_error(ctx: &Ctx, body: &str) -> String {
-    ctx.config(body);
-    let out = ctx.wd.run(&["plan", "-no-color", "-input=false"]);
-    assert!(!out.success(), "plan should fail for\n{body}\n{out}");
-    out.combined()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// `data "authentik_stage"`: a built-in stage of the server, found by name.
 pub fn stage_data_source(v: TfVersion, server: Server) {
     let ctx = Ctx::acceptance_on(v, server);
@@ -1135,10 +1064,9 @@ pub fn stage_data_source(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan with the stage data source");
     ctx.assert_refresh_only_clean();
     let missing = format!("no-such-stage{}", ctx.sfx);
-    let text = plan_error(
-        &ctx,
-        &format!("data \"authentik_stage\" \"s\" {{\n  name = {missing:?}\n}}"),
-    );
+    let text = ctx.plan_error(&format!(
+        "data \"authentik_stage\" \"s\" {{\n  name = {missing:?}\n}}"
+    ));
     assert!(
         text.contains("No stage found") && text.contains(&missing),
         "{text}"
@@ -1199,10 +1127,9 @@ pub fn flow_data_source(v: TfVersion, server: Server) {
     ctx.assert_empty_plan("plan with the flow data source");
     ctx.assert_refresh_only_clean();
     let missing = format!("no-such-flow{}", ctx.sfx);
-    let text = plan_error(
-        &ctx,
-        &format!("data \"authentik_flow\" \"f\" {{\n  slug = {missing:?}\n}}"),
-    );
+    let text = ctx.plan_error(&format!(
+        "data \"authentik_flow\" \"f\" {{\n  slug = {missing:?}\n}}"
+    ));
     assert!(
         text.contains("No flow found") && text.contains(&missing),
         "{text}"
@@ -1235,8 +1162,7 @@ pub fn device_type_data_source(v: TfVersion, server: Server) {
             ctx.dbl.url
         );
         let zero = "00000000-0000-0000-0000-000000000000";
-        let text = plan_error(
-            &ctx,
+        let text = ctx.plan_error(
             &format!("data \"authentik_webauthn_device_type\" \"t\" {{\n  aaguid = {zero:?}\n}}\ndata \"authentik_webauthn_device_types\" \"family\" {{\n  description = \"YubiKey 5 Series\"\n}}\n"),
         );
         assert!(

@@ -266,6 +266,14 @@ impl Double {
         self.send("POST", path, Some(&body))
     }
 
+    /// `POST` that must create (201): the object as the server answered.
+    pub fn create(&self, path: &str, body: Value) -> Value {
+        let sent = body.to_string();
+        let (status, object) = self.post(path, body);
+        assert_eq!(status, 201, "POST {path} {sent}: {object}");
+        object
+    }
+
     /// `PUT` a JSON body with the token.
     pub fn put(&self, path: &str, body: Value) -> (u16, Value) {
         self.send("PUT", path, Some(&body))
@@ -337,13 +345,18 @@ impl Double {
             .raw("POST", &format!("/_double/outage/{secs}"), &[], None)
             .unwrap_or_else(|e| panic!("POST /_double/outage/{secs}: {e}"));
         assert_eq!(response.status, 204, "POST /_double/outage/{secs}");
+        self.wait_until_gone(Duration::from_secs(5));
+    }
+
+    /// Waits until the double refuses connections (its outage began); panics after `limit`.
+    pub fn wait_until_gone(&self, limit: Duration) {
         let started = std::time::Instant::now();
         while !self.refuses_connections() {
             assert!(
-                started.elapsed() < Duration::from_secs(5),
-                "the double still accepts connections"
+                started.elapsed() < limit,
+                "the double still accepts connections after {limit:?}"
             );
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 

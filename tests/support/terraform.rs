@@ -246,6 +246,15 @@ impl Output {
         format!("{}{}", self.stdout, self.stderr)
     }
 
+    /// [`Output::combined`] with every run of white space one space: Terraform wraps its
+    /// messages to the terminal's width, so phrases are looked for in this.
+    pub fn folded(&self) -> String {
+        self.combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// stdout parsed as JSON; panics with the output if it is not JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {

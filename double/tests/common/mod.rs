@@ -123,6 +123,28 @@ impl Api {
         value
     }
 
+    /// Asserts that `path` lists exactly the objects named `want`, in that order, for each
+    /// query of `queries` (a filter, or one the server ignores).
+    pub fn assert_finds(&self, path: &str, queries: &[impl AsRef<str>], want: &[&str]) {
+        for query in queries {
+            let query = query.as_ref();
+            let got = names(&self.get(&format!("{path}?{query}")).1);
+            assert_eq!(got, want, "{path}?{query}");
+        }
+    }
+
+    /// Sends `body` with `method` to `path` and asserts authentik's refusal: 400 with exactly
+    /// the validation errors `errors`.
+    pub fn rejects(&self, method: &str, path: &str, body: Value, errors: Value) {
+        let sent = body.to_string();
+        let (status, got) = self.call(method, path, Some(body));
+        assert_eq!(
+            (status, &got),
+            (400, &errors),
+            "{method} {path} {sent} must be refused with exactly these errors"
+        );
+    }
+
     /// Checks one answer: declared status, body schema, and (for objects) exactly the declared
     /// properties.
     pub fn check(&self, method: &str, path: &str, status: u16, body: &Value) {
