@@ -217,10 +217,7 @@ async fn typed_helpers_cover_every_collection() {
     assert_eq!(sms.provider, Some(SmsProvider::Twilio));
     assert_eq!(sms.mapping.as_deref(), Some(mapping.pk.as_str()));
     assert_eq!(sms.configure_flow.as_deref(), Some(flow.pk.as_str()));
-    assert_eq!(
-        sms.auth.as_ref().map(models::Secret::expose),
-        Some("twilio-SECRET")
-    );
+    assert_eq!(sms.auth.as_ref().map(|a| a.expose()), Some("twilio-SECRET"));
 
     // Email with server defaults.
     let email = c

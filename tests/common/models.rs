@@ -14,29 +14,36 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use terraform_provider_authentik::client::{ApiError, Client, Created, Endpoint, JsonObject};
+use terraform_provider_authentik::client::{self, ApiError, Client, Created, Endpoint, JsonObject};
 
-/// A secret in a typed model: travels as a plain string, prints as `***` (the provider's own
-/// [`terraform_provider_authentik::client::Secret`] never goes through serde).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+/// A secret in a typed model: the provider's own [`client::Secret`] (prints `***`), carried
+/// through serde as a plain string (the provider's type never goes through serde).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Secret(client::Secret);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(client::Secret::new(value))
     }
+}
 
-    /// The secret value itself.
-    pub fn expose(&self) -> &str {
+impl std::ops::Deref for Secret {
+    type Target = client::Secret;
+    fn deref(&self) -> &client::Secret {
         &self.0
     }
 }
 
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
     }
 }
 
